@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fromBase64Url, toBase64Url, utf8 } from './bytes.js';
+import { blindIndex, deriveBlindIndexKeys } from './blind-index.js';
+import { envelopeHeader, EnvelopeError, generateSymmetricKey, openEnvelope, sealEnvelope } from './envelope.js';
+import {
+  createPersonKey,
+  initVault,
+  openKeyring,
+  openPersonKey,
+  openPersonRecord,
+  sealPersonRecord,
+  UnsealError,
+  vaultKeyFromPassphrase,
+  vaultKeyFromShares,
+} from './keyring.js';
+import { checkFormToken, issueFormToken } from './form-token.js';
+
+// Cheap Argon2 parameters keep the unit tests fast; production uses VAULT_KDF_PARAMS.
+const FAST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+describe('envelope', () => {
+  const key = generateSymmetricKey('contact.v1');
+  const resolve = (id: string) => (id === key.id ? key : undefined);
+
+  it('round-trips and exposes key id and algorithm without a key', () => {
+    const envelope = sealEnvelope(key, utf8('secret value'), 'persons/1/contact');
+    assert.equal(openEnvelope(resolve, envelope, 'persons/1/contact').toString(), 'secret value');
+    const header = envelopeHeader(envelope);
+    assert.equal(header.keyId, 'contact.v1');
+    assert.equal(header.alg, 'AES-256-GCM');
+    assert.equal(header.v, 1);
+  });
+
+  it('rejects every single-bit flip, truncation, wrong context and wrong key', () => {
+    const envelope = sealEnvelope(key, utf8('abc'), 'ctx');
+    const bytes = fromBase64Url(envelope);
+    for (let i = 0; i < bytes.length; i++) {
+      const copy = Uint8Array.from(bytes);
+      copy[i] = (copy[i] as number) ^ 0x04;
+      assert.throws(() => openEnvelope(resolve, toBase64Url(copy), 'ctx'), EnvelopeError, `flip at ${i}`);
+    }
+    for (const cut of [1, 5, 16, bytes.length - 1]) {
+      assert.throws(() => openEnvelope(resolve, toBase64Url(bytes.subarray(0, bytes.length - cut)), 'ctx'), EnvelopeError);
+    }
+    assert.throws(() => openEnvelope(resolve, envelope, 'other'), EnvelopeError);
+    const impostor = { id: 'contact.v1', bytes: generateSymmetricKey('x').bytes };
+    assert.throws(() => openEnvelope(() => impostor, envelope, 'ctx'), EnvelopeError);
+    assert.throws(() => openEnvelope(resolve, 'not*base64', 'ctx'), EnvelopeError);
+  });
+});
+
+describe('keyring', () => {
+  it('unseals with the passphrase, refuses a wrong one, and opens person records', async () => {
+    const init = await initVault({ passphrase: 'correct horse battery staple', kdfParams: FAST_KDF });
+    await assert.rejects(vaultKeyFromPassphrase(init.vault, 'wrong horse'), UnsealError);
+    const vaultKey = await vaultKeyFromPassphrase(init.vault, 'correct horse battery staple');
+    const keyring = openKeyring(vaultKey, init.keys);
+    const { key, wrapped, wrappingKeyId } = createPersonKey(keyring, 'person-1', 'contact');
+    assert.equal(wrappingKeyId, 'contact.v1');
+    assert.equal(envelopeHeader(wrapped).keyId, 'contact.v1');
+    const record = sealPersonRecord(key, 'contact', 'person-1', { name: 'A' });
+    const reopened = openPersonKey(keyring, 'person-1', 'contact', wrapped);
+    assert.deepEqual(openPersonRecord(reopened, 'contact', 'person-1', record), { name: 'A' });
+    // A DEK wrapped for one person or domain does not open as another's.
+    assert.throws(() => openPersonKey(keyring, 'person-2', 'contact', wrapped), EnvelopeError);
+    assert.throws(() => openPersonKey(keyring, 'person-1', 'clinical', wrapped), EnvelopeError);
+    // A record does not open under another person's key, nor as another record.
+    const otherKey = createPersonKey(keyring, 'person-1', 'contact').key;
+    assert.throws(() => openPersonRecord(otherKey, 'contact', 'person-1', record), EnvelopeError);
+    assert.throws(() => openPersonRecord(reopened, 'enquiry', 'person-1', record), EnvelopeError);
+  });
+
+  it('unseals with any k of n Shamir shares and refuses fewer or forged ones', async () => {
+    const init = await initVault({ shamir: { threshold: 3, shares: 5 } });
+    assert.equal(init.shares.length, 5);
+    const [a, b, c, d] = init.shares as [string, string, string, string, string];
+    const key1 = await vaultKeyFromShares(init.vault, [a, c, d]);
+    const key2 = await vaultKeyFromShares(init.vault, [b, c, a]);
+    assert.deepEqual(key1.bytes, key2.bytes);
+    openKeyring(key1, init.keys);
+    await assert.rejects(vaultKeyFromShares(init.vault, [a, b]), UnsealError);
+    const forged = fromBase64Url(d);
+    forged[3] = (forged[3] as number) ^ 0xff;
+    await assert.rejects(vaultKeyFromShares(init.vault, [a, b, toBase64Url(forged)]), UnsealError);
+    const otherVault = await initVault({ shamir: { threshold: 2, shares: 2 } });
+    await assert.rejects(vaultKeyFromShares(init.vault, otherVault.shares), UnsealError);
+  });
+
+  it('refuses key material that was tampered with or comes from another vault', async () => {
+    const first = await initVault({ passphrase: 'one passphrase here', kdfParams: FAST_KDF });
+    const second = await initVault({ passphrase: 'one passphrase here', kdfParams: FAST_KDF });
+    const vaultKey = await vaultKeyFromPassphrase(first.vault, 'one passphrase here');
+    assert.throws(() => openKeyring(vaultKey, second.keys), UnsealError);
+    const tampered = first.keys.map((record, i) => (i === 0 ? { ...record, wrapped: record.wrapped.slice(0, -2) + 'AA' } : record));
+    assert.throws(() => openKeyring(vaultKey, tampered), UnsealError);
+  });
+});
+
+describe('blind index', () => {
+  it('is deterministic per key and field, differs across fields and keys, and is 64 bits', () => {
+    const keys = deriveBlindIndexKeys(generateSymmetricKey('bi').bytes);
+    const other = deriveBlindIndexKeys(generateSymmetricKey('bi').bytes);
+    const value = 'someone@example.org';
+    assert.equal(blindIndex(keys, 'email', value), blindIndex(keys, 'email', value));
+    assert.match(blindIndex(keys, 'email', value), /^[0-9a-f]{16}$/);
+    assert.notEqual(blindIndex(keys, 'email', value), blindIndex(keys, 'phone', value));
+    assert.notEqual(blindIndex(keys, 'email', value), blindIndex(other, 'email', value));
+  });
+});
+
+describe('form token', () => {
+  it('accepts a human-paced submission and refuses fast, stale and forged ones', () => {
+    const secret = generateSymmetricKey('form').bytes;
+    const token = issueFormToken(secret, 1_000_000);
+    assert.equal(checkFormToken(secret, token, 1_005_000, 3000, 3_600_000), 'ok');
+    assert.equal(checkFormToken(secret, token, 1_001_000, 3000, 3_600_000), 'too-fast');
+    assert.equal(checkFormToken(secret, token, 9_000_000, 3000, 3_600_000), 'expired');
+    assert.equal(checkFormToken(secret, token.replace(/^1/, '2'), 2_005_000, 3000, 3_600_000), 'malformed');
+    assert.equal(checkFormToken(generateSymmetricKey('x').bytes, token, 1_005_000, 3000, 3_600_000), 'malformed');
+  });
+});
+
+describe('random pool', () => {
+  it('never hands out the same bytes twice, across pool refills', async () => {
+    const { randomSecret } = await import('./random.js');
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const value = randomSecret(12).toString('hex');
+      assert.ok(!seen.has(value));
+      seen.add(value);
+    }
+    assert.equal(randomSecret(1000).length, 1000);
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * The keyring: vault key → domain keys, intake HPKE key pairs and the
+ * blind-index root → per-person data keys (DEKs).
+ *
+ * The vault key is never stored in the clear. It is wrapped by a passphrase
+ * KEK (Argon2id) or split into Shamir shares; a "check" envelope proves a
+ * reconstructed vault key is the right one. Everything else is stored wrapped
+ * by the vault key in `key_material` rows, which this module produces and
+ * consumes as plain data (no database access here).
+ */
+import { combine, split } from 'shamir-secret-sharing';
+import { fromBase64Url, toBase64Url, utf8 } from './bytes.js';
+import { type BlindIndexKeys, deriveBlindIndexKeys } from './blind-index.js';
+import { hkdfExpand } from './hkdf.js';
+import { EnvelopeError, generateSymmetricKey, openEnvelope, sealEnvelope, type SymmetricKey } from './envelope.js';
+import { generateIntakeKeyPair, importOpeningKey, type OpeningKey } from './open.js';
+import { type Argon2Params, deriveKek, newSalt, VAULT_KDF_PARAMS } from './passphrase.js';
+import { randomSecret } from './random.js';
+
+/** Data domains; a leak of one domain key opens no other domain. */
+export const DOMAINS = ['contact', 'enquiry', 'clinical', 'photo', 'financial'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+/** A row of wrapped key material as stored. */
+export interface KeyMaterialRecord {
+  readonly id: string;
+  readonly kind: 'domain' | 'intake-hpke' | 'blind-index';
+  readonly domain: Domain | null;
+  readonly version: number;
+  readonly wrapped: string;
+  readonly publicKey: string | null;
+  readonly status: 'active' | 'retired';
+}
+
+/** How the vault key is protected, as stored. */
+export interface VaultRecord {
+  readonly check: string;
+  readonly passphrase: { readonly salt: string; readonly params: Argon2Params; readonly wrapped: string } | null;
+  readonly shamir: { readonly threshold: number; readonly shares: number } | null;
+}
+
+/** Raised when unseal material is wrong. The message never contains the material. */
+export class UnsealError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'UnsealError';
+  }
+}
+
+const VAULT_KEY_ID = 'vault';
+const VAULT_CHECK_CONTEXT = 'tacet/vault-check/v1';
+const KEK_CONTEXT = 'tacet/vault-wrap/passphrase/v1';
+
+function wrapContext(id: string): string {
+  return `tacet/key-material/${id}`;
+}
+
+/** Result of initialising a vault: what to store, plus Shamir shares to hand out once. */
+export interface VaultInit {
+  readonly vault: VaultRecord;
+  readonly keys: KeyMaterialRecord[];
+  readonly shares: string[];
+}
+
+/** Options for `initVault`. */
+export interface VaultInitOptions {
+  readonly passphrase?: string;
+  readonly shamir?: { readonly threshold: number; readonly shares: number };
+  readonly kdfParams?: Argon2Params;
+}
+
+/**
+ * Create a new vault key and all first-generation keys. At least one unseal
+ * method must be given. Returns Shamir shares (base64url) only here, once.
+ */
+export async function initVault(options: VaultInitOptions): Promise<VaultInit> {
+  if (!options.passphrase && !options.shamir) throw new UnsealError('an unseal method is required');
+  const vaultKey = generateSymmetricKey(VAULT_KEY_ID);
+  const check = sealEnvelope(vaultKey, utf8('tacet'), VAULT_CHECK_CONTEXT);
+  let passphrase: VaultRecord['passphrase'] = null;
+  if (options.passphrase) {
+    const params = options.kdfParams ?? VAULT_KDF_PARAMS;
+    const salt = newSalt();
+    const kek: SymmetricKey = { id: 'kek-passphrase', bytes: await deriveKek(options.passphrase, salt, params) };
+    passphrase = { salt: toBase64Url(salt), params, wrapped: sealEnvelope(kek, vaultKey.bytes, KEK_CONTEXT) };
+  }
+  let shares: string[] = [];
+  if (options.shamir) {
+    const { threshold, shares: count } = options.shamir;
+    if (!(threshold >= 2 && count >= threshold && count <= 255)) throw new UnsealError('Shamir needs 2 <= k <= n <= 255');
+    shares = (await split(new Uint8Array(vaultKey.bytes), count, threshold)).map((share) => toBase64Url(share));
+  }
+  const keys: KeyMaterialRecord[] = [];
+  for (const domain of DOMAINS) {
+    const id = `${domain}.v1`;
+    keys.push({ id, kind: 'domain', domain, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext(id)), publicKey: null, status: 'active' });
+  }
+  keys.push(newIntakeKey(vaultKey, 1));
+  keys.push({ id: 'blind-index.v1', kind: 'blind-index', domain: null, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext('blind-index.v1')), publicKey: null, status: 'active' });
+  return { vault: { check, passphrase, shamir: options.shamir ?? null }, keys, shares };
+}
+
+function newIntakeKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
+  const id = `intake.v${version}`;
+  const pair = generateIntakeKeyPair();
+  return { id, kind: 'intake-hpke', domain: null, version, wrapped: sealEnvelope(vaultKey, pair.privateKeyRaw, wrapContext(id)), publicKey: pair.publicKeyB64, status: 'active' };
+}
+
+/** Recover the vault key from a passphrase. Throws `UnsealError` if wrong. */
+export async function vaultKeyFromPassphrase(vault: VaultRecord, passphrase: string): Promise<SymmetricKey> {
+  if (!vault.passphrase) throw new UnsealError('this vault has no passphrase unseal method');
+  const kek: SymmetricKey = { id: 'kek-passphrase', bytes: await deriveKek(passphrase, fromBase64Url(vault.passphrase.salt), vault.passphrase.params) };
+  try {
+    const bytes = openEnvelope(() => kek, vault.passphrase.wrapped, KEK_CONTEXT);
+    return checkVaultKey(vault, { id: VAULT_KEY_ID, bytes });
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw new UnsealError('wrong passphrase');
+    throw error;
+  }
+}
+
+/** Recover the vault key from k Shamir shares. Throws `UnsealError` if they do not combine to it. */
+export async function vaultKeyFromShares(vault: VaultRecord, shares: readonly string[]): Promise<SymmetricKey> {
+  if (!vault.shamir) throw new UnsealError('this vault has no Shamir unseal method');
+  if (shares.length < vault.shamir.threshold) throw new UnsealError('not enough shares');
+  let bytes: Uint8Array;
+  try {
+    bytes = await combine(shares.map((share) => fromBase64Url(share)));
+  } catch {
+    throw new UnsealError('shares are malformed');
+  }
+  return checkVaultKey(vault, { id: VAULT_KEY_ID, bytes: Buffer.from(bytes) });
+}
+
+function checkVaultKey(vault: VaultRecord, key: SymmetricKey): SymmetricKey {
+  try {
+    openEnvelope(() => key, vault.check, VAULT_CHECK_CONTEXT);
+  } catch {
+    throw new UnsealError('unseal material does not match this vault');
+  }
+  return key;
+}
+
+/** The unsealed keyring: in memory only, inside the core process. */
+export interface Keyring {
+  /** The active key of a domain (for wrapping new person keys). */
+  readonly activeDomainKey: (domain: Domain) => SymmetricKey;
+  /** Any domain key by id (for unwrapping older person keys). */
+  readonly domainKeyById: (id: string) => SymmetricKey | undefined;
+  /** Intake opening key by key id. */
+  readonly intakeKey: (kid: string) => OpeningKey | undefined;
+  readonly blindIndexKeys: BlindIndexKeys;
+}
+
+/** Unwrap all key material with the vault key. Throws `UnsealError` if a record does not open. */
+export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMaterialRecord[]): Keyring {
+  const unwrap = (record: KeyMaterialRecord): Buffer => {
+    try {
+      return openEnvelope((id) => (id === vaultKey.id ? vaultKey : undefined), record.wrapped, wrapContext(record.id));
+    } catch {
+      throw new UnsealError(`key material ${record.id} does not open`);
+    }
+  };
+  const domainKeys = new Map<string, SymmetricKey>();
+  const active = new Map<Domain, { key: SymmetricKey; version: number }>();
+  const intake = new Map<string, OpeningKey>();
+  let blindRoot: Buffer | undefined;
+  for (const record of records) {
+    const bytes = unwrap(record);
+    if (record.kind === 'domain' && record.domain) {
+      const key = { id: record.id, bytes };
+      domainKeys.set(record.id, key);
+      const current = active.get(record.domain);
+      if (record.status === 'active' && (!current || current.version < record.version)) active.set(record.domain, { key, version: record.version });
+    } else if (record.kind === 'intake-hpke' && record.publicKey) {
+      intake.set(record.id, importOpeningKey(record.id, bytes, fromBase64Url(record.publicKey)));
+    } else if (record.kind === 'blind-index' && record.status === 'active') {
+      blindRoot = bytes;
+    }
+  }
+  if (!blindRoot) throw new UnsealError('no active blind-index key');
+  for (const domain of DOMAINS) if (!active.has(domain)) throw new UnsealError(`no active key for domain ${domain}`);
+  return {
+    activeDomainKey: (domain) => (active.get(domain) as { key: SymmetricKey }).key,
+    domainKeyById: (id) => domainKeys.get(id),
+    intakeKey: (kid) => intake.get(kid),
+    blindIndexKeys: deriveBlindIndexKeys(blindRoot),
+  };
+}
+
+/** A person's data key for one domain, in memory. */
+export interface PersonKey {
+  readonly personId: string;
+  readonly domain: Domain;
+  readonly dek: Buffer;
+}
+
+function personKeyContext(personId: string, domain: Domain): string {
+  return `tacet/person-key/${domain}/${personId}`;
+}
+
+/** Create a person's DEK for a domain; returns it and its wrapped form (keyId = domain key id). */
+export function createPersonKey(keyring: Keyring, personId: string, domain: Domain): { key: PersonKey; wrapped: string; wrappingKeyId: string } {
+  const domainKey = keyring.activeDomainKey(domain);
+  const dek = randomSecret();
+  return { key: { personId, domain, dek }, wrapped: sealEnvelope(domainKey, dek, personKeyContext(personId, domain)), wrappingKeyId: domainKey.id };
+}
+
+/** Unwrap a person's DEK. Throws `EnvelopeError` if it does not open. */
+export function openPersonKey(keyring: Keyring, personId: string, domain: Domain, wrapped: string): PersonKey {
+  const dek = openEnvelope(keyring.domainKeyById, wrapped, personKeyContext(personId, domain));
+  return { personId, domain, dek };
+}
+
+const recordInfo = new Map<string, Uint8Array>();
+
+function recordKey(key: PersonKey, recordType: string): SymmetricKey {
+  const label = `tacet/record/${key.domain}/${recordType}/v1`;
+  let info = recordInfo.get(label);
+  if (!info) {
+    info = utf8(label);
+    recordInfo.set(label, info);
+  }
+  // The DEK is uniformly random, so HKDF-Expand alone is a sound KDF here (RFC 5869 §3.3).
+  const bytes = hkdfExpand(key.dek, info, 32);
+  return { id: `dek.${key.domain}`, bytes };
+}
+
+/**
+ * Encrypt a JSON-serialisable record under a key derived from the person's
+ * DEK for `recordType`, bound to the record's id.
+ */
+export function sealPersonRecord(key: PersonKey, recordType: string, recordId: string, value: unknown): string {
+  return sealEnvelope(recordKey(key, recordType), utf8(JSON.stringify(value)), `${recordType}/${recordId}/${key.personId}`);
+}
+
+/**
+ * Decrypt a person record. SECURITY: only the single door (src/core/door)
+ * may call this; test/security/single-door.test.ts enforces it.
+ */
+export function openPersonRecord(key: PersonKey, recordType: string, recordId: string, envelope: string): unknown {
+  const derived = recordKey(key, recordType);
+  const bytes = openEnvelope((id) => (id === derived.id ? derived : undefined), envelope, `${recordType}/${recordId}/${key.personId}`);
+  return JSON.parse(bytes.toString('utf8')) as unknown;
+}

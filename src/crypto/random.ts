@@ -1,0 +1,52 @@
+/** Randomness and hashing helpers for ids, tokens and integrity chains. */
+import { createHash, createHmac, randomBytes, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { toBase64Url } from './bytes.js';
+
+/** A random UUIDv4 for database ids. */
+export function newId(): string {
+  return randomUUID();
+}
+
+/** A random token of `bytes` bytes (default 32 = 256 bits), base64url. */
+export function randomToken(bytes = 32): string {
+  return toBase64Url(randomBytes(bytes));
+}
+
+/** SHA-256 as lowercase hex. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** HMAC-SHA256 as base64url. */
+export function hmacB64(key: Uint8Array, data: string): string {
+  return toBase64Url(createHmac('sha256', key).update(data).digest());
+}
+
+/** Constant-time string comparison (false on length mismatch). */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+const POOL_SIZE = 8192;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+/**
+ * Raw random bytes from the OS CSPRNG. Small requests are served from a
+ * refilled pool (as Node does for randomUUID): one syscall per 8 KiB instead
+ * of one per key or nonce. SECURITY: every byte is handed out once and copied
+ * out, so no two callers share or alias key material.
+ */
+export function randomSecret(bytes = 32): Buffer {
+  if (bytes > 256) return randomBytes(bytes);
+  if (poolOffset + bytes > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + bytes));
+  pool.fill(0, poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return out;
+}
