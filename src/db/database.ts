@@ -1,0 +1,55 @@
+/**
+ * Kysely factory: SQLite (better-sqlite3, WAL) by default, PostgreSQL when
+ * configured. SECURITY: SQLite is created with mode 0600 in a 0700 directory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../platform/config.js';
+import type { Database } from './tables.js';
+
+export type { Database };
+export type Db = Kysely<Database>;
+
+// bigint columns (audit seq) come back as numbers; they stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/** Which engine a Db talks to. */
+export type Dialect = DatabaseConfig['kind'];
+
+/** Open a database. On PostgreSQL a configured schema is the search_path (created first when `createSchema`, for the core only). */
+export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number; createSchema?: boolean } = {}): Promise<{ db: Db; dialect: Dialect }> {
+  if (config.kind === 'sqlite') {
+    fs.mkdirSync(path.dirname(config.file), { recursive: true, mode: 0o700 });
+    const sqlite = new SqliteDatabase(config.file);
+    fs.chmodSync(config.file, 0o600);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('cache_size = -65536');
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  }
+  if (config.schema && options.createSchema) {
+    const admin = new pg.Client({ connectionString: config.url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: options.poolSize ?? 10,
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}
+
+/** Serialise writers of a hash chain inside a transaction (PostgreSQL advisory lock; SQLite already has one writer). */
+export async function lockForChain(trx: Db, dialect: Dialect, lockId: number): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${lockId})`.execute(trx);
+}

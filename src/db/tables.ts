@@ -1,0 +1,147 @@
+/**
+ * Table types. Plaintext columns are only what operations need: ids,
+ * timestamps (UTC ISO-8601 text), clinic, status. Every personal field lives
+ * inside an `*_envelope` column (see crypto/envelope.ts).
+ */
+import type { Insertable, Selectable } from 'kysely';
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ClinicsTable {
+  id: string;
+  organisation_id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface StaffTable {
+  id: string;
+  organisation_id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  is_admin: number;
+  disabled_at: string | null;
+  created_at: string;
+}
+
+export interface StaffClinicRolesTable {
+  staff_id: string;
+  clinic_id: string;
+  role: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  staff_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface VaultTable {
+  id: string;
+  record: string;
+  is_demo: number;
+  created_at: string;
+}
+
+export interface KeyMaterialTable {
+  id: string;
+  kind: string;
+  domain: string | null;
+  version: number;
+  wrapped: string;
+  public_key: string | null;
+  status: string;
+  created_at: string;
+}
+
+export interface EnquiryInboxTable {
+  id: string;
+  received_at: string;
+  clinic_slug: string;
+  key_id: string;
+  enc: string;
+  ct: string;
+  envelope_hash: string;
+  source: string;
+}
+
+/** An envelope that did not open or validate, kept (never dropped) with the reason. */
+export interface InboxQuarantineTable extends Omit<EnquiryInboxTable, 'envelope_hash'> {
+  reason: string;
+  quarantined_at: string;
+}
+
+export interface PersonsTable {
+  id: string;
+  organisation_id: string;
+  created_at: string;
+  updated_at: string;
+  contact_envelope: string;
+  email_bi: string | null;
+  phone_bi: string | null;
+  surname_dob_bi: string | null;
+}
+
+export interface PersonKeysTable {
+  person_id: string;
+  domain: string;
+  wrapping_key_id: string;
+  wrapped_dek: string;
+  created_at: string;
+}
+
+export interface EnquiriesTable {
+  id: string;
+  person_id: string;
+  clinic_id: string;
+  status: string;
+  source: string;
+  received_at: string;
+  created_at: string;
+  submission_hash: string;
+  body_envelope: string;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  person_ids: string;
+  record_refs: string;
+  purpose: string | null;
+  ip: string | null;
+  outcome: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The whole schema as Kysely sees it. */
+export interface Database {
+  organisations: OrganisationsTable;
+  clinics: ClinicsTable;
+  staff: StaffTable;
+  staff_clinic_roles: StaffClinicRolesTable;
+  sessions: SessionsTable;
+  vault: VaultTable;
+  key_material: KeyMaterialTable;
+  enquiry_inbox: EnquiryInboxTable;
+  inbox_quarantine: InboxQuarantineTable;
+  persons: PersonsTable;
+  person_keys: PersonKeysTable;
+  enquiries: EnquiriesTable;
+  audit_events: AuditEventsTable;
+}
+
+export type InboxRow = Selectable<EnquiryInboxTable>;
+export type NewInboxRow = Insertable<EnquiryInboxTable>;
+export type ClinicRow = Selectable<ClinicsTable>;
+export type StaffRow = Selectable<StaffTable>;

@@ -1,0 +1,56 @@
+/**
+ * The one error catalogue. Codes are stable API; messages are fixed text and
+ * SECURITY: never contain personal data or secrets (details carry field names only).
+ */
+
+const CATALOGUE = {
+  BAD_REQUEST: [400, 'The request is malformed.'],
+  VALIDATION_FAILED: [400, 'Some fields are missing or invalid.'],
+  BODY_TOO_LARGE: [413, 'The request body is too large.'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'This content type is not accepted here.'],
+  RATE_LIMITED: [429, 'Too many requests. Please wait a moment and try again.'],
+  NOT_FOUND: [404, 'Not found.'],
+  UNAUTHENTICATED: [401, 'Please sign in.'],
+  FORBIDDEN_ORIGIN: [403, 'Cross-site request refused.'],
+  VAULT_SEALED: [503, 'Tacet is sealed. An operator must unseal it before personal data can be read.'],
+  VAULT_ALREADY_INITIALISED: [409, 'The vault is already initialised.'],
+  VAULT_NOT_INITIALISED: [503, 'The vault has not been initialised. Run `tacet init`.'],
+  UNSEAL_FAILED: [401, 'The unseal material was not accepted.'],
+  ENQUIRY_ENVELOPE_INVALID: [400, 'The sealed enquiry is malformed.'],
+  ENQUIRY_ENVELOPE_TOO_LARGE: [413, 'The sealed enquiry is too large.'],
+  ENQUIRY_UNKNOWN_KEY: [422, 'The enquiry was sealed to a key this service does not publish. Reload the form and try again.'],
+  ENQUIRY_UNKNOWN_CLINIC: [422, 'That clinic is not known.'],
+  ENQUIRY_REJECTED_AS_AUTOMATED: [422, 'The submission looked automated. Please reload the form and try again.'],
+  ENQUIRY_FORM_EXPIRED: [422, 'The form expired. Please reload it and submit again.'],
+  LOGIN_FAILED: [401, 'Email or password is incorrect.'],
+  INTERNAL: [500, 'Something went wrong. Nothing you sent has been lost; please try again.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+/** Stable error codes. */
+export type ErrorCode = keyof typeof CATALOGUE;
+
+/** The only error type that crosses the HTTP edge with its message. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: readonly string[];
+
+  constructor(code: ErrorCode, fields: readonly string[] = []) {
+    const [status, message] = CATALOGUE[code];
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.fields = fields;
+  }
+}
+
+/** Factory: `appError('NOT_FOUND')`. */
+export function appError(code: ErrorCode, fields: readonly string[] = []): AppError {
+  return new AppError(code, fields);
+}
+
+/** The JSON body for an error response. */
+export function errorBody(error: AppError): { error: { code: ErrorCode; message: string; fields?: readonly string[] } } {
+  return { error: { code: error.code, message: error.message, ...(error.fields.length > 0 ? { fields: error.fields } : {}) } };
+}
