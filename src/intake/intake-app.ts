@@ -1,0 +1,186 @@
+/**
+ * The public intake tier. It accepts sealed enquiries (and seals no-JS form
+ * posts in memory on arrival), checks their shape, rate-limits, stops bots,
+ * and appends ciphertext to the inbox.
+ *
+ * SECURITY: this module may import only `crypto/seal.ts` and
+ * `crypto/form-token.ts` from the crypto module. It holds public keys only
+ * and has no route or code path that reads the inbox.
+ */
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { checkFormToken, issueFormToken } from '../crypto/form-token.js';
+import { ENQUIRY_SUITE, MAX_SEALED_CT_CHARS } from '../crypto/enquiry-suite.js';
+import { randomToken, randomSecret } from '../crypto/random.js';
+import { importSealingKey, sealEnquiry, type SealingKey } from '../crypto/seal.js';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../platform/clock.js';
+import type { IntakeConfig } from '../platform/config.js';
+import { appError } from '../platform/errors.js';
+import { createHttpApp } from '../platform/http/http-app.js';
+import type { Logger } from '../platform/logger.js';
+import { readAsset } from '../platform/paths.js';
+import { enquiryFieldsSchema, invalidFieldNames } from './enquiry-fields.js';
+import { renderEnquiryPage, renderMessagePage } from './form-page.js';
+import { writeToInbox } from './inbox-writer.js';
+import type { Publication } from './publication.js';
+
+/** What the intake tier is built from. Note: no keyring, no private key. */
+export interface IntakeDeps {
+  readonly config: Pick<IntakeConfig, 'rateLimit' | 'minFillMs' | 'maxFormAgeMs' | 'bodyLimit'>;
+  readonly db: Db;
+  readonly publication: Publication;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Secret for anti-bot form tokens; random per process unless shared across instances. */
+  readonly formSecret?: Uint8Array;
+}
+
+interface SealedBody {
+  v: 1;
+  suite: string;
+  kid: string;
+  clinic: string;
+  enc: string;
+  ct: string;
+  formToken: string;
+  website?: string;
+}
+
+const sealedBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['v', 'suite', 'kid', 'clinic', 'enc', 'ct', 'formToken'],
+  properties: {
+    v: { const: 1 },
+    suite: { const: ENQUIRY_SUITE },
+    kid: { type: 'string', pattern: '^[a-z0-9.-]{1,64}$' },
+    clinic: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+    enc: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    ct: { type: 'string', minLength: 22, maxLength: MAX_SEALED_CT_CHARS, pattern: '^[A-Za-z0-9_-]+$' },
+    formToken: { type: 'string', maxLength: 100 },
+    website: { type: 'string', maxLength: 200 },
+  },
+} as const;
+
+interface ValidationIssue {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+}
+
+function issueField(issue: ValidationIssue): string {
+  const named = issue.params['missingProperty'] ?? issue.params['additionalProperty'];
+  return issue.instancePath.slice(1) || (typeof named === 'string' ? named : 'body');
+}
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** Build the intake HTTP app. */
+export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance> {
+  const { publication, clock, config } = deps;
+  const formSecret = deps.formSecret ?? randomSecret();
+  const formScript = readAsset('web/form/dist/form.js', 'npm run build:form');
+  const formCss = readAsset('web/form/form.css', 'git checkout web/form/form.css');
+  const clinics = new Set(publication.clinics.map((clinic) => clinic.slug));
+  const keys = new Map<string, SealingKey>(publication.keys.map((key) => [key.kid, importSealingKey(key.kid, key.publicKey)]));
+  const activeKey = keys.get(publication.activeKid) as SealingKey;
+
+  const app = createHttpApp({ logger: deps.logger, bodyLimit: config.bodyLimit, contentSecurityPolicy: CSP });
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED') });
+  const submitLimit = { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs };
+  const pageLimit = { max: config.rateLimit.max * 10, timeWindow: config.rateLimit.windowMs };
+
+  function checkBot(formToken: string, honeypot: string | undefined): void {
+    if (honeypot) throw appError('ENQUIRY_REJECTED_AS_AUTOMATED');
+    const verdict = checkFormToken(formSecret, formToken, clock.now().getTime(), config.minFillMs, config.maxFormAgeMs);
+    if (verdict === 'expired') throw appError('ENQUIRY_FORM_EXPIRED');
+    if (verdict !== 'ok') throw appError('ENQUIRY_REJECTED_AS_AUTOMATED');
+  }
+
+  // Embeds on a clinic's own site call /v1/* from another origin; no credentials are involved.
+  // Set on every /v1 answer, refusals (429, 4xx) included, so the embedded form can show them.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/v1/')) {
+      void reply.header('Access-Control-Allow-Origin', '*').header('Access-Control-Allow-Headers', 'content-type').header('Access-Control-Allow-Methods', 'GET, POST').header('Access-Control-Max-Age', '600');
+    }
+  });
+
+  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/', { config: { access: 'public' } }, async (_request, reply) => reply.redirect('/enquire'));
+  app.get('/form.js', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=300').header('Cross-Origin-Resource-Policy', 'cross-origin').send(formScript),
+  );
+  app.get('/form.css', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').header('Cross-Origin-Resource-Policy', 'cross-origin').send(formCss),
+  );
+
+  app.get<{ Querystring: { clinic?: string } }>('/enquire', { config: { access: 'public', rateLimit: pageLimit } }, async (request, reply) => {
+    const clinic = typeof request.query.clinic === 'string' && clinics.has(request.query.clinic) ? request.query.clinic : undefined;
+    const body = renderEnquiryPage({ publication, formToken: issueFormToken(formSecret, clock.now().getTime()), submissionId: randomToken(16), ...(clinic ? { clinic } : {}) });
+    return reply.type('text/html; charset=utf-8').send(body);
+  });
+
+  app.get('/enquire/thanks', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(renderMessagePage('Thank you', 'Your enquiry has been sent securely. The clinic team will be in touch.')),
+  );
+
+  app.get('/v1/publication', { config: { access: 'public', rateLimit: pageLimit } }, async () => {
+    return { ...publication, suite: ENQUIRY_SUITE, formToken: issueFormToken(formSecret, clock.now().getTime()), submissionId: randomToken(16) };
+  });
+
+  app.options('/v1/enquiries', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) => reply.status(204).send());
+
+  app.post<{ Body: SealedBody }>(
+    '/v1/enquiries',
+    { config: { access: 'public', rateLimit: submitLimit }, schema: { body: sealedBodySchema }, attachValidation: true },
+    async (request: FastifyRequest<{ Body: SealedBody }>, reply) => {
+      if (request.validationError) {
+        const issues = (request.validationError.validation ?? []) as readonly ValidationIssue[];
+        if (issues.some((v) => v.instancePath === '/ct' && v.keyword === 'maxLength')) throw appError('ENQUIRY_ENVELOPE_TOO_LARGE');
+        throw appError('ENQUIRY_ENVELOPE_INVALID', [...new Set(issues.map(issueField))]);
+      }
+      const body = request.body;
+      checkBot(body.formToken, body.website);
+      if (!clinics.has(body.clinic)) throw appError('ENQUIRY_UNKNOWN_CLINIC');
+      if (!keys.has(body.kid)) throw appError('ENQUIRY_UNKNOWN_KEY');
+      await writeToInbox(deps.db, { clinic: body.clinic, kid: body.kid, enc: body.enc, ct: body.ct, source: 'js' }, clock.now().toISOString());
+      return reply.status(202).send({ status: 'accepted' });
+    },
+  );
+
+  app.post<{ Body: Record<string, unknown> }>('/enquire', { config: { access: 'public', rateLimit: submitLimit } }, async (request, reply) => {
+    const form = request.body;
+    if (!form || typeof form !== 'object') throw appError('BAD_REQUEST');
+    const text = (name: string): string | undefined => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    try {
+      checkBot(text('formToken') ?? '', text('website'));
+    } catch (error) {
+      return reply.status(422).type('text/html; charset=utf-8').send(renderMessagePage('Please try again', (error as Error).message));
+    }
+    const clinic = text('clinic') ?? '';
+    const parsed = enquiryFieldsSchema.safeParse({
+      sid: text('sid'),
+      name: text('name'),
+      email: text('email'),
+      phone: text('phone'),
+      dob: text('dob') || undefined,
+      address: text('address') || undefined,
+      procedure: text('procedure'),
+      message: text('message') ?? '',
+      consent: text('consent') === 'yes' || text('consent') === 'on',
+    });
+    const invalid = [...(clinics.has(clinic) ? [] : ['clinic']), ...(parsed.success ? [] : invalidFieldNames(parsed.error))];
+    if (!parsed.success || invalid.length > 0) {
+      return reply.status(400).type('text/html; charset=utf-8').send(renderMessagePage('Some details need attention', 'Please check these fields:', invalid));
+    }
+    // SECURITY: sealed here, in memory; the plaintext is never written anywhere.
+    const sealed = sealEnquiry(activeKey, clinic, new TextEncoder().encode(JSON.stringify(parsed.data)));
+    await writeToInbox(deps.db, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
+    return reply.redirect(`/enquire/thanks`, 303);
+  });
+
+  return app;
+}

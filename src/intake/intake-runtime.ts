@@ -1,0 +1,37 @@
+/** Composition root of the intake tier: its own DB connection and the published public keys. */
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { type Db, openDatabase } from '../db/database.js';
+import type { Clock } from '../platform/clock.js';
+import type { IntakeConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { createIntakeApp } from './intake-app.js';
+import { type Publication, parsePublication } from './publication.js';
+
+/** A ready intake tier. */
+export interface IntakeRuntime {
+  readonly app: FastifyInstance;
+  readonly db: Db;
+  readonly close: () => Promise<void>;
+}
+
+/** Read the publication file written by the core. Throws a clear error if missing or invalid. */
+export function loadPublication(file: string): Publication {
+  if (!fs.existsSync(file)) throw new Error(`intake publication not found at ${file}: start the core once (or run \`tacet init\`) to write it`);
+  return parsePublication(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+/** Build the intake tier. `publication` defaults to the configured file. */
+export async function createIntakeRuntime(deps: { config: IntakeConfig; logger: Logger; clock: Clock; publication?: Publication; formSecret?: Uint8Array }): Promise<IntakeRuntime> {
+  const publication = deps.publication ?? loadPublication(deps.config.publicationFile);
+  const { db } = await openDatabase(deps.config.database, { poolSize: 20 });
+  const app = await createIntakeApp({ config: deps.config, db, publication, logger: deps.logger, clock: deps.clock, ...(deps.formSecret ? { formSecret: deps.formSecret } : {}) });
+  return {
+    app,
+    db,
+    async close() {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
