@@ -1,0 +1,95 @@
+/**
+ * Composition root of the core tier: database, vault, door, ingest job and
+ * HTTP app, wired with explicit dependencies.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
+import { createLoginService } from '../auth/login.service.js';
+import { createSessionService } from '../auth/session.service.js';
+import { type Db, type Dialect, openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrations.js';
+import type { Clock } from '../platform/clock.js';
+import type { CoreConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { createPersonalDataDoor, type PersonalDataDoor } from './door/personal-data-door.js';
+import { createReadGuard } from './door/read-guard.js';
+import { createCoreApp } from './http/core-app.js';
+import { createIngestService, type IngestService } from './ingest/ingest.service.js';
+import { createVaultService, type VaultService } from './vault/vault.service.js';
+
+/** A running (or ready to run) core. */
+export interface CoreRuntime {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  readonly audit: AuditLog;
+  readonly vault: VaultService;
+  readonly door: PersonalDataDoor;
+  readonly ingest: IngestService;
+  readonly app: FastifyInstance;
+  /** Start the periodic ingest job. */
+  readonly startJobs: () => void;
+  /** Run ingest now if unsealed (no overlap with a running pass). */
+  readonly ingestNow: () => Promise<void>;
+  readonly close: () => Promise<void>;
+}
+
+/** Build the core from its configuration. Migrates the database. */
+export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logger; clock: Clock }): Promise<CoreRuntime> {
+  const { config, logger, clock } = deps;
+  const { db, dialect } = await openDatabase(config.database, { createSchema: true });
+  await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
+  const audit = createAuditLog({ dialect, clock });
+  const vault = createVaultService({ db, audit, clock });
+  const door = createPersonalDataDoor({ db, vault, audit, guard: createReadGuard({ clock, ...config.readGuard }) });
+  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch });
+
+  let running: Promise<void> | undefined;
+  const ingestNow = (): Promise<void> => {
+    if (!vault.isUnsealed()) return Promise.resolve();
+    running ??= ingest
+      .drain()
+      .then((result) => {
+        if (result.ingested + result.duplicates + result.quarantined > 0) logger.info({ ingest: result }, 'ingested sealed enquiries');
+      })
+      .catch((error: unknown) => logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'ingest failed; inbox rows kept for retry'))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+
+  const app = await createCoreApp({
+    db,
+    logger,
+    vault,
+    door,
+    sessions: createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }),
+    logins: createLoginService({ db, audit }),
+    cookieSecure: config.cookieSecure,
+    sessionAbsoluteMs: config.sessionAbsoluteMs,
+    onUnsealed: () => void ingestNow(),
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    db,
+    dialect,
+    audit,
+    vault,
+    door,
+    ingest,
+    app,
+    ingestNow,
+    startJobs() {
+      timer ??= setInterval(() => void ingestNow(), config.ingestIntervalMs);
+      timer.unref();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await running;
+      await app.close();
+      vault.seal();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The single door to personal data. Every read of a person's fields passes
+ * here, in this order: authorise (tenancy; forbidden = not found) → audit in
+ * the same transaction → detection guard → decrypt.
+ *
+ * SECURITY: this folder is the only code that may call `openPersonRecord`
+ * (test/security/single-door.test.ts fails otherwise).
+ */
+import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { type Domain, type Keyring, openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
+import type { Db } from '../../db/database.js';
+import { appError } from '../../platform/errors.js';
+import type { VaultService } from '../vault/vault.service.js';
+import type { ReadGuard } from './read-guard.js';
+import { type ContactRecord, type EnquiryBodyRecord, RECORD } from './records.js';
+
+/** A decrypted enquiry, as the door hands it out. */
+export interface EnquiryDetail {
+  readonly id: string;
+  readonly personId: string;
+  readonly clinic: { readonly id: string; readonly slug: string; readonly name: string };
+  readonly status: string;
+  readonly source: string;
+  readonly receivedAt: string;
+  readonly contact: ContactRecord;
+  readonly body: EnquiryBodyRecord;
+}
+
+/** Filter for the enquiry list. */
+export interface EnquiryListFilter {
+  readonly clinicId?: string;
+  readonly status?: string;
+  readonly limit: number;
+  readonly before?: string;
+}
+
+/** A list row: metadata only, no personal data. */
+export interface EnquirySummary {
+  readonly id: string;
+  readonly clinic: { readonly slug: string; readonly name: string };
+  readonly status: string;
+  readonly source: string;
+  readonly receivedAt: string;
+}
+
+/** Why a read is happening, recorded in the audit event. */
+export interface ReadContext {
+  readonly purpose: string;
+}
+
+/** The door's interface. */
+export interface PersonalDataDoor {
+  readonly listEnquiries: (actor: StaffActor, filter: EnquiryListFilter) => Promise<EnquirySummary[]>;
+  readonly readEnquiry: (actor: StaffActor, enquiryId: string, context: ReadContext) => Promise<EnquiryDetail>;
+}
+
+function unwrapAndOpen<T>(keyring: Keyring, personId: string, domain: Domain, wrappedDek: string | undefined, recordType: string, recordId: string, envelope: string): T {
+  if (!wrappedDek) throw new Error(`missing ${domain} key for a person`);
+  return openPersonRecord(openPersonKey(keyring, personId, domain, wrappedDek), recordType, recordId, envelope) as T;
+}
+
+/**
+ * System read for ingest: open a candidate person's contact record to
+ * confirm a blind-index match (indexes are truncated, so they only nominate
+ * candidates). The ingest's own audit event names the person.
+ */
+export function openContactForMatching(keyring: Keyring, personId: string, wrappedContactDek: string | undefined, contactEnvelope: string): ContactRecord {
+  return unwrapAndOpen<ContactRecord>(keyring, personId, 'contact', wrappedContactDek, RECORD.contact, personId, contactEnvelope);
+}
+
+/** Create the door. */
+export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audit: AuditLog; guard: ReadGuard }): PersonalDataDoor {
+  const { db, audit } = deps;
+
+  async function deny(actor: StaffActor, action: string, recordRefs: string[], personIds: string[] = []): Promise<never> {
+    await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), action, recordRefs, personIds, outcome: 'denied', ip: actor.ip }]));
+    throw appError('NOT_FOUND');
+  }
+
+  return {
+    async listEnquiries(actor, filter) {
+      const clinicIds = [...actor.clinicIds].filter((id) => !filter.clinicId || id === filter.clinicId);
+      if (clinicIds.length === 0) return [];
+      let query = db
+        .selectFrom('enquiries')
+        .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
+        .select(['enquiries.id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'clinics.slug', 'clinics.name'])
+        .where('enquiries.clinic_id', 'in', clinicIds)
+        .orderBy('enquiries.received_at', 'desc')
+        .orderBy('enquiries.id', 'desc')
+        .limit(filter.limit);
+      if (filter.status) query = query.where('enquiries.status', '=', filter.status);
+      if (filter.before) query = query.where('enquiries.received_at', '<', filter.before);
+      const rows = await query.execute();
+      return rows.map((row) => ({ id: row.id, clinic: { slug: row.slug, name: row.name }, status: row.status, source: row.source, receivedAt: row.received_at }));
+    },
+
+    async readEnquiry(actor, enquiryId, context) {
+      const keyring = deps.vault.keyring();
+      const row = await db
+        .selectFrom('enquiries')
+        .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
+        .innerJoin('persons', 'persons.id', 'enquiries.person_id')
+        .select(['enquiries.id', 'enquiries.person_id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'enquiries.body_envelope', 'clinics.slug', 'clinics.name', 'persons.contact_envelope', 'persons.organisation_id'])
+        .where('enquiries.id', '=', enquiryId)
+        .executeTakeFirst();
+      const ref = `enquiry:${enquiryId}`;
+      // SECURITY: forbidden and absent look the same to the caller (404).
+      if (!row || row.organisation_id !== actor.organisationId || !actor.clinicIds.has(row.clinic_id)) return deny(actor, 'enquiry.read', [ref]);
+      if (!deps.guard.allow(actor.staffId, row.person_id)) {
+        await db.transaction().execute((trx) =>
+          audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: context.purpose, outcome: 'denied', ip: actor.ip }]),
+        );
+        throw appError('RATE_LIMITED');
+      }
+      const keys = await db.selectFrom('person_keys').select(['domain', 'wrapped_dek']).where('person_id', '=', row.person_id).execute();
+      const wrapped = new Map(keys.map((key) => [key.domain, key.wrapped_dek]));
+      await db.transaction().execute((trx) =>
+        audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: context.purpose, outcome: 'success', ip: actor.ip }]),
+      );
+      return {
+        id: row.id,
+        personId: row.person_id,
+        clinic: { id: row.clinic_id, slug: row.slug, name: row.name },
+        status: row.status,
+        source: row.source,
+        receivedAt: row.received_at,
+        contact: unwrapAndOpen<ContactRecord>(keyring, row.person_id, 'contact', wrapped.get('contact'), RECORD.contact, row.person_id, row.contact_envelope),
+        body: unwrapAndOpen<EnquiryBodyRecord>(keyring, row.person_id, 'enquiry', wrapped.get('enquiry'), RECORD.enquiryBody, row.id, row.body_envelope),
+      };
+    },
+  };
+}

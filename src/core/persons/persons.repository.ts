@@ -1,0 +1,63 @@
+/** Persons and their wrapped data keys. Every personal field is an envelope. */
+import type { Domain } from '../../crypto/keyring.js';
+import type { Db } from '../../db/database.js';
+
+/** Blind indexes of a person. */
+export interface PersonIndexes {
+  readonly emailBi: string | null;
+  readonly phoneBi: string | null;
+  readonly surnameDobBi: string | null;
+}
+
+/** A stored person (ciphertext only). */
+export interface PersonRow {
+  readonly id: string;
+  readonly contactEnvelope: string;
+  readonly emailBi: string | null;
+  readonly phoneBi: string | null;
+}
+
+/** Persons whose email or phone blind index matches, in one organisation. */
+export async function findPersonsByIndexes(db: Db, organisationId: string, emailBis: readonly string[], phoneBis: readonly string[]): Promise<PersonRow[]> {
+  if (emailBis.length === 0 && phoneBis.length === 0) return [];
+  const rows = await db
+    .selectFrom('persons')
+    .select(['id', 'contact_envelope', 'email_bi', 'phone_bi'])
+    .where('organisation_id', '=', organisationId)
+    .where((eb) => eb.or([...(emailBis.length > 0 ? [eb('email_bi', 'in', emailBis)] : []), ...(phoneBis.length > 0 ? [eb('phone_bi', 'in', phoneBis)] : [])]))
+    .execute();
+  return rows.map((row) => ({ id: row.id, contactEnvelope: row.contact_envelope, emailBi: row.email_bi, phoneBi: row.phone_bi }));
+}
+
+/** Persons with a given blind index value (exact-match search). */
+export async function findPersonIdsByIndex(db: Db, organisationId: string, column: 'email_bi' | 'phone_bi' | 'surname_dob_bi', value: string): Promise<string[]> {
+  const rows = await db.selectFrom('persons').select('id').where('organisation_id', '=', organisationId).where(column, '=', value).execute();
+  return rows.map((row) => row.id);
+}
+
+/** Replace a person's contact envelope and indexes. */
+export async function updatePersonContact(db: Db, personId: string, contactEnvelope: string, indexes: PersonIndexes, at: string): Promise<void> {
+  await db
+    .updateTable('persons')
+    .set({ contact_envelope: contactEnvelope, email_bi: indexes.emailBi, phone_bi: indexes.phoneBi, surname_dob_bi: indexes.surnameDobBi, updated_at: at })
+    .where('id', '=', personId)
+    .execute();
+}
+
+/** Add a wrapped key for a domain the person did not have yet. */
+export async function insertPersonKey(db: Db, personId: string, key: { domain: Domain; wrappingKeyId: string; wrapped: string }, at: string): Promise<void> {
+  await db.insertInto('person_keys').values({ person_id: personId, domain: key.domain, wrapping_key_id: key.wrappingKeyId, wrapped_dek: key.wrapped, created_at: at }).execute();
+}
+
+/** A person's wrapped DEKs by domain. */
+export async function findPersonKeys(db: Db, personIds: readonly string[]): Promise<Map<string, Map<string, string>>> {
+  const result = new Map<string, Map<string, string>>();
+  if (personIds.length === 0) return result;
+  const rows = await db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).where('person_id', 'in', personIds).execute();
+  for (const row of rows) {
+    const byDomain = result.get(row.person_id) ?? new Map<string, string>();
+    byDomain.set(row.domain, row.wrapped_dek);
+    result.set(row.person_id, byDomain);
+  }
+  return result;
+}

@@ -1,0 +1,40 @@
+/** Storage of the vault record and wrapped key material. Holds no plaintext keys. */
+import type { KeyMaterialRecord, VaultRecord } from '../../crypto/keyring.js';
+import type { Db } from '../../db/database.js';
+
+/** Load the vault record, if initialised. */
+export async function findVault(db: Db): Promise<{ record: VaultRecord; isDemo: boolean } | undefined> {
+  const row = await db.selectFrom('vault').selectAll().where('id', '=', 'vault').executeTakeFirst();
+  return row ? { record: JSON.parse(row.record) as VaultRecord, isDemo: row.is_demo === 1 } : undefined;
+}
+
+/** Store a new vault and its key material in one transaction. */
+export async function insertVault(db: Db, vault: VaultRecord, keys: readonly KeyMaterialRecord[], isDemo: boolean, at: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('vault').values({ id: 'vault', record: JSON.stringify(vault), is_demo: isDemo ? 1 : 0, created_at: at }).execute();
+    await trx
+      .insertInto('key_material')
+      .values(keys.map((key) => ({ id: key.id, kind: key.kind, domain: key.domain, version: key.version, wrapped: key.wrapped, public_key: key.publicKey, status: key.status, created_at: at })))
+      .execute();
+  });
+}
+
+/** All wrapped key material. */
+export async function listKeyMaterial(db: Db): Promise<KeyMaterialRecord[]> {
+  const rows = await db.selectFrom('key_material').selectAll().orderBy('id').execute();
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind as KeyMaterialRecord['kind'],
+    domain: row.domain as KeyMaterialRecord['domain'],
+    version: row.version,
+    wrapped: row.wrapped,
+    publicKey: row.public_key,
+    status: row.status as KeyMaterialRecord['status'],
+  }));
+}
+
+/** Public intake keys (no secrets), newest first. */
+export async function listIntakePublicKeys(db: Db): Promise<{ kid: string; publicKey: string; status: string }[]> {
+  const rows = await db.selectFrom('key_material').select(['id', 'public_key', 'status', 'version']).where('kind', '=', 'intake-hpke').orderBy('version', 'desc').execute();
+  return rows.flatMap((row) => (row.public_key ? [{ kid: row.id, publicKey: row.public_key, status: row.status }] : []));
+}

@@ -1,0 +1,108 @@
+/**
+ * Seal state of the core tier. Core starts sealed; the keyring exists only
+ * in this process's memory after an unseal, and is dropped by `seal()`.
+ */
+import type { AuditLog } from '../../audit/audit-log.js';
+import {
+  initVault,
+  type Keyring,
+  openKeyring,
+  UnsealError,
+  type VaultInitOptions,
+  vaultKeyFromPassphrase,
+  vaultKeyFromShares,
+} from '../../crypto/keyring.js';
+import type { SymmetricKey } from '../../crypto/envelope.js';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../platform/clock.js';
+import { appError } from '../../platform/errors.js';
+import { findVault, insertVault, listKeyMaterial } from './vault.repository.js';
+
+/** What the vault looks like from outside. */
+export type VaultStatus = { readonly state: 'uninitialised' } | { readonly state: 'sealed'; readonly sharesReceived: number; readonly threshold: number | null; readonly isDemo: boolean } | { readonly state: 'unsealed'; readonly isDemo: boolean };
+
+/** The vault service. */
+export interface VaultService {
+  readonly status: () => Promise<VaultStatus>;
+  /** Create the vault. Returns Shamir shares (if requested) exactly once. */
+  readonly initialise: (options: VaultInitOptions & { isDemo?: boolean }) => Promise<{ shares: string[] }>;
+  readonly unsealWithPassphrase: (passphrase: string, ip?: string | null) => Promise<void>;
+  /** Add one custodian's share; unseals when the threshold is reached. */
+  readonly submitShare: (share: string, ip?: string | null) => Promise<{ received: number; threshold: number; isUnsealed: boolean }>;
+  /** The unsealed keyring. Throws VAULT_SEALED otherwise. */
+  readonly keyring: () => Keyring;
+  readonly isUnsealed: () => boolean;
+  readonly seal: () => void;
+}
+
+/** Create the vault service. */
+export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock }): VaultService {
+  let keyring: Keyring | undefined;
+  let pendingShares: string[] = [];
+
+  async function recordUnseal(outcome: 'success' | 'failure', method: string, ip: string | null | undefined): Promise<void> {
+    await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:vault', action: `vault.unseal.${method}`, outcome, ip: ip ?? null }]));
+  }
+
+  /** Recover the vault key by `method`, open the keyring, and audit the attempt either way. */
+  async function unsealWith(method: 'passphrase' | 'shamir', ip: string | null | undefined, recover: () => Promise<SymmetricKey>): Promise<void> {
+    try {
+      const vaultKey = await recover();
+      keyring = openKeyring(vaultKey, await listKeyMaterial(deps.db));
+      vaultKey.bytes.fill(0);
+    } catch (error) {
+      if (error instanceof UnsealError) {
+        await recordUnseal('failure', method, ip);
+        throw appError('UNSEAL_FAILED');
+      }
+      throw error;
+    }
+    await recordUnseal('success', method, ip);
+  }
+
+  async function loadVault() {
+    const vault = await findVault(deps.db);
+    if (!vault) throw appError('VAULT_NOT_INITIALISED');
+    return vault;
+  }
+
+  return {
+    async status() {
+      const vault = await findVault(deps.db);
+      if (!vault) return { state: 'uninitialised' };
+      if (keyring) return { state: 'unsealed', isDemo: vault.isDemo };
+      return { state: 'sealed', sharesReceived: pendingShares.length, threshold: vault.record.shamir?.threshold ?? null, isDemo: vault.isDemo };
+    },
+    async initialise(options) {
+      if (await findVault(deps.db)) throw appError('VAULT_ALREADY_INITIALISED');
+      const init = await initVault(options);
+      await insertVault(deps.db, init.vault, init.keys, options.isDemo ?? false, deps.clock.now().toISOString());
+      await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:vault', action: 'vault.initialise', outcome: 'success' }]));
+      return { shares: init.shares };
+    },
+    async unsealWithPassphrase(passphrase, ip) {
+      const vault = await loadVault();
+      await unsealWith('passphrase', ip, () => vaultKeyFromPassphrase(vault.record, passphrase));
+    },
+    async submitShare(share, ip) {
+      const vault = await loadVault();
+      const threshold = vault.record.shamir?.threshold;
+      if (!threshold) throw appError('UNSEAL_FAILED');
+      if (!pendingShares.includes(share)) pendingShares.push(share);
+      if (pendingShares.length < threshold) return { received: pendingShares.length, threshold, isUnsealed: false };
+      const shares = pendingShares;
+      pendingShares = [];
+      await unsealWith('shamir', ip, () => vaultKeyFromShares(vault.record, shares));
+      return { received: shares.length, threshold, isUnsealed: true };
+    },
+    keyring() {
+      if (!keyring) throw appError('VAULT_SEALED');
+      return keyring;
+    },
+    isUnsealed: () => keyring !== undefined,
+    seal() {
+      keyring = undefined;
+      pendingShares = [];
+    },
+  };
+}
