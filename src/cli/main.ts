@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The `tacet` command line. */
+import { Command } from 'commander';
+import { ConfigError } from '../platform/config.js';
+import { runAuditVerify, runGrantIntake, runInit, runUnseal } from './admin-commands.js';
+import { runCore, runIntake, runStart } from './serve.js';
+
+const program = new Command();
+program.name('tacet').description('Breach-resistant enquiries and patient records for private clinics');
+
+program.command('start').description('run core and intake in one process on embedded defaults (SQLite, local store); first run creates a demo').action(runStart);
+program.command('core').description('run the core tier (staff network): keys, ingest, staff UI and API').action(runCore);
+program.command('intake').description('run the public intake tier: enquiry form and sealed-enquiry inbox writer (no keys)').action(runIntake);
+
+program
+  .command('init')
+  .description('create a real installation: vault, organisation, clinics and first administrator')
+  .requiredOption('--org <name>', 'organisation name')
+  .requiredOption('--clinic <slug=Name...>', 'a clinic (repeatable), e.g. --clinic harley-street="Harley Street"')
+  .requiredOption('--admin-email <email>', 'first administrator email')
+  .option('--admin-name <name>', 'first administrator name', 'Administrator')
+  .option('--admin-password-file <file>', 'read the administrator password from a file (otherwise one is generated)')
+  .option('--passphrase-file <file>', 'read the unseal passphrase from a file (otherwise one is generated)')
+  .option('--no-passphrase', 'no passphrase unseal (requires --shamir)')
+  .option('--shamir <k/n>', 'also split the vault key into n Shamir shares, any k of which unseal')
+  .action(runInit);
+
+program
+  .command('unseal')
+  .description('unseal a running core with the passphrase or one Shamir share')
+  .option('--url <url>', 'core base URL', `http://127.0.0.1:${process.env['TACET_CORE_PORT'] ?? '8081'}`)
+  .option('--passphrase-file <file>', 'read the passphrase from a file')
+  .option('--share', 'submit a Shamir share instead of the passphrase')
+  .option('--share-file <file>', 'read the share from a file')
+  .action(runUnseal);
+
+const audit = program.command('audit').description('audit log tools');
+audit
+  .command('verify')
+  .description('verify the audit hash chain (edits, deletions, insertions; truncation with --head-seq/--head-hash)')
+  .option('--head-seq <seq>', 'last exported checkpoint sequence number')
+  .option('--head-hash <hash>', 'last exported checkpoint hash')
+  .action(runAuditVerify);
+
+const db = program.command('db').description('database tools');
+db.command('grant-intake').description('PostgreSQL: make the intake role INSERT-only on the inbox').requiredOption('--role <role>', 'role name').action(runGrantIntake);
+
+program.parseAsync().catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : 'unexpected failure';
+  process.stderr.write(`tacet: ${message}\n`);
+  process.exit(1);
+});
