@@ -1,0 +1,124 @@
+/**
+ * End to end in a real browser: a prospective patient fills the hosted form
+ * (sealed in the page with @hpke/core), the core ingests it, a staff member
+ * signs in and reads it. Also the embeddable script on a "clinic website"
+ * and the no-JS form.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { generateEnquiry } from '../helpers/enquiries.js';
+import { hasChromium, launchChromium } from '../helpers/browser.js';
+import { ADMIN, createHarness, type Harness } from '../helpers/harness.js';
+
+// `npm test` installs Chromium and sets TACET_REQUIRE_BROWSER=1, so there a missing browser fails instead of skipping.
+const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
+
+describe('enquiry from browser to staff screen', { skip }, () => {
+  let harness: Harness;
+  let browser: Browser;
+  let intakeUrl: string;
+  let coreUrl: string;
+  let clinicSite: http.Server;
+
+  before(async () => {
+    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_INTAKE_MIN_FILL_MS: '300' } });
+    intakeUrl = await harness.intake.app.listen({ host: '127.0.0.1', port: 0 });
+    const coreAddress = await harness.core.app.listen({ host: '127.0.0.1', port: 0 });
+    // Chromium treats http://localhost as a secure context, so the real __Host- cookie is exercised.
+    coreUrl = coreAddress.replace('127.0.0.1', 'localhost');
+    browser = await launchChromium();
+    // A clinic's own website on another origin, embedding the form script.
+    clinicSite = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html><body><h1>Clinic website</h1><script src="${intakeUrl}/form.js" data-tacet-clinic="clinic-b" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => clinicSite.listen(0, '127.0.0.1', resolve));
+  });
+
+  after(async () => {
+    await browser?.close();
+    clinicSite?.close();
+    await harness?.close();
+  });
+
+  async function fill(page: Page, fields: ReturnType<typeof generateEnquiry>): Promise<void> {
+    await page.getByLabel('Full name').fill(fields.name);
+    await page.getByLabel('Email').fill(fields.email);
+    await page.getByLabel('Phone').fill(fields.phone);
+    await page.getByLabel('Date of birth').fill(fields.dob);
+    await page.getByLabel('Address').fill(fields.address);
+    await page.getByLabel('Procedure of interest').fill(fields.procedure);
+    await page.getByLabel('Message').fill(fields.message);
+    await page.getByLabel('I agree').check();
+  }
+
+  it('seals in the hosted page, and staff read it after sign-in', async () => {
+    const fields = generateEnquiry(1);
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(`${request.method()} ${request.url()} ${request.postData() ?? ''}`));
+    await page.goto(`${intakeUrl}/enquire?clinic=clinic-a`);
+    await fill(page, fields);
+    await page.waitForTimeout(350);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByText('Your enquiry has been sent securely').waitFor();
+    await page.screenshot({ path: path.join(os.tmpdir(), 'tacet-enquiry-sent.png') });
+    // What left the browser was ciphertext: no field value in any request.
+    const wire = requests.join('\n');
+    for (const value of [fields.name, fields.email, fields.phone, fields.message, encodeURIComponent(fields.email)]) assert.ok(!wire.includes(value), 'plaintext left the browser');
+    assert.ok(requests.some((r) => r.startsWith(`POST ${intakeUrl}/v1/enquiries`)));
+    await page.close();
+
+    await harness.core.ingestNow();
+
+    const staff = await browser.newPage();
+    await staff.goto(`${coreUrl}/enquiries`);
+    await staff.waitForURL('**/login');
+    await staff.getByLabel('Email').fill(ADMIN.email);
+    await staff.getByLabel('Password').fill(ADMIN.password);
+    await staff.getByRole('button', { name: 'Sign in' }).click();
+    await staff.waitForURL('**/enquiries');
+    const cookies = await staff.context().cookies();
+    assert.ok(cookies.some((c) => c.name === '__Host-tacet_session' && c.httpOnly && c.secure && c.sameSite === 'Strict'));
+    await staff.getByRole('link', { name: /^ENQ-/ }).first().click();
+    await staff.getByText(fields.email).waitFor();
+    assert.ok(await staff.getByText(fields.name).isVisible());
+    assert.ok(await staff.getByText(fields.procedure).isVisible());
+    await staff.close();
+  });
+
+  it('works embedded on a clinic’s own website (another origin)', async () => {
+    const fields = generateEnquiry(2);
+    const page = await browser.newPage();
+    const address = clinicSite.address() as { port: number };
+    await page.goto(`http://127.0.0.1:${address.port}/`);
+    await page.getByLabel('Full name').waitFor();
+    await fill(page, fields);
+    await page.waitForTimeout(350);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByText('Your enquiry has been sent securely').waitFor();
+    await page.close();
+    const before_ = await harness.core.db.selectFrom('enquiries').select('id').execute();
+    await harness.core.ingestNow();
+    const after_ = await harness.core.db.selectFrom('enquiries').innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id').select('clinics.slug').execute();
+    assert.equal(after_.length, before_.length + 1);
+    assert.ok(after_.some((row) => row.slug === 'clinic-b'));
+  });
+
+  it('still works with JavaScript off (sealed by the intake on arrival)', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${intakeUrl}/enquire?clinic=clinic-a`);
+    await fill(page, generateEnquiry(3));
+    await page.waitForTimeout(350);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+    await context.close();
+    const inbox = await harness.core.db.selectFrom('enquiry_inbox').select('source').execute();
+    assert.deepEqual(inbox.map((row) => row.source), ['form']);
+  });
+});
