@@ -15,3 +15,8 @@ fi
 if [ ! -f web/form/dist/form.js ] || [ -n "$(find web/form/form.ts src/crypto/bytes.ts src/crypto/enquiry-suite.ts -newer web/form/dist/form.js 2>/dev/null)" ]; then
   node scripts/build-form.mjs
 fi
+
+# The staff UI (React) is built by Vite into web/staff/dist; rebuild when its sources change.
+if [ ! -f web/staff/dist/index.html ] || [ -n "$(find web/staff/src web/staff/index.html web/staff/vite.config.ts -newer web/staff/dist/index.html 2>/dev/null)" ]; then
+  npx vite build --config web/staff/vite.config.ts
+fi

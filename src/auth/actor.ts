@@ -1,11 +1,16 @@
-/** Who is acting, as established by a verified session. */
+import type { ClinicRole, OrgRole } from './roles.js';
+
+/** Who is acting, as established by a verified session (password and second factor). */
 export interface StaffActor {
   readonly kind: 'staff';
   readonly staffId: string;
   readonly organisationId: string;
-  readonly isAdmin: boolean;
-  /** Clinics whose people this actor may see (tenancy). */
-  readonly clinicIds: ReadonlySet<string>;
+  readonly orgRole: OrgRole | null;
+  /** Role per clinic id (tenancy: no entry, no access to that clinic's people). */
+  readonly clinicRoles: ReadonlyMap<string, ClinicRole>;
+  readonly sessionId: string;
+  /** When the session last re-authenticated (step-up), ms since epoch; 0 if never. */
+  readonly steppedUpAt: number;
   readonly ip: string | null;
 }
 

@@ -39,6 +39,7 @@ async function bootstrapDemo(core: CoreRuntime, publicationFile: string): Promis
       admin: { email: 'admin@demo.tacet.invalid', name: 'Demo Administrator', password },
       passphrase,
       isDemo: true,
+      adminManagesClinics: true,
     },
   );
   await core.vault.unsealWithPassphrase(passphrase);
@@ -47,6 +48,7 @@ async function bootstrapDemo(core: CoreRuntime, publicationFile: string): Promis
     `Admin sign-in     : admin@demo.tacet.invalid`,
     `Admin password    : ${password}`,
     '',
+    'At first sign-in you create a passkey (administrators must use one).',
     'After a restart, Tacet starts SEALED: run `npm run tacet -- unseal`.',
     'Demo keys are for trying Tacet only. Use `tacet init` for a real clinic.',
   ]);

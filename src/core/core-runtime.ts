@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import { createLoginService } from '../auth/login.service.js';
-import { createSessionService } from '../auth/session.service.js';
+import { createMfaService, type MfaService } from '../auth/mfa.service.js';
+import { createSessionService, type SessionService } from '../auth/session.service.js';
+import { createThrottle } from '../auth/throttle.js';
 import { type Db, type Dialect, openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
 import type { Clock } from '../platform/clock.js';
@@ -25,6 +27,8 @@ export interface CoreRuntime {
   readonly vault: VaultService;
   readonly door: PersonalDataDoor;
   readonly ingest: IngestService;
+  readonly mfa: MfaService;
+  readonly sessions: SessionService;
   readonly app: FastifyInstance;
   /** Start the periodic ingest job. */
   readonly startJobs: () => void;
@@ -40,7 +44,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
   const audit = createAuditLog({ dialect, clock });
   const vault = createVaultService({ db, audit, clock });
-  const door = createPersonalDataDoor({ db, vault, audit, guard: createReadGuard({ clock, ...config.readGuard }) });
+  const door = createPersonalDataDoor({ db, vault, audit, clock, guard: createReadGuard({ clock, ...config.readGuard }) });
+  const throttle = createThrottle({ db, clock });
+  const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
+  const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
   const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch });
 
   let running: Promise<void> | undefined;
@@ -61,10 +68,14 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const app = await createCoreApp({
     db,
     logger,
+    clock,
+    audit,
     vault,
     door,
-    sessions: createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }),
-    logins: createLoginService({ db, audit }),
+    sessions,
+    mfa,
+    throttle,
+    logins: createLoginService({ db, audit, throttle }),
     cookieSecure: config.cookieSecure,
     sessionAbsoluteMs: config.sessionAbsoluteMs,
     onUnsealed: () => void ingestNow(),
@@ -78,6 +89,8 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     vault,
     door,
     ingest,
+    mfa,
+    sessions,
     app,
     ingestNow,
     startJobs() {

@@ -9,9 +9,9 @@
  * consumes as plain data (no database access here).
  */
 import { combine, split } from 'shamir-secret-sharing';
-import { fromBase64Url, toBase64Url, utf8 } from './bytes.js';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes.js';
 import { type BlindIndexKeys, deriveBlindIndexKeys } from './blind-index.js';
-import { hkdfExpand } from './hkdf.js';
+import { hkdfExpand, hkdfExtract } from './hkdf.js';
 import { EnvelopeError, generateSymmetricKey, openEnvelope, sealEnvelope, type SymmetricKey } from './envelope.js';
 import { generateIntakeKeyPair, importOpeningKey, type OpeningKey } from './open.js';
 import { type Argon2Params, deriveKek, newSalt, VAULT_KDF_PARAMS } from './passphrase.js';
@@ -150,6 +150,8 @@ export interface Keyring {
   /** Intake opening key by key id. */
   readonly intakeKey: (kid: string) => OpeningKey | undefined;
   readonly blindIndexKeys: BlindIndexKeys;
+  /** Key for staff secrets at rest (TOTP seeds, break-glass justifications), derived from the vault key. */
+  readonly staffSecretKey: SymmetricKey;
 }
 
 /** Unwrap all key material with the vault key. Throws `UnsealError` if a record does not open. */
@@ -185,6 +187,7 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
     domainKeyById: (id) => domainKeys.get(id),
     intakeKey: (kid) => intake.get(kid),
     blindIndexKeys: deriveBlindIndexKeys(blindRoot),
+    staffSecretKey: { id: `staff-secrets:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/staff-secrets'), vaultKey.bytes), utf8('v1'), 32) },
   };
 }
 
@@ -242,4 +245,14 @@ export function openPersonRecord(key: PersonKey, recordType: string, recordId: s
   const derived = recordKey(key, recordType);
   const bytes = openEnvelope((id) => (id === derived.id ? derived : undefined), envelope, `${recordType}/${recordId}/${key.personId}`);
   return JSON.parse(bytes.toString('utf8')) as unknown;
+}
+
+/** Seal a staff secret (e.g. a TOTP seed) bound to its owner and purpose. */
+export function sealStaffSecret(keyring: Keyring, purpose: string, ownerId: string, value: string): string {
+  return sealEnvelope(keyring.staffSecretKey, utf8(value), `staff-secret|${purpose}|${ownerId}`);
+}
+
+/** Open a staff secret; throws `EnvelopeError` on tampering or a different owner/purpose. */
+export function openStaffSecret(keyring: Keyring, purpose: string, ownerId: string, envelope: string): string {
+  return fromUtf8(openEnvelope((id) => (id === keyring.staffSecretKey.id ? keyring.staffSecretKey : undefined), envelope, `staff-secret|${purpose}|${ownerId}`));
 }

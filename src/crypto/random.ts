@@ -50,3 +50,19 @@ export function randomSecret(bytes = 32): Buffer {
   poolOffset += bytes;
   return out;
 }
+
+const CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/i/l: easy to read back
+
+/** A human-typable one-time code, e.g. `k7qm2-x9ftr-3hwae-p4nzu` (4 groups = ~99 bits). */
+export function recoveryCode(groups = 4): string {
+  const out: string[] = [];
+  for (let g = 0; g < groups; g++) {
+    let group = '';
+    while (group.length < 5) {
+      const byte = randomBytes(1)[0] as number;
+      if (byte < 248) group += CODE_ALPHABET[byte % CODE_ALPHABET.length]; // 248 = 8 × 31: no modulo bias
+    }
+    out.push(group);
+  }
+  return out.join('-');
+}

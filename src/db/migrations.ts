@@ -4,6 +4,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './database.js';
+import { identityMigration } from './migration-identity.js';
 
 const createdAt = 'created_at';
 
@@ -25,7 +26,7 @@ const initial: Migration = {
       .addColumn('email', 'text', (c) => c.notNull().unique())
       .addColumn('display_name', 'text', (c) => c.notNull())
       .addColumn('password_hash', 'text', (c) => c.notNull())
-      .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('org_role', 'text')
       .addColumn('disabled_at', 'text')
       .addColumn(createdAt, 'text', (c) => c.notNull())
       .execute();
@@ -39,10 +40,17 @@ const initial: Migration = {
     await db.schema
       .createTable('sessions')
       .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('public_id', 'text', (c) => c.notNull().unique())
       .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
       .addColumn(createdAt, 'text', (c) => c.notNull())
       .addColumn('last_seen_at', 'text', (c) => c.notNull())
       .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('mfa_at', 'text')
+      .addColumn('stepped_up_at', 'text')
+      .addColumn('ip', 'text')
+      .addColumn('user_agent', 'text')
+      .addColumn('challenge', 'text')
+      .addColumn('challenge_expires_at', 'text')
       .execute();
     await db.schema.createIndex('sessions_staff_idx').on('sessions').column('staff_id').execute();
     await db.schema
@@ -86,6 +94,7 @@ const initial: Migration = {
       .addColumn('email_bi', 'text')
       .addColumn('phone_bi', 'text')
       .addColumn('surname_dob_bi', 'text')
+      .addColumn('is_restricted', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
     for (const column of ['email_bi', 'phone_bi', 'surname_dob_bi']) {
       await db.schema.createIndex(`persons_${column}_idx`).on('persons').columns(['organisation_id', column]).execute();
@@ -131,7 +140,7 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

@@ -3,7 +3,7 @@
  * timestamps (UTC ISO-8601 text), clinic, status. Every personal field lives
  * inside an `*_envelope` column (see crypto/envelope.ts).
  */
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 export interface OrganisationsTable {
   id: string;
@@ -25,7 +25,8 @@ export interface StaffTable {
   email: string;
   display_name: string;
   password_hash: string;
-  is_admin: number;
+  /** Organisation-wide role: 'administrator' | 'dpo' | null (clinic roles live in staff_clinic_roles). */
+  org_role: string | null;
   disabled_at: string | null;
   created_at: string;
 }
@@ -38,10 +39,76 @@ export interface StaffClinicRolesTable {
 
 export interface SessionsTable {
   id_hash: string;
+  /** Random id shown in the session list (never the cookie value). */
+  public_id: string;
   staff_id: string;
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** When the second factor was verified; null while only the password is proven. */
+  mfa_at: string | null;
+  stepped_up_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** Pending WebAuthn challenge (base64url) and its expiry. */
+  challenge: string | null;
+  challenge_expires_at: string | null;
+}
+
+export interface StaffTotpTable {
+  staff_id: string;
+  secret_envelope: string;
+  confirmed_at: string | null;
+  last_step: number;
+  created_at: string;
+}
+
+export interface StaffPasskeysTable {
+  id: string;
+  staff_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface StaffRecoveryCodesTable {
+  staff_id: string;
+  code_hash: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  first_failure_at: string;
+  locked_at: string | null;
+}
+
+export interface RestrictedAccessTable {
+  person_id: string;
+  staff_id: string;
+  created_at: string;
+}
+
+export interface CareRelationshipsTable {
+  person_id: string;
+  staff_id: string;
+  created_at: string;
+}
+
+export interface BreakGlassGrantsTable {
+  id: string;
+  staff_id: string;
+  person_id: string;
+  justification_envelope: string;
+  created_at: string;
+  expires_at: string;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_outcome: string | null;
 }
 
 export interface VaultTable {
@@ -88,6 +155,7 @@ export interface PersonsTable {
   email_bi: string | null;
   phone_bi: string | null;
   surname_dob_bi: string | null;
+  is_restricted: Generated<number>;
 }
 
 export interface PersonKeysTable {
@@ -131,6 +199,13 @@ export interface Database {
   staff: StaffTable;
   staff_clinic_roles: StaffClinicRolesTable;
   sessions: SessionsTable;
+  staff_totp: StaffTotpTable;
+  staff_passkeys: StaffPasskeysTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
+  auth_throttle: AuthThrottleTable;
+  restricted_access: RestrictedAccessTable;
+  care_relationships: CareRelationshipsTable;
+  break_glass_grants: BreakGlassGrantsTable;
   vault: VaultTable;
   key_material: KeyMaterialTable;
   enquiry_inbox: EnquiryInboxTable;

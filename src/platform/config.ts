@@ -41,6 +41,11 @@ const coreSchema = z.object({
   TACET_SESSION_IDLE_MINUTES: positiveInt.default(15),
   TACET_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
   TACET_COOKIE_SECURE: z.enum(['true', 'false']).default('true'),
+  /** The staff UI's origin as browsers see it (WebAuthn binds passkeys to it). */
+  TACET_CORE_ORIGIN: z
+    .string()
+    .refine((value) => /^https?:\/\/[^/]+$/.test(value) && URL.canParse(value), 'must be an origin like https://tacet.clinic.example')
+    .optional(),
   TACET_READ_MAX_PERSONS: positiveInt.default(60),
   TACET_READ_WINDOW_MINUTES: positiveInt.default(10),
 });
@@ -72,6 +77,8 @@ export interface CoreConfig extends TierConfig {
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   readonly cookieSecure: boolean;
+  /** WebAuthn relying party: the origin staff browsers use, and its host name as RP id. */
+  readonly webauthn: { readonly origin: string; readonly rpId: string; readonly rpName: string };
   /** Distinct persons one staff member may open per window before reads are refused. */
   readonly readGuard: { readonly maxDistinctPersons: number; readonly windowMs: number };
 }
@@ -120,6 +127,10 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeCo
   });
 }
 
+function relyingParty(origin: string): { origin: string; rpId: string; rpName: string } {
+  return { origin, rpId: new URL(origin).hostname, rpName: 'Tacet' };
+}
+
 /** Parse the core tier's configuration. Throws `ConfigError`. */
 export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const v = parse(coreSchema, env);
@@ -132,6 +143,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     sessionIdleMs: v.TACET_SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: v.TACET_SESSION_ABSOLUTE_HOURS * 3_600_000,
     cookieSecure: v.TACET_COOKIE_SECURE === 'true',
+    webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     readGuard: Object.freeze({ maxDistinctPersons: v.TACET_READ_MAX_PERSONS, windowMs: v.TACET_READ_WINDOW_MINUTES * 60_000 }),
   });
 }

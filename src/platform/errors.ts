@@ -23,6 +23,17 @@ const CATALOGUE = {
   ENQUIRY_REJECTED_AS_AUTOMATED: [422, 'The submission looked automated. Please reload the form and try again.'],
   ENQUIRY_FORM_EXPIRED: [422, 'The form expired. Please reload it and submit again.'],
   LOGIN_FAILED: [401, 'Email or password is incorrect.'],
+  LOGIN_LOCKED: [429, 'Too many failed attempts: password sign-in is locked for 15 minutes. An administrator can unlock it sooner.'],
+  MFA_FAILED: [401, 'That code or passkey was not accepted.'],
+  FACTOR_LOCKED: [429, 'This sign-in method is locked after repeated failures. Use another factor (passkey, authenticator or recovery code) or ask an administrator to unlock it.'],
+  MFA_REQUIRED: [401, 'Confirm your second factor to continue.'],
+  ENROLMENT_REQUIRED: [403, 'Set up a second factor (a passkey, or an authenticator app where allowed) before continuing.'],
+  PASSKEY_REQUIRED: [403, 'Your role must sign in with a passkey; authenticator codes are not allowed for it.'],
+  STEP_UP_REQUIRED: [403, 'Confirm it is you: re-authenticate with your passkey or authenticator code, then try again.'],
+  CHALLENGE_EXPIRED: [400, 'The sign-in challenge expired or was already used. Start again.'],
+  PASSWORD_REJECTED: [422, 'The password does not meet the password policy; the reasons are listed.'],
+  STAFF_EMAIL_TAKEN: [409, 'A staff member with that email already exists.'],
+  LAST_FACTOR: [409, 'This is your last second factor; add another before removing it.'],
   INTERNAL: [500, 'Something went wrong. Nothing you sent has been lost; please try again.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -32,8 +32,8 @@ for (const dialect of DIALECTS) {
     after(async () => harness?.close());
 
     it('refuses wrong passwords with one answer for unknown and known accounts', async () => {
-      const wrong = await harness.core.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: ADMIN.email, password: 'wrong password here' } });
-      const unknown = await harness.core.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'nobody@clinic.test', password: 'wrong password here' } });
+      const wrong = await harness.core.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN.email, password: 'wrong password here' } });
+      const unknown = await harness.core.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@clinic.test', password: 'wrong password here' } });
       assert.equal(wrong.statusCode, 401);
       assert.equal(wrong.body, unknown.body);
     });
@@ -41,9 +41,10 @@ for (const dialect of DIALECTS) {
     it('requires a session for every staff route', async () => {
       assert.equal((await harness.core.app.inject({ url: '/api/v1/enquiries' })).statusCode, 401);
       assert.equal((await harness.core.app.inject({ url: `/api/v1/enquiries/${ids['a0']}` })).statusCode, 401);
+      // The UI shell is public but holds no data; the data is behind the API.
       const page = await harness.core.app.inject({ url: '/enquiries' });
-      assert.equal(page.statusCode, 303);
-      assert.equal(page.headers.location, '/login');
+      assert.equal(page.statusCode, 200);
+      assert.doesNotMatch(page.body, /ENQ-|@mailbox-example/);
       assert.equal((await harness.core.app.inject({ url: '/api/v1/enquiries', headers: { cookie: 'tacet_session=forged-token-value-forged-token-value-forged12' } })).statusCode, 401);
     });
 
@@ -102,14 +103,20 @@ for (const dialect of DIALECTS) {
     });
 
     it('refuses cross-site state changes', async () => {
-      const response = await harness.core.app.inject({ method: 'POST', url: '/login', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a&password=b' });
+      const before_ = await harness.core.db.selectFrom('sessions').select('id_hash').execute();
+      const response = await harness.core.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'https://evil.example' }, payload: { email: ADMIN.email, password: ADMIN.password } });
       assert.equal(response.statusCode, 403);
+      assert.equal((response.json() as { error: { code: string } }).error.code, 'FORBIDDEN_ORIGIN');
       for (const origin of ['null', 'not a url']) {
-        const odd = await harness.core.app.inject({ method: 'POST', url: '/api/v1/session', headers: { origin }, payload: { email: ADMIN.email, password: ADMIN.password } });
+        const odd = await harness.core.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin }, payload: { email: ADMIN.email, password: ADMIN.password } });
         assert.equal(odd.statusCode, 403, origin);
       }
-      const crossSite = await harness.core.app.inject({ method: 'POST', url: '/api/v1/session', headers: { 'sec-fetch-site': 'cross-site' }, payload: { email: ADMIN.email, password: ADMIN.password } });
+      const crossSite = await harness.core.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'sec-fetch-site': 'cross-site' }, payload: { email: ADMIN.email, password: ADMIN.password } });
       assert.equal(crossSite.statusCode, 403);
+      // Nothing changed (no session was created) and each refusal was audited.
+      assert.equal((await harness.core.db.selectFrom('sessions').select('id_hash').execute()).length, before_.length);
+      const refused = await harness.core.db.selectFrom('audit_events').select('seq').where('action', '=', 'http.cross-site-request').execute();
+      assert.equal(refused.length, 4);
     });
   });
 }
@@ -117,7 +124,8 @@ for (const dialect of DIALECTS) {
 describe('default-deny route registration', () => {
   it('refuses to start when a route does not declare its access', async () => {
     const app = createHttpApp({ logger: createLogger({ level: 'silent' }), bodyLimit: 1024, contentSecurityPolicy: "default-src 'none'" });
-    assert.throws(() => app.get('/undeclared', async () => 'x'), /does not declare its access/);
+    assert.throws(() => app.get('/undeclared', async () => 'x'), /does not declare a valid access/);
+    assert.throws(() => app.get('/typo', { config: { access: 'enquiry.reed' as never } }, async () => 'x'), /does not declare a valid access/);
     await app.close();
   });
 });

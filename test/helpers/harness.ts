@@ -15,9 +15,13 @@ import { type Clock, systemClock } from '../../src/platform/clock.js';
 import { loadCoreConfig, loadIntakeConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabase, type TestDatabase, type TestDialect } from './databases.js';
+import { type SoftCredential, softAssert, softRegister } from './soft-authenticator.js';
 
-export const ADMIN = { email: 'admin@clinic.test', password: 'a long admin password 1' };
-export const RECEPTION = { email: 'reception@clinic.test', password: 'a long reception password 2' };
+/** The WebAuthn origin of the test core unless a test sets TACET_CORE_ORIGIN (the default of the config). */
+export const WEBAUTHN_ORIGIN = 'http://localhost:8081';
+
+export const ADMIN = { email: 'admin@clinic.test', password: 'violet harbour lantern 71' };
+export const RECEPTION = { email: 'reception@clinic.test', password: 'quiet meadow compass 42' };
 export const PASSPHRASE = 'test vault passphrase that is long';
 // Fast Argon2 for the vault in tests only; production uses VAULT_KDF_PARAMS.
 const FAST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -62,13 +66,14 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
       admin: { email: ADMIN.email, name: 'Admin', password: ADMIN.password },
       passphrase: PASSPHRASE,
       kdfParams: FAST_KDF,
+      adminManagesClinics: true,
     },
   );
   const clinics = await core.db.selectFrom('clinics').select(['id', 'slug', 'organisation_id']).execute();
   const clinicIds = Object.fromEntries(clinics.map((c) => [c.slug, c.id]));
   await createStaff(
     core.db,
-    { organisationId: clinics[0]?.organisation_id as string, email: RECEPTION.email, displayName: 'Reception', passwordHash: await hashPassword(RECEPTION.password), isAdmin: false, roles: [{ clinicId: clinicIds['clinic-a'] as string, role: 'receptionist' }] },
+    { organisationId: clinics[0]?.organisation_id as string, email: RECEPTION.email, displayName: 'Reception', passwordHash: await hashPassword(RECEPTION.password), orgRole: null, roles: [{ clinicId: clinicIds['clinic-a'] as string, role: 'receptionist' }] },
     clock.now().toISOString(),
   );
   if (options.isUnsealed ?? true) await core.vault.unsealWithPassphrase(PASSPHRASE);
@@ -90,11 +95,61 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
   };
 }
 
-/** Sign in through the API; returns the Cookie header value. */
-export async function signIn(app: FastifyInstance, who: { email: string; password: string }): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: who });
-  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode}`);
-  const cookie = response.cookies[0];
-  if (!cookie) throw new Error('no session cookie');
-  return `${cookie.name}=${cookie.value}`;
+/** Second factors the tests enrolled, per email (a real person keeps their authenticator). */
+const enrolled = new WeakMap<FastifyInstance, Map<string, SoftCredential>>();
+
+function cookieOf(response: { cookies: { name: string; value: string }[] }, fallback?: string): string {
+  const cookie = response.cookies.find((c) => c.value !== '');
+  return cookie ? `${cookie.name}=${cookie.value}` : (fallback ?? '');
+}
+
+/** POST JSON with a session cookie (same-origin, as the UI does). */
+export async function post(app: FastifyInstance, url: string, cookie: string, payload?: unknown) {
+  return app.inject({ method: 'POST', url, headers: { cookie, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+}
+
+/** Password step only: returns the pending session cookie and the sign-in state. */
+export async function passwordStep(app: FastifyInstance, who: { email: string; password: string }): Promise<{ cookie: string; stage: string; passkeyRequired: boolean }> {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: who });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+  const state = response.json() as { stage: string; passkeyRequired: boolean };
+  return { cookie: cookieOf(response), stage: state.stage, passkeyRequired: state.passkeyRequired };
+}
+
+/**
+ * Sign in through the API with a passkey (a software authenticator),
+ * enrolling one at first login. Returns the Cookie header of the full session.
+ */
+export async function signIn(app: FastifyInstance, who: { email: string; password: string }, origin = WEBAUTHN_ORIGIN): Promise<string> {
+  const step = await passwordStep(app, who);
+  const credentials = enrolled.get(app) ?? new Map<string, SoftCredential>();
+  enrolled.set(app, credentials);
+  if (step.stage === 'enrol') {
+    const options = (await post(app, '/api/v1/me/factors/passkey/options', step.cookie)).json() as { challenge: string; rp: { id?: string } };
+    const { response, credential } = softRegister(options, origin);
+    const done = await post(app, '/api/v1/me/factors/passkey', step.cookie, { response });
+    if (done.statusCode !== 200) throw new Error(`passkey enrolment failed: ${done.statusCode} ${done.body}`);
+    credentials.set(who.email, credential);
+    return cookieOf(done);
+  }
+  const credential = credentials.get(who.email);
+  if (!credential) throw new Error(`no test authenticator for ${who.email}`);
+  const options = (await post(app, '/api/v1/auth/passkey/options', step.cookie)).json() as { challenge: string };
+  const done = await post(app, '/api/v1/auth/passkey', step.cookie, { response: softAssert(credential, options.challenge, origin) });
+  if (done.statusCode !== 200) throw new Error(`passkey sign-in failed: ${done.statusCode} ${done.body}`);
+  return cookieOf(done);
+}
+
+/** The test authenticator enrolled for an email (for step-up and attack tests). */
+export function credentialOf(app: FastifyInstance, email: string): SoftCredential {
+  const credential = enrolled.get(app)?.get(email);
+  if (!credential) throw new Error(`no test authenticator for ${email}`);
+  return credential;
+}
+
+/** Re-authenticate a full session (step-up) with its passkey. */
+export async function stepUp(app: FastifyInstance, cookie: string, email: string, origin = WEBAUTHN_ORIGIN): Promise<void> {
+  const options = (await post(app, '/api/v1/auth/passkey/options', cookie)).json() as { challenge: string };
+  const done = await post(app, '/api/v1/auth/passkey', cookie, { response: softAssert(credentialOf(app, email), options.challenge, origin) });
+  if (done.statusCode !== 200) throw new Error(`step-up failed: ${done.statusCode} ${done.body}`);
 }

@@ -7,6 +7,8 @@
  * (test/security/single-door.test.ts fails otherwise).
  */
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import { canAccessPerson, clinicsWith, type PersonFacts } from '../../auth/policy.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { type Domain, type Keyring, openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
@@ -70,8 +72,19 @@ export function openContactForMatching(keyring: Keyring, personId: string, wrapp
 }
 
 /** Create the door. */
-export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audit: AuditLog; guard: ReadGuard }): PersonalDataDoor {
+export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audit: AuditLog; guard: ReadGuard; clock: Clock }): PersonalDataDoor {
   const { db, audit } = deps;
+
+  /** The facts that decide access to a person, for this actor. */
+  async function personFacts(actor: StaffActor, person: { id: string; organisationId: string; isRestricted: boolean }, clinicIds: readonly string[]): Promise<PersonFacts> {
+    const now = deps.clock.now().toISOString();
+    const [listed, grant, care] = await Promise.all([
+      person.isRestricted ? db.selectFrom('restricted_access').select('staff_id').where('person_id', '=', person.id).where('staff_id', '=', actor.staffId).executeTakeFirst() : undefined,
+      db.selectFrom('break_glass_grants').select('id').where('person_id', '=', person.id).where('staff_id', '=', actor.staffId).where('expires_at', '>', now).executeTakeFirst(),
+      db.selectFrom('care_relationships').select('staff_id').where('person_id', '=', person.id).where('staff_id', '=', actor.staffId).executeTakeFirst(),
+    ]);
+    return { organisationId: person.organisationId, clinicIds, isRestricted: person.isRestricted, isOnRestrictedList: Boolean(listed), hasBreakGlass: Boolean(grant), isInCareTeam: Boolean(care) };
+  }
 
   async function deny(actor: StaffActor, action: string, recordRefs: string[], personIds: string[] = []): Promise<never> {
     await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), action, recordRefs, personIds, outcome: 'denied', ip: actor.ip }]));
@@ -80,13 +93,16 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
 
   return {
     async listEnquiries(actor, filter) {
-      const clinicIds = [...actor.clinicIds].filter((id) => !filter.clinicId || id === filter.clinicId);
+      const clinicIds = clinicsWith(actor, 'enquiry.read').filter((id) => !filter.clinicId || id === filter.clinicId);
       if (clinicIds.length === 0) return [];
       let query = db
         .selectFrom('enquiries')
         .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
+        .innerJoin('persons', 'persons.id', 'enquiries.person_id')
         .select(['enquiries.id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'clinics.slug', 'clinics.name'])
         .where('enquiries.clinic_id', 'in', clinicIds)
+        // SECURITY: restricted persons do not exist for anyone not on their list (not even as a list row).
+        .where((eb) => eb.or([eb('persons.is_restricted', '=', 0), eb.exists(eb.selectFrom('restricted_access').select('restricted_access.person_id').whereRef('restricted_access.person_id', '=', 'persons.id').where('restricted_access.staff_id', '=', actor.staffId))]))
         .orderBy('enquiries.received_at', 'desc')
         .orderBy('enquiries.id', 'desc')
         .limit(filter.limit);
@@ -102,12 +118,14 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
         .selectFrom('enquiries')
         .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
         .innerJoin('persons', 'persons.id', 'enquiries.person_id')
-        .select(['enquiries.id', 'enquiries.person_id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'enquiries.body_envelope', 'clinics.slug', 'clinics.name', 'persons.contact_envelope', 'persons.organisation_id'])
+        .select(['enquiries.id', 'enquiries.person_id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'enquiries.body_envelope', 'clinics.slug', 'clinics.name', 'persons.contact_envelope', 'persons.organisation_id', 'persons.is_restricted'])
         .where('enquiries.id', '=', enquiryId)
         .executeTakeFirst();
       const ref = `enquiry:${enquiryId}`;
       // SECURITY: forbidden and absent look the same to the caller (404).
-      if (!row || row.organisation_id !== actor.organisationId || !actor.clinicIds.has(row.clinic_id)) return deny(actor, 'enquiry.read', [ref]);
+      if (!row) return deny(actor, 'enquiry.read', [ref]);
+      const facts = await personFacts(actor, { id: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1 }, [row.clinic_id]);
+      if (!canAccessPerson(actor, 'enquiry.read', facts)) return deny(actor, 'enquiry.read', [ref], [row.person_id]);
       if (!deps.guard.allow(actor.staffId, row.person_id)) {
         await db.transaction().execute((trx) =>
           audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: context.purpose, outcome: 'denied', ip: actor.ip }]),
@@ -117,7 +135,7 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
       const keys = await db.selectFrom('person_keys').select(['domain', 'wrapped_dek']).where('person_id', '=', row.person_id).execute();
       const wrapped = new Map(keys.map((key) => [key.domain, key.wrapped_dek]));
       await db.transaction().execute((trx) =>
-        audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: context.purpose, outcome: 'success', ip: actor.ip }]),
+        audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: facts.hasBreakGlass ? `break-glass:${context.purpose}` : context.purpose, outcome: 'success', ip: actor.ip }]),
       );
       return {
         id: row.id,

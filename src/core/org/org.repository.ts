@@ -2,6 +2,9 @@
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { ClinicRow, StaffRow } from '../../db/tables.js';
+import type { StaffActor } from '../../auth/actor.js';
+import { type ClinicRole, isClinicRole, isOrgRole, type OrgRole } from '../../auth/roles.js';
+import type { SessionRow } from '../../auth/session.service.js';
 
 /** Create the organisation and its clinics. Returns their ids. */
 export async function createOrganisation(
@@ -35,14 +38,14 @@ export async function listClinics(db: Db): Promise<ClinicRow[]> {
 /** Create a staff member with roles per clinic. */
 export async function createStaff(
   db: Db,
-  input: { organisationId: string; email: string; displayName: string; passwordHash: string; isAdmin: boolean; roles: readonly { clinicId: string; role: string }[] },
+  input: { organisationId: string; email: string; displayName: string; passwordHash: string; orgRole: OrgRole | null; roles: readonly { clinicId: string; role: ClinicRole }[] },
   at: string,
 ): Promise<string> {
   const id = newId();
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('staff')
-      .values({ id, organisation_id: input.organisationId, email: input.email.toLowerCase(), display_name: input.displayName, password_hash: input.passwordHash, is_admin: input.isAdmin ? 1 : 0, disabled_at: null, created_at: at })
+      .values({ id, organisation_id: input.organisationId, email: input.email.toLowerCase(), display_name: input.displayName, password_hash: input.passwordHash, org_role: input.orgRole, disabled_at: null, created_at: at })
       .execute();
     for (const role of input.roles) await trx.insertInto('staff_clinic_roles').values({ staff_id: id, clinic_id: role.clinicId, role: role.role }).execute();
   });
@@ -59,12 +62,31 @@ export async function findStaffById(db: Db, id: string): Promise<StaffRow | unde
   return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Clinic ids a staff member may work in (administrators: every clinic of their organisation). */
-export async function clinicIdsForStaff(db: Db, staff: StaffRow): Promise<string[]> {
-  if (staff.is_admin === 1) {
-    const rows = await db.selectFrom('clinics').select('id').where('organisation_id', '=', staff.organisation_id).execute();
-    return rows.map((row) => row.id);
-  }
-  const rows = await db.selectFrom('staff_clinic_roles').select('clinic_id').where('staff_id', '=', staff.id).execute();
-  return rows.map((row) => row.clinic_id);
+/** Clinic roles of a staff member, by clinic id. */
+export async function clinicRolesOf(db: Db, staffId: string): Promise<Map<string, ClinicRole>> {
+  const rows = await db.selectFrom('staff_clinic_roles').select(['clinic_id', 'role']).where('staff_id', '=', staffId).execute();
+  return new Map(rows.flatMap((row) => (isClinicRole(row.role) ? [[row.clinic_id, row.role] as const] : [])));
+}
+
+/** Replace a staff member's roles. */
+export async function setStaffRoles(db: Db, staffId: string, orgRole: OrgRole | null, roles: readonly { clinicId: string; role: ClinicRole }[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('staff').set({ org_role: orgRole }).where('id', '=', staffId).execute();
+    await trx.deleteFrom('staff_clinic_roles').where('staff_id', '=', staffId).execute();
+    if (roles.length > 0) await trx.insertInto('staff_clinic_roles').values(roles.map((r) => ({ staff_id: staffId, clinic_id: r.clinicId, role: r.role }))).execute();
+  });
+}
+
+/** The actor for a verified session. */
+export async function staffActorFor(db: Db, staff: StaffRow, session: SessionRow, ip: string | null): Promise<StaffActor> {
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    organisationId: staff.organisation_id,
+    orgRole: staff.org_role && isOrgRole(staff.org_role) ? staff.org_role : null,
+    clinicRoles: await clinicRolesOf(db, staff.id),
+    sessionId: session.public_id,
+    steppedUpAt: session.stepped_up_at ? new Date(session.stepped_up_at).getTime() : 0,
+    ip,
+  };
 }

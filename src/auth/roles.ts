@@ -1,0 +1,63 @@
+/**
+ * Roles and what they permit — the authorisation spec in one table.
+ *
+ * Clinic roles hold only in the clinic they are granted for (tenancy).
+ * Organisation roles (administrator, DPO) run the organisation; they do not
+ * by themselves open anyone's personal data.
+ */
+
+export const CLINIC_ROLES = ['receptionist', 'nurse', 'practitioner', 'clinic_manager'] as const;
+export type ClinicRole = (typeof CLINIC_ROLES)[number];
+
+export const ORG_ROLES = ['administrator', 'dpo'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+/** Permissions held in a clinic: they open that clinic's people. */
+export const CLINIC_PERMISSIONS = ['enquiry.read', 'enquiry.update', 'contact.read', 'clinical.read', 'photo.read', 'financial.read', 'staff.read'] as const;
+export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
+
+/** Permissions held across the organisation: administration and oversight, no personal data. */
+export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read'] as const;
+export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
+
+export type Permission = ClinicPermission | OrgPermission;
+
+/**
+ * SECURITY: field-level rules live here. Receptionists see contact details
+ * and enquiries, never clinical notes or photos; practitioners' clinical
+ * access is further limited to their own patients (care relationship, see policy.ts).
+ */
+const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> = {
+  receptionist: ['enquiry.read', 'enquiry.update', 'contact.read'],
+  nurse: ['enquiry.read', 'contact.read', 'clinical.read', 'photo.read'],
+  practitioner: ['enquiry.read', 'contact.read', 'clinical.read', 'photo.read'],
+  clinic_manager: ['enquiry.read', 'enquiry.update', 'contact.read', 'financial.read', 'staff.read'],
+};
+
+const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {
+  administrator: ['staff.manage'],
+  dpo: ['restricted.manage', 'break-glass.review', 'audit.read'],
+};
+
+/** Roles whose holders must use a passkey (phishing-resistant) as their factor. */
+export const PASSKEY_REQUIRED_ROLES: readonly OrgRole[] = ['administrator', 'dpo'];
+
+export function clinicRoleGrants(role: ClinicRole, permission: ClinicPermission): boolean {
+  return CLINIC_GRANTS[role].includes(permission);
+}
+
+export function orgRoleGrants(role: OrgRole, permission: OrgPermission): boolean {
+  return ORG_GRANTS[role].includes(permission);
+}
+
+export function isClinicRole(value: string): value is ClinicRole {
+  return (CLINIC_ROLES as readonly string[]).includes(value);
+}
+
+export function isOrgRole(value: string): value is OrgRole {
+  return (ORG_ROLES as readonly string[]).includes(value);
+}
+
+export function isOrgPermission(value: string): value is OrgPermission {
+  return (ORG_PERMISSIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,190 @@
+/** Administration: staff and roles (administrators), break-glass review (DPO). */
+import { useCallback, useEffect, useState } from 'react';
+import { api, describeError } from './api.js';
+import { ErrorText } from './SignIn.js';
+
+interface Clinic {
+  id: string;
+  name: string;
+}
+
+interface StaffMember {
+  id: string;
+  email: string;
+  name: string;
+  orgRole: string | null;
+  clinicRoles: { clinicId: string; role: string }[];
+  disabledAt: string | null;
+  factors: { passkeys: number; totp: boolean };
+}
+
+const CLINIC_ROLES = ['receptionist', 'nurse', 'practitioner', 'clinic_manager'];
+const ORG_ROLES = ['administrator', 'dpo'];
+const label = (role: string) => role.replace('_', ' ').replace('dpo', 'data-protection officer');
+
+export function StaffAdminPage() {
+  const [staff, setStaff] = useState<StaffMember[]>();
+  const [clinics, setClinics] = useState<Clinic[]>([]);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const load = useCallback(async () => {
+    setStaff((await api<{ staff: StaffMember[] }>('GET', '/api/v1/staff')).staff);
+    setClinics((await api<{ clinics: Clinic[] }>('GET', '/api/v1/clinics')).clinics);
+  }, []);
+  useEffect(() => {
+    load().catch((e: unknown) => setError(describeError(e)));
+  }, [load]);
+  const act = (work: Promise<unknown>, done: string) =>
+    work
+      .then(load)
+      .then(() => {
+        setNotice(done);
+        setError(undefined);
+      })
+      .catch((e: unknown) => setError(describeError(e)));
+  const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;
+
+  return (
+    <>
+      <h1>Staff</h1>
+      <p className="hint">Changes here need a fresh confirmation of your identity (Security → Confirm it is you).</p>
+      <ErrorText error={error} />
+      <p role="status">{notice ?? ''}</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Roles</th>
+            <th scope="col">Second factor</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {staff?.map((s) => (
+            <tr key={s.id}>
+              <td>{s.name}</td>
+              <td>{s.email}</td>
+              <td>{[...(s.orgRole ? [label(s.orgRole)] : []), ...s.clinicRoles.map((r) => `${label(r.role)} at ${clinicName(r.clinicId)}`)].join(', ') || '—'}</td>
+              <td>{s.factors.passkeys > 0 ? 'passkey' : s.factors.totp ? 'authenticator' : 'not yet enrolled'}</td>
+              <td>
+                {s.disabledAt ? (
+                  'disabled'
+                ) : (
+                  <>
+                    <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/disable`), `${s.name} disabled; sessions revoked.`)}>
+                      Disable
+                    </button>{' '}
+                    <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/unlock`), `${s.name} unlocked.`)}>
+                      Unlock
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Add a staff member</h2>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = event.currentTarget;
+          const data = new FormData(form);
+          const clinicId = String(data.get('clinic'));
+          const role = String(data.get('role'));
+          const orgRole = String(data.get('orgRole'));
+          act(
+            api('POST', '/api/v1/staff', {
+              email: String(data.get('email')),
+              name: String(data.get('name')),
+              password: String(data.get('password')),
+              orgRole: orgRole === '' ? null : orgRole,
+              clinicRoles: clinicId && role ? [{ clinicId, role }] : [],
+            }).then(() => form.reset()),
+            'Staff member added. They set up their second factor at first sign-in.',
+          );
+        }}
+      >
+        <label htmlFor="new-name">Name</label>
+        <input id="new-name" name="name" required maxLength={120} />
+        <label htmlFor="new-email">Email</label>
+        <input id="new-email" name="email" type="email" required />
+        <label htmlFor="new-password">Initial password (at least 15 characters; give it to them in person)</label>
+        <input id="new-password" name="password" type="password" autoComplete="new-password" required />
+        <label htmlFor="new-clinic">Clinic</label>
+        <select id="new-clinic" name="clinic">
+          <option value="">— none —</option>
+          {clinics.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="new-role">Role in that clinic</label>
+        <select id="new-role" name="role">
+          {CLINIC_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {label(r)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="new-org-role">Organisation role</label>
+        <select id="new-org-role" name="orgRole">
+          <option value="">— none —</option>
+          {ORG_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {label(r)}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Add staff member</button>
+      </form>
+    </>
+  );
+}
+
+interface Grant {
+  id: string;
+  staff: { id: string; name: string };
+  personId: string;
+  justification: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export function BreakGlassReviewPage() {
+  const [grants, setGrants] = useState<Grant[]>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => setGrants((await api<{ grants: Grant[] }>('GET', '/api/v1/break-glass')).grants), []);
+  useEffect(() => {
+    load().catch((e: unknown) => setError(describeError(e)));
+  }, [load]);
+  const review = (id: string, outcome: string) =>
+    api('POST', `/api/v1/break-glass/${id}/review`, { outcome })
+      .then(load)
+      .catch((e: unknown) => setError(describeError(e)));
+  return (
+    <>
+      <h1>Break-glass review</h1>
+      <ErrorText error={error} />
+      {grants?.length === 0 && <p>Nothing waiting for review.</p>}
+      <ul className="cards">
+        {grants?.map((g) => (
+          <li key={g.id}>
+            <p>
+              <strong>{g.staff.name}</strong> at {new Date(g.createdAt).toLocaleString('en-GB')}
+            </p>
+            <blockquote>{g.justification}</blockquote>
+            <button type="button" onClick={() => void review(g.id, 'justified')}>
+              Justified
+            </button>{' '}
+            <button type="button" onClick={() => void review(g.id, 'unjustified')}>
+              Not justified
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

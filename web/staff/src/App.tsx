@@ -1,0 +1,86 @@
+/** Staff UI shell: loads the sign-in state, routes between the stages and pages. */
+import { useCallback, useEffect, useState } from 'react';
+import { api, type AuthState } from './api.js';
+import { EnquiryDetailPage, EnquiryListPage } from './Enquiries.js';
+import { BreakGlassReviewPage, StaffAdminPage } from './Admin.js';
+import { EnrolPage, SecondFactorPage, SignInPage } from './SignIn.js';
+import { SecurityPage } from './Security.js';
+
+export function navigate(path: string): void {
+  window.history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function Link(props: { to: string; children: React.ReactNode; className?: string }) {
+  return (
+    <a
+      href={props.to}
+      className={props.className}
+      onClick={(event) => {
+        if (event.metaKey || event.ctrlKey) return;
+        event.preventDefault();
+        navigate(props.to);
+      }}
+    >
+      {props.children}
+    </a>
+  );
+}
+
+function usePath(): string {
+  const [path, setPath] = useState(window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  return path;
+}
+
+export function App() {
+  const [state, setState] = useState<AuthState | undefined>();
+  const path = usePath();
+  const refresh = useCallback(async () => setState(await api<AuthState>('GET', '/api/v1/auth/state')), []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  if (!state) return <p className="loading">Loading…</p>;
+  if (state.stage === 'signed-out') return <SignInPage onDone={setState} />;
+  if (state.stage === 'second-factor') return <SecondFactorPage state={state} onDone={refresh} />;
+  if (state.stage === 'enrol') return <EnrolPage state={state} onDone={refresh} />;
+
+  const can = (permission: string) => state.staff?.permissions.includes(permission) ?? false;
+  const signOut = async () => {
+    await api('POST', '/api/v1/auth/logout');
+    navigate('/');
+    await refresh();
+  };
+  const enquiryMatch = /^\/enquiries\/([0-9a-f-]{36})$/.exec(path);
+  let page: React.ReactNode;
+  if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} />;
+  else if (path === '/security') page = <SecurityPage state={state} onChange={refresh} />;
+  else if (path === '/staff' && can('staff.manage')) page = <StaffAdminPage />;
+  else if (path === '/break-glass' && can('break-glass.review')) page = <BreakGlassReviewPage />;
+  else if (can('enquiry.read')) page = <EnquiryListPage />;
+  else page = <p>Your role has no patient lists. Use the menu for your tasks.</p>;
+
+  return (
+    <>
+      <header className="top">
+        <span className="brand">Tacet</span>
+        <nav aria-label="Main">
+          {can('enquiry.read') && <Link to="/enquiries">Enquiries</Link>}
+          {can('staff.manage') && <Link to="/staff">Staff</Link>}
+          {can('break-glass.review') && <Link to="/break-glass">Break-glass review</Link>}
+          <Link to="/security">Security</Link>
+        </nav>
+        <span className="who">{state.staff?.name}</span>
+        <button type="button" className="link" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}

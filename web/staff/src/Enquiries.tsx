@@ -1,0 +1,145 @@
+/** Enquiry list (metadata only) and detail (opened through the audited door). */
+import { useEffect, useState } from 'react';
+import { api, ApiError, describeError } from './api.js';
+import { Link } from './App.js';
+import { ErrorText } from './SignIn.js';
+
+interface Summary {
+  id: string;
+  reference: string;
+  clinic: { slug: string; name: string };
+  status: string;
+  source: string;
+  receivedAt: string;
+}
+
+interface Detail extends Summary {
+  contact: { name: string; email: string; phone: string; dateOfBirth: string | null; address: string | null };
+  procedure: string;
+  message: string;
+  contactConsent: boolean;
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+export function EnquiryListPage() {
+  const [rows, setRows] = useState<Summary[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api<{ enquiries: Summary[] }>('GET', '/api/v1/enquiries')
+      .then((r) => setRows(r.enquiries))
+      .catch((e: unknown) => setError(describeError(e)));
+  }, []);
+  return (
+    <>
+      <h1>Enquiries</h1>
+      <ErrorText error={error} />
+      {rows && rows.length === 0 && <p>No enquiries yet.</p>}
+      {rows && rows.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Reference</th>
+              <th scope="col">Clinic</th>
+              <th scope="col">Status</th>
+              <th scope="col">Received</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td>
+                  <Link to={`/enquiries/${row.id}`}>{row.reference}</Link>
+                </td>
+                <td>{row.clinic.name}</td>
+                <td>{row.status}</td>
+                <td>{when(row.receivedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function BreakGlass(props: { id: string; onGranted: () => void }) {
+  const [error, setError] = useState<string>();
+  return (
+    <details>
+      <summary>Emergency access (break-glass)</summary>
+      <p>Only in a genuine emergency. Access lasts 30 minutes, is recorded, and the data-protection officer reviews it.</p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const justification = String(new FormData(event.currentTarget).get('justification'));
+          api('POST', `/api/v1/enquiries/${props.id}/break-glass`, { justification })
+            .then(props.onGranted)
+            .catch((e: unknown) => setError(describeError(e)));
+        }}
+      >
+        <label htmlFor="justification">Why do you need access now? (at least 20 characters)</label>
+        <textarea id="justification" name="justification" minLength={20} maxLength={2000} required />
+        <ErrorText error={error} />
+        <button type="submit">Request emergency access</button>
+      </form>
+    </details>
+  );
+}
+
+export function EnquiryDetailPage(props: { id: string }) {
+  const [detail, setDetail] = useState<Detail>();
+  const [error, setError] = useState<{ message: string; isNotFound: boolean }>();
+  const load = () =>
+    api<Detail>('GET', `/api/v1/enquiries/${props.id}`)
+      .then((d) => {
+        setDetail(d);
+        setError(undefined);
+      })
+      .catch((e: unknown) => setError({ message: describeError(e), isNotFound: e instanceof ApiError && e.status === 404 }));
+  useEffect(() => {
+    void load();
+  }, [props.id]);
+  if (error) {
+    return (
+      <>
+        <h1>Enquiry</h1>
+        <ErrorText error={error.message} />
+        {error.isNotFound && <BreakGlass id={props.id} onGranted={() => void load()} />}
+      </>
+    );
+  }
+  if (!detail) return <p className="loading">Loading…</p>;
+  return (
+    <>
+      <p>
+        <Link to="/enquiries">← All enquiries</Link>
+      </p>
+      <h1>{detail.reference}</h1>
+      <dl className="detail">
+        <dt>Name</dt>
+        <dd>{detail.contact.name}</dd>
+        <dt>Email</dt>
+        <dd>{detail.contact.email}</dd>
+        <dt>Phone</dt>
+        <dd>{detail.contact.phone}</dd>
+        <dt>Date of birth</dt>
+        <dd>{detail.contact.dateOfBirth ?? '—'}</dd>
+        <dt>Address</dt>
+        <dd>{detail.contact.address ?? '—'}</dd>
+        <dt>Clinic</dt>
+        <dd>{detail.clinic.name}</dd>
+        <dt>Procedure of interest</dt>
+        <dd>{detail.procedure}</dd>
+        <dt>Message</dt>
+        <dd className="message">{detail.message}</dd>
+        <dt>Contact consent</dt>
+        <dd>{detail.contactConsent ? 'Yes' : 'No'}</dd>
+        <dt>Received</dt>
+        <dd>{when(detail.receivedAt)}</dd>
+        <dt>Status</dt>
+        <dd>{detail.status}</dd>
+      </dl>
+    </>
+  );
+}

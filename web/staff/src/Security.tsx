@@ -1,0 +1,135 @@
+/** The signed-in person's own security: factors, recovery codes, sessions, password. */
+import { useCallback, useEffect, useState } from 'react';
+import { api, type AuthState, describeError } from './api.js';
+import { CodeForm, EnrolFactors, ErrorText, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
+
+interface Factors {
+  passkeys: { id: string; createdAt: string; lastUsedAt: string | null }[];
+  hasTotp: boolean;
+  recoveryCodesLeft: number;
+}
+
+interface Session {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  isCurrent: boolean;
+}
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+
+function StepUp(props: { state: AuthState; onDone: () => void }) {
+  const [error, setError] = useState<string>();
+  return (
+    <section className="notice" aria-labelledby="stepup-title">
+      <h2 id="stepup-title">Confirm it is you</h2>
+      <p>Changing your sign-in methods needs a fresh confirmation (valid for 5 minutes).</p>
+      {props.state.factors?.passkey && (
+        <button type="button" onClick={() => verifyWithPasskey().then(props.onDone).catch((e: unknown) => setError(describeError(e)))}>
+          Confirm with passkey
+        </button>
+      )}
+      {props.state.factors?.totp && <CodeForm label="Authenticator code" url="/api/v1/auth/totp" onDone={props.onDone} />}
+      <ErrorText error={error} />
+    </section>
+  );
+}
+
+export function SecurityPage(props: { state: AuthState; onChange: () => Promise<void> }) {
+  const [factors, setFactors] = useState<Factors>();
+  const [sessions, setSessions] = useState<Session[]>();
+  const [codes, setCodes] = useState<string[]>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => {
+    setFactors(await api<Factors>('GET', '/api/v1/me/factors'));
+    setSessions((await api<{ sessions: Session[] }>('GET', '/api/v1/me/sessions')).sessions);
+  }, []);
+  useEffect(() => {
+    load().catch((e: unknown) => setError(describeError(e)));
+  }, [load]);
+  const act = (work: Promise<unknown>) =>
+    work
+      .then(load)
+      .then(props.onChange)
+      .catch((e: unknown) => setError(describeError(e)));
+
+  return (
+    <>
+      <h1>Security</h1>
+      <ErrorText error={error} />
+      {codes && <RecoveryCodes codes={codes} onDone={() => setCodes(undefined)} />}
+      <section aria-labelledby="factors-title">
+        <h2 id="factors-title">Sign-in methods</h2>
+        <ul>
+          {factors?.passkeys.map((p) => (
+            <li key={p.id}>
+              Passkey added {when(p.createdAt)}, last used {when(p.lastUsedAt)}{' '}
+              <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/factors/passkey/${encodeURIComponent(p.id)}`))}>
+                Remove
+              </button>
+            </li>
+          ))}
+          {factors?.hasTotp && (
+            <li>
+              Authenticator app{' '}
+              <button type="button" className="link" onClick={() => act(api('DELETE', '/api/v1/me/factors/totp'))}>
+                Remove
+              </button>
+            </li>
+          )}
+          <li>
+            {factors?.recoveryCodesLeft ?? 0} recovery codes left{' '}
+            <button type="button" className="link" onClick={() => act(api<{ recoveryCodes: string[] }>('POST', '/api/v1/me/recovery-codes').then((r) => setCodes(r.recoveryCodes)))}>
+              Make new codes
+            </button>
+          </li>
+        </ul>
+        {props.state.steppedUp ? (
+          <EnrolFactors passkeyRequired={props.state.passkeyRequired ?? false} onEnrolled={(c) => act(Promise.resolve(c && setCodes(c)))} />
+        ) : (
+          <StepUp state={props.state} onDone={() => void props.onChange()} />
+        )}
+      </section>
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Where you are signed in</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Browser</th>
+              <th scope="col">Address</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last active</th>
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions?.map((s) => (
+              <tr key={s.id}>
+                <td>{s.userAgent ?? 'Unknown'}</td>
+                <td>{s.ip ?? '—'}</td>
+                <td>{when(s.createdAt)}</td>
+                <td>{when(s.lastSeenAt)}</td>
+                <td>
+                  {s.isCurrent ? (
+                    'This browser'
+                  ) : (
+                    <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/sessions/${s.id}`))}>
+                      Sign out
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" onClick={() => act(api('POST', '/api/v1/auth/logout-everywhere').then(() => window.location.assign('/')))}>
+          Sign out everywhere
+        </button>
+      </section>
+    </>
+  );
+}

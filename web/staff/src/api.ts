@@ -1,0 +1,64 @@
+/** The staff UI's only way to the server: same-origin JSON, cookies sent automatically. */
+
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly fields?: readonly string[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json().catch(() => ({}))) as { error?: ApiErrorBody };
+  if (!response.ok) throw new ApiError(response.status, json.error ?? { code: 'INTERNAL', message: 'Something went wrong.' });
+  return json as T;
+}
+
+export type Stage = 'signed-out' | 'second-factor' | 'enrol' | 'signed-in';
+
+export interface AuthState {
+  readonly stage: Stage;
+  readonly staff?: {
+    readonly id: string;
+    readonly name: string;
+    readonly email: string;
+    readonly orgRole: string | null;
+    readonly clinicRoles: readonly { clinicId: string; clinicName: string; role: string }[];
+    readonly permissions: readonly string[];
+  };
+  readonly factors?: { readonly passkey: boolean; readonly totp: boolean; readonly recovery: boolean };
+  readonly passkeyRequired?: boolean;
+  readonly steppedUp?: boolean;
+}
+
+/** Words for password policy reasons (codes from the server). */
+export const PASSWORD_REASONS: Record<string, string> = {
+  'too-short': 'is too short',
+  'too-long': 'is too long (at most 128 characters)',
+  common: 'is on a list of common or breached passwords',
+  repetitive: 'is mostly one repeated character or pattern',
+  sequential: 'is a simple sequence',
+  context: 'contains your name, email, the clinic or organisation name, or the product name',
+};
+
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.body.code === 'PASSWORD_REJECTED' && error.body.fields) return `The password ${error.body.fields.map((f) => PASSWORD_REASONS[f] ?? f).join('; it ')}.`;
+    return error.body.message;
+  }
+  if (error instanceof Error && error.name === 'NotAllowedError') return 'The passkey prompt was cancelled or timed out.';
+  return 'Something went wrong. Please try again.';
+}
