@@ -20,7 +20,6 @@ import type { SessionRow } from './session.service.js';
 import { passwordSubject } from './throttle.js';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
-const authLimit = { max: 20, timeWindow: 60_000 };
 const codeBody = { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 const webauthnBody = { type: 'object', required: ['response'], additionalProperties: false, properties: { response: { type: 'object' } } } as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 512 } } } as const;
@@ -32,6 +31,7 @@ function requiresPasskey(staff: StaffRow): boolean {
 /** Register the auth routes. */
 export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { mfa, sessions, throttle, clock } = ctx;
+  const authLimit = { max: ctx.authRateMax, timeWindow: 60_000 };
   const staffOf = (request: FastifyRequest): StaffRow => request.staff as StaffRow;
   const sessionOf = (request: FastifyRequest): SessionRow => request.session as SessionRow;
   const isFresh = (steppedUpAt: string | null) => steppedUpAt !== null && clock.now().getTime() - new Date(steppedUpAt).getTime() <= STEP_UP_FRESH_MS;
@@ -222,7 +222,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const status = await mfa.status(staff.id);
     const remainingAfter = status.passkeys.filter((p) => p.id !== request.params.id).length + (status.hasTotp && !requiresPasskey(staff) ? 1 : 0);
     if (remainingAfter === 0) throw appError('LAST_FACTOR');
-    if (!(await mfa.removePasskey(staff.id, request.params.id))) throw appError('NOT_FOUND');
+    if (!(await mfa.removePasskey(staff.id, request.params.id))) {
+      await ctx.record(request, { action: 'auth.factor.remove', outcome: 'denied', purpose: 'not-found' });
+      throw appError('NOT_FOUND');
+    }
     await ctx.record(request, { action: 'auth.factor.remove', outcome: 'success', purpose: 'passkey' });
     return { status: 'removed' };
   });
@@ -265,7 +268,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
   app.get('/api/v1/me/sessions', { config: { access: 'staff' } }, async (request) => ({ sessions: await sessions.list(staffOf(request).id, sessionOf(request).id_hash) }));
 
   app.delete<{ Params: { id: string } }>('/api/v1/me/sessions/:id', { config: { access: 'staff' }, schema: { params: idParams } }, async (request) => {
-    if (!(await sessions.revokeById(staffOf(request).id, request.params.id))) throw appError('NOT_FOUND');
+    if (!(await sessions.revokeById(staffOf(request).id, request.params.id))) {
+      await ctx.record(request, { action: 'auth.session.revoke', outcome: 'denied', purpose: 'not-found' });
+      throw appError('NOT_FOUND');
+    }
     await ctx.record(request, { action: 'auth.session.revoke', outcome: 'success' });
     return { status: 'revoked' };
   });

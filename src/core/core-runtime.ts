@@ -78,6 +78,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     logins: createLoginService({ db, audit, throttle }),
     cookieSecure: config.cookieSecure,
     sessionAbsoluteMs: config.sessionAbsoluteMs,
+    authRateMax: config.authRateMax,
     onUnsealed: () => void ingestNow(),
   });
 

@@ -41,6 +41,7 @@ const coreSchema = z.object({
   TACET_SESSION_IDLE_MINUTES: positiveInt.default(15),
   TACET_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
   TACET_COOKIE_SECURE: z.enum(['true', 'false']).default('true'),
+  TACET_AUTH_RATE_MAX: positiveInt.default(20),
   /** The staff UI's origin as browsers see it (WebAuthn binds passkeys to it). */
   TACET_CORE_ORIGIN: z
     .string()
@@ -77,6 +78,8 @@ export interface CoreConfig extends TierConfig {
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   readonly cookieSecure: boolean;
+  /** Requests per minute per IP on each sign-in route. */
+  readonly authRateMax: number;
   /** WebAuthn relying party: the origin staff browsers use, and its host name as RP id. */
   readonly webauthn: { readonly origin: string; readonly rpId: string; readonly rpName: string };
   /** Distinct persons one staff member may open per window before reads are refused. */
@@ -143,6 +146,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     sessionIdleMs: v.TACET_SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: v.TACET_SESSION_ABSOLUTE_HOURS * 3_600_000,
     cookieSecure: v.TACET_COOKIE_SECURE === 'true',
+    authRateMax: v.TACET_AUTH_RATE_MAX,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     readGuard: Object.freeze({ maxDistinctPersons: v.TACET_READ_MAX_PERSONS, windowMs: v.TACET_READ_WINDOW_MINUTES * 60_000 }),
   });

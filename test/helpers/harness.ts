@@ -110,7 +110,7 @@ export async function post(app: FastifyInstance, url: string, cookie: string, pa
 
 /** Password step only: returns the pending session cookie and the sign-in state. */
 export async function passwordStep(app: FastifyInstance, who: { email: string; password: string }): Promise<{ cookie: string; stage: string; passkeyRequired: boolean }> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: who });
+  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: who.email, password: who.password } });
   if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
   const state = response.json() as { stage: string; passkeyRequired: boolean };
   return { cookie: cookieOf(response), stage: state.stage, passkeyRequired: state.passkeyRequired };

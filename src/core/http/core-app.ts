@@ -44,6 +44,8 @@ export interface CoreAppDeps {
   readonly throttle: Throttle;
   readonly cookieSecure: boolean;
   readonly sessionAbsoluteMs: number;
+  /** Requests per minute per IP on each sign-in route (on top of the per-account factor locks). */
+  readonly authRateMax: number;
   /** Called after a successful unseal (e.g. to start ingest at once). */
   readonly onUnsealed?: () => void;
 }
@@ -105,7 +107,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   });
 
   // Authentication and route-level authorisation (default deny: see platform/http/access.ts).
-  app.addHook('preHandler', async (request) => {
+  // preValidation, so that nobody learns a route's input schema before being allowed to use it.
+  app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === 'public' || access === undefined) return; // undefined: Fastify's own 404 handler (every route declares access)
     const token = request.cookies[cookieName];
@@ -158,7 +161,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   app.post<{ Body: { passphrase?: string; share?: string } }>(
     '/api/v1/vault/unseal',
     {
-      config: { access: 'public', rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { access: 'public', rateLimit: { max: deps.authRateMax, timeWindow: 60_000 } },
       schema: { body: { type: 'object', additionalProperties: false, properties: { passphrase: { type: 'string', minLength: 1, maxLength: 1024 }, share: { type: 'string', minLength: 1, maxLength: 1024 } } } },
     },
     async (request) => {

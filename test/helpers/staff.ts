@@ -1,0 +1,24 @@
+/** Creating staff through the administrator API (as an administrator would), for access tests. */
+import type { FastifyInstance } from 'fastify';
+import { ADMIN, post, signIn, stepUp } from './harness.js';
+
+export interface NewStaff {
+  readonly email: string;
+  readonly password: string;
+  readonly name: string;
+  readonly orgRole: 'administrator' | 'dpo' | null;
+  readonly clinicRoles: readonly { clinicId: string; role: string }[];
+}
+
+/** Create staff members through POST /api/v1/staff (signs the admin in and steps up). Returns their ids. */
+export async function createStaffViaApi(app: FastifyInstance, people: readonly NewStaff[]): Promise<string[]> {
+  const admin = await signIn(app, ADMIN);
+  await stepUp(app, admin, ADMIN.email);
+  const ids: string[] = [];
+  for (const person of people) {
+    const response = await post(app, '/api/v1/staff', admin, person);
+    if (response.statusCode !== 201) throw new Error(`staff creation failed: ${response.statusCode} ${response.body}`);
+    ids.push((response.json() as { id: string }).id);
+  }
+  return ids;
+}
