@@ -6,7 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/form/dist/**', '.tacet/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/form/dist/**', 'web/staff/dist/**', '.tacet/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
