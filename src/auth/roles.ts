@@ -13,7 +13,7 @@ export const ORG_ROLES = ['administrator', 'dpo'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
 /** Permissions held in a clinic: they open that clinic's people. */
-export const CLINIC_PERMISSIONS = ['enquiry.read', 'enquiry.update', 'contact.read', 'clinical.read', 'photo.read', 'financial.read', 'staff.read'] as const;
+export const CLINIC_PERMISSIONS = ['enquiry.read', 'enquiry.update', 'contact.read', 'clinical.read', 'photo.read', 'financial.read'] as const;
 export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
 
 /** Permissions held across the organisation: administration and oversight, no personal data. */
@@ -31,7 +31,7 @@ const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> =
   receptionist: ['enquiry.read', 'enquiry.update', 'contact.read'],
   nurse: ['enquiry.read', 'contact.read', 'clinical.read', 'photo.read'],
   practitioner: ['enquiry.read', 'contact.read', 'clinical.read', 'photo.read'],
-  clinic_manager: ['enquiry.read', 'enquiry.update', 'contact.read', 'financial.read', 'staff.read'],
+  clinic_manager: ['enquiry.read', 'enquiry.update', 'contact.read', 'financial.read'],
 };
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {

@@ -1,0 +1,156 @@
+/**
+ * Authorisation as an attacker probes it, on both databases: restricted
+ * persons, break-glass, the route table (every route declares its access),
+ * and an IDOR sweep over every route that takes an id.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { isRouteAccess, routeTable } from '../../src/platform/http/access.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { createStaffViaApi } from '../helpers/staff.js';
+
+const DPO = { email: 'dpo@clinic.test', password: 'granite willow beacon 93', name: 'Dee Protection' };
+const OTHER = { email: 'b-manager@clinic.test', password: 'copper lagoon ferry 27', name: 'Bea Manager' };
+
+async function deniedCount(harness: Harness): Promise<number> {
+  return (await harness.core.db.selectFrom('audit_events').select('seq').where('outcome', '=', 'denied').execute()).length;
+}
+
+function inject(app: FastifyInstance, method: string, url: string, cookie?: string, payload?: unknown) {
+  return app.inject({ method: method as 'GET', url, headers: { ...(cookie ? { cookie } : {}), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`authorisation (${dialect})`, () => {
+    let harness: Harness;
+    let app: FastifyInstance;
+    const enquiries: Record<string, string> = {};
+    const cookies: Record<string, string> = {};
+
+    before(async () => {
+      harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000' } });
+      app = harness.core.app;
+      const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
+      for (const [i, clinic] of ['clinic-a', 'clinic-a', 'clinic-b'].entries()) {
+        await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, generateEnquiry(40 + i), token) });
+      }
+      await harness.core.ingest.drain();
+      const rows = await harness.core.db.selectFrom('enquiries').innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id').select(['enquiries.id', 'clinics.slug']).orderBy('enquiries.id').execute();
+      const a = rows.filter((r) => r.slug === 'clinic-a');
+      enquiries['a0'] = a[0]?.id as string;
+      enquiries['a1'] = a[1]?.id as string;
+      enquiries['b'] = rows.find((r) => r.slug === 'clinic-b')?.id as string;
+      await createStaffViaApi(app, [
+        { ...DPO, orgRole: 'dpo', clinicRoles: [] },
+        { ...OTHER, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-b'] as string, role: 'clinic_manager' }] },
+      ]);
+      cookies['admin'] = await signIn(app, ADMIN);
+      cookies['reception'] = await signIn(app, RECEPTION);
+      cookies['dpo'] = await signIn(app, DPO);
+      cookies['other'] = await signIn(app, OTHER);
+    });
+    after(async () => harness?.close());
+
+    it('hides a restricted person from everyone not on the list, in the list view too', async () => {
+      const personId = (await harness.core.db.selectFrom('enquiries').select('person_id').where('id', '=', enquiries['a0'] as string).executeTakeFirstOrThrow()).person_id;
+      const adminId = (await harness.core.db.selectFrom('staff').select('id').where('email', '=', ADMIN.email).executeTakeFirstOrThrow()).id;
+      // Only the DPO may restrict; for the administrator the route does not exist.
+      assert.equal((await inject(app, 'PUT', `/api/v1/persons/${personId}/restriction`, cookies['admin'], { isRestricted: true, staffIds: [adminId] })).statusCode, 404);
+      assert.equal((await inject(app, 'PUT', `/api/v1/persons/${personId}/restriction`, cookies['dpo'], { isRestricted: true, staffIds: [adminId] })).statusCode, 200);
+      const seen = await inject(app, 'GET', `/api/v1/enquiries/${enquiries['a0']}`, cookies['reception']);
+      const absent = await inject(app, 'GET', '/api/v1/enquiries/00000000-0000-4000-8000-000000000000', cookies['reception']);
+      assert.equal(seen.statusCode, 404);
+      assert.equal(seen.body, absent.body);
+      const list = (await inject(app, 'GET', '/api/v1/enquiries', cookies['reception'])).json() as { enquiries: { id: string }[] };
+      assert.ok(!list.enquiries.some((e) => e.id === enquiries['a0']));
+      assert.ok(list.enquiries.some((e) => e.id === enquiries['a1']));
+      assert.equal((await inject(app, 'GET', `/api/v1/enquiries/${enquiries['a0']}`, cookies['admin'])).statusCode, 200, 'on the list');
+    });
+
+    it('break-glass: a typed justification opens the record for 30 minutes, audited and queued for the DPO', async () => {
+      const short = await inject(app, 'POST', `/api/v1/enquiries/${enquiries['a0']}/break-glass`, cookies['reception'], { justification: 'urgent' });
+      assert.equal(short.statusCode, 400);
+      const justification = 'Patient on the phone with post-operative bleeding; need contact details for the on-call surgeon.';
+      const granted = await inject(app, 'POST', `/api/v1/enquiries/${enquiries['a0']}/break-glass`, cookies['reception'], { justification });
+      assert.equal(granted.statusCode, 201);
+      const opened = await inject(app, 'GET', `/api/v1/enquiries/${enquiries['a0']}`, cookies['reception']);
+      assert.equal(opened.statusCode, 200);
+      const events = await harness.core.db.selectFrom('audit_events').select(['action', 'purpose']).where('action', 'in', ['break-glass.grant', 'enquiry.read']).execute();
+      assert.ok(events.some((e) => e.action === 'break-glass.grant' && e.purpose === 'alert:critical'));
+      assert.ok(events.some((e) => e.action === 'enquiry.read' && e.purpose?.startsWith('break-glass:')));
+      // The justification is sealed at rest, readable by the DPO in the review queue.
+      const stored = await harness.core.db.selectFrom('break_glass_grants').select('justification_envelope').executeTakeFirstOrThrow();
+      assert.ok(!stored.justification_envelope.includes('bleeding'));
+      assert.equal((await inject(app, 'GET', '/api/v1/break-glass', cookies['reception'])).statusCode, 404);
+      const queue = (await inject(app, 'GET', '/api/v1/break-glass', cookies['dpo'])).json() as { grants: { id: string; justification: string }[] };
+      assert.equal(queue.grants.length, 1);
+      assert.equal(queue.grants[0]?.justification, justification);
+      assert.equal((await inject(app, 'POST', `/api/v1/break-glass/${queue.grants[0]?.id}/review`, cookies['dpo'], { outcome: 'justified' })).statusCode, 200);
+      assert.equal(((await inject(app, 'GET', '/api/v1/break-glass', cookies['dpo'])).json() as { grants: unknown[] }).grants.length, 0);
+    });
+
+    it('the DPO and the administrator cannot read patients by role alone', async () => {
+      assert.equal((await inject(app, 'GET', '/api/v1/enquiries', cookies['dpo'])).statusCode, 404);
+      assert.equal((await inject(app, 'GET', `/api/v1/enquiries/${enquiries['a1']}`, cookies['dpo'])).statusCode, 404);
+    });
+
+    it('has a declared, valid access for every route of the running core', () => {
+      const table = routeTable(app);
+      assert.ok(table.length >= 30, `route table has ${table.length} routes`);
+      for (const route of table) assert.ok(isRouteAccess(route.access), `${route.method} ${route.url}`);
+      const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
+      // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in.
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|assets\/:name|healthz|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login)$/);
+    });
+
+    it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {
+      const adminId = (await harness.core.db.selectFrom('staff').select('id').where('email', '=', ADMIN.email).executeTakeFirstOrThrow()).id;
+      const personB = (await harness.core.db.selectFrom('enquiries').select('person_id').where('id', '=', enquiries['b'] as string).executeTakeFirstOrThrow()).person_id;
+      const adminSession = ((await inject(app, 'GET', '/api/v1/me/sessions', cookies['admin'])).json() as { sessions: { id: string; isCurrent: boolean }[] }).sessions.find((s) => s.isCurrent)?.id as string;
+      const passkey = (await harness.core.db.selectFrom('staff_passkeys').select('id').where('staff_id', '=', adminId).executeTakeFirstOrThrow()).id;
+      const grantId = (await harness.core.db.selectFrom('break_glass_grants').select('id').executeTakeFirstOrThrow()).id;
+      // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
+      const targets: Record<string, { id: string; body?: unknown }> = {
+        '/api/v1/enquiries/:id': { id: enquiries['a1'] as string },
+        '/api/v1/enquiries/:id/status': { id: enquiries['a1'] as string, body: { status: 'contacted' } },
+        '/api/v1/staff/:id/roles': { id: adminId, body: { orgRole: null, clinicRoles: [] } },
+        '/api/v1/staff/:id/disable': { id: adminId },
+        '/api/v1/staff/:id/unlock': { id: adminId },
+        '/api/v1/persons/:id/restriction': { id: personB, body: { isRestricted: true, staffIds: [] } },
+        '/api/v1/break-glass/:id/review': { id: grantId, body: { outcome: 'unjustified' } },
+        '/api/v1/me/sessions/:id': { id: adminSession },
+        '/api/v1/me/factors/passkey/:id': { id: passkey },
+      };
+      // Break-glass is *meant* for records out of reach; its own test covers it.
+      const exempt = new Set(['/api/v1/enquiries/:id/break-glass']);
+      const routes = routeTable(app).filter((r) => r.url.includes(':id') && r.access !== 'public' && r.method !== 'HEAD' && !exempt.has(r.url));
+      assert.deepEqual([...new Set(routes.map((r) => r.url))].sort(), Object.keys(targets).sort(), 'every id route has a target in this sweep');
+      const attackers = [
+        { who: 'signed-out', cookie: undefined, expect: 401 },
+        { who: 'other clinic (clinic B manager)', cookie: cookies['other'], expect: 404 },
+        { who: 'no permission (clinic A receptionist)', cookie: cookies['reception'], expect: 404 },
+      ];
+      await stepUp(app, cookies['other'] as string, OTHER.email);
+      await stepUp(app, cookies['reception'] as string, RECEPTION.email);
+      for (const route of routes) {
+        const target = targets[route.url] as { id: string; body?: unknown };
+        const url = route.url.replace(':id', target.id);
+        for (const attacker of attackers) {
+          // The receptionist may legitimately update clinic A's enquiry status: that is her job, not an IDOR.
+          if (attacker.who.includes('receptionist') && route.url.startsWith('/api/v1/enquiries/')) continue;
+          const before_ = await deniedCount(harness);
+          const response = await inject(app, route.method, url, attacker.cookie, target.body ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {}));
+          assert.equal(response.statusCode, attacker.expect, `${attacker.who}: ${route.method} ${route.url} answered ${response.statusCode} ${response.body}`);
+          assert.ok((await deniedCount(harness)) > before_, `${attacker.who}: ${route.method} ${route.url} left no audit record of the denial`);
+        }
+      }
+      // Nothing changed.
+      assert.equal((await harness.core.db.selectFrom('staff').select('disabled_at').where('id', '=', adminId).executeTakeFirstOrThrow()).disabled_at, null);
+      assert.equal((await harness.core.db.selectFrom('persons').select('is_restricted').where('id', '=', personB).executeTakeFirstOrThrow()).is_restricted, 0);
+      assert.equal((await inject(app, 'GET', '/api/v1/me/sessions', cookies['admin'])).statusCode, 200);
+    });
+  });
+}
