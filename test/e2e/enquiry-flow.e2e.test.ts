@@ -9,10 +9,36 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import net from 'node:net';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateEnquiry } from '../helpers/enquiries.js';
 import { hasChromium, launchChromium } from '../helpers/browser.js';
-import { ADMIN, createHarness, type Harness } from '../helpers/harness.js';
+import { ADMIN, createHarness, type Harness, RECEPTION } from '../helpers/harness.js';
+
+/** A free loopback port, known before the core starts (WebAuthn binds passkeys to the configured origin). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A Chrome DevTools virtual authenticator (platform passkey with user verification). */
+async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
+
+async function signInWithPassword(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
 
 // `npm test` installs Chromium and sets TACET_REQUIRE_BROWSER=1, so there a missing browser fails instead of skipping.
 const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
@@ -25,11 +51,12 @@ describe('enquiry from browser to staff screen', { skip }, () => {
   let clinicSite: http.Server;
 
   before(async () => {
-    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_INTAKE_MIN_FILL_MS: '300' } });
+    const corePort = await freePort();
+    // Chromium treats http://localhost as a secure context, so the real __Host- cookie and WebAuthn are exercised.
+    coreUrl = `http://localhost:${corePort}`;
+    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_INTAKE_MIN_FILL_MS: '300', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000' } });
     intakeUrl = await harness.intake.app.listen({ host: '127.0.0.1', port: 0 });
-    const coreAddress = await harness.core.app.listen({ host: '127.0.0.1', port: 0 });
-    // Chromium treats http://localhost as a secure context, so the real __Host- cookie is exercised.
-    coreUrl = coreAddress.replace('127.0.0.1', 'localhost');
+    await harness.core.app.listen({ host: '127.0.0.1', port: corePort });
     browser = await launchChromium();
     // A clinic's own website on another origin, embedding the form script.
     clinicSite = http.createServer((_req, res) => {
@@ -75,20 +102,59 @@ describe('enquiry from browser to staff screen', { skip }, () => {
 
     await harness.core.ingestNow();
 
-    const staff = await browser.newPage();
+    // First sign-in of the administrator: password, then a passkey is required and created.
+    const context = await browser.newContext();
+    const staff = await context.newPage();
+    await addVirtualAuthenticator(context, staff);
     await staff.goto(`${coreUrl}/enquiries`);
-    await staff.waitForURL('**/login');
-    await staff.getByLabel('Email').fill(ADMIN.email);
-    await staff.getByLabel('Password').fill(ADMIN.password);
-    await staff.getByRole('button', { name: 'Sign in' }).click();
-    await staff.waitForURL('**/enquiries');
-    const cookies = await staff.context().cookies();
+    await signInWithPassword(staff, ADMIN);
+    await staff.getByRole('heading', { name: 'Set up your second factor' }).waitFor();
+    assert.equal(await staff.getByRole('button', { name: 'Set up an authenticator app' }).count(), 0, 'administrators must use a passkey');
+    await staff.getByRole('button', { name: 'Create a passkey' }).click();
+    await staff.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    assert.equal(await staff.locator('.codes li').count(), 10);
+    await staff.getByRole('button', { name: 'I have saved them' }).click();
+    await staff.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    const cookies = await context.cookies();
     assert.ok(cookies.some((c) => c.name === '__Host-tacet_session' && c.httpOnly && c.secure && c.sameSite === 'Strict'));
     await staff.getByRole('link', { name: /^ENQ-/ }).first().click();
     await staff.getByText(fields.email).waitFor();
     assert.ok(await staff.getByText(fields.name).isVisible());
     assert.ok(await staff.getByText(fields.procedure).isVisible());
-    await staff.close();
+    await staff.screenshot({ path: path.join(os.tmpdir(), 'tacet-staff-enquiry.png') });
+
+    // Sign out, and back in with the passkey.
+    await staff.getByRole('button', { name: 'Sign out' }).click();
+    await staff.getByRole('heading', { name: 'Sign in to Tacet' }).waitFor();
+    await signInWithPassword(staff, ADMIN);
+    await staff.getByRole('button', { name: 'Use your passkey' }).click();
+    await staff.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    await staff.getByRole('link', { name: 'Security' }).click();
+    await staff.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
+    assert.ok(await staff.getByText('This browser').isVisible());
+    await context.close();
+  });
+
+  it('signs in with an authenticator app (TOTP) where a passkey is not required', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${coreUrl}/`);
+    await signInWithPassword(page, RECEPTION);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    assert.ok(await page.getByRole('img', { name: /QR code/ }).isVisible());
+    const secret = (await page.locator('code.secret').textContent()) ?? '';
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+    await page.getByLabel('Code from the app').fill(totp.generate());
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithPassword(page, RECEPTION);
+    // A code is accepted once: use the next time step's code (within the allowed drift).
+    await page.getByLabel('Authenticator code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    await context.close();
   });
 
   it('works embedded on a clinic’s own website (another origin)', async () => {
