@@ -45,6 +45,13 @@ for (const dialect of DIALECTS) {
       const page = await harness.core.app.inject({ url: '/enquiries' });
       assert.equal(page.statusCode, 200);
       assert.doesNotMatch(page.body, /ENQ-|@mailbox-example/);
+      // Strict CSP with no inline script or style, and the shell carries none.
+      const csp = String(page.headers['content-security-policy']);
+      assert.match(csp, /script-src 'self';/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=/);
+      for (const header of ['x-content-type-options', 'strict-transport-security', 'referrer-policy', 'cross-origin-opener-policy', 'permissions-policy']) assert.ok(page.headers[header], header);
       assert.equal((await harness.core.app.inject({ url: '/api/v1/enquiries', headers: { cookie: 'tacet_session=forged-token-value-forged-token-value-forged12' } })).statusCode, 401);
     });
 

@@ -132,6 +132,21 @@ describe('enquiry from browser to staff screen', { skip }, () => {
     await staff.getByRole('link', { name: 'Security' }).click();
     await staff.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
     assert.ok(await staff.getByText('This browser').isVisible());
+
+    // Staff administration (the passkey sign-in counts as a fresh step-up): the policy's reason is shown.
+    await staff.getByRole('link', { name: 'Staff' }).click();
+    await staff.getByRole('heading', { name: 'Add a staff member' }).waitFor();
+    await staff.getByLabel('Name').fill('Nia Nurse');
+    await staff.getByLabel('Email').fill('nia@clinic.test');
+    await staff.getByLabel(/Initial password/).fill('password123');
+    await staff.locator('#new-clinic').selectOption({ label: 'Clinic A' });
+    await staff.locator('#new-role').selectOption('nurse');
+    await staff.getByRole('button', { name: 'Add staff member' }).click();
+    await staff.getByText(/is too short.*common or breached/).waitFor();
+    await staff.getByLabel(/Initial password/).fill('amber tractor sunrise 64');
+    await staff.getByRole('button', { name: 'Add staff member' }).click();
+    await staff.getByText('Staff member added').waitFor();
+    assert.ok(await staff.getByRole('cell', { name: 'nia@clinic.test' }).isVisible());
     await context.close();
   });
 

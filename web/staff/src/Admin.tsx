@@ -22,6 +22,48 @@ const CLINIC_ROLES = ['receptionist', 'nurse', 'practitioner', 'clinic_manager']
 const ORG_ROLES = ['administrator', 'dpo'];
 const label = (role: string) => role.replace('_', ' ').replace('dpo', 'data-protection officer');
 
+/** Clinic, clinic role and organisation role pickers (one clinic role per form; repeat for more clinics). */
+function RoleFields(props: { clinics: Clinic[]; prefix: string; current?: StaffMember }) {
+  const first = props.current?.clinicRoles[0];
+  return (
+    <>
+      <label htmlFor={`${props.prefix}-clinic`}>Clinic</label>
+      <select id={`${props.prefix}-clinic`} name="clinic" defaultValue={first?.clinicId ?? ''}>
+        <option value="">— none —</option>
+        {props.clinics.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${props.prefix}-role`}>Role in that clinic</label>
+      <select id={`${props.prefix}-role`} name="role" defaultValue={first?.role ?? 'receptionist'}>
+        {CLINIC_ROLES.map((r) => (
+          <option key={r} value={r}>
+            {label(r)}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${props.prefix}-org-role`}>Organisation role</label>
+      <select id={`${props.prefix}-org-role`} name="orgRole" defaultValue={props.current?.orgRole ?? ''}>
+        <option value="">— none —</option>
+        {ORG_ROLES.map((r) => (
+          <option key={r} value={r}>
+            {label(r)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+function rolesFrom(data: FormData): { orgRole: string | null; clinicRoles: { clinicId: string; role: string }[] } {
+  const clinicId = String(data.get('clinic'));
+  const role = String(data.get('role'));
+  const orgRole = String(data.get('orgRole'));
+  return { orgRole: orgRole === '' ? null : orgRole, clinicRoles: clinicId && role ? [{ clinicId, role }] : [] };
+}
+
 export function StaffAdminPage() {
   const [staff, setStaff] = useState<StaffMember[]>();
   const [clinics, setClinics] = useState<Clinic[]>([]);
@@ -78,6 +120,18 @@ export function StaffAdminPage() {
                     <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/unlock`), `${s.name} unlocked.`)}>
                       Unlock
                     </button>
+                    <details>
+                      <summary>Change roles</summary>
+                      <form
+                        onSubmit={(event) => {
+                          event.preventDefault();
+                          act(api('PUT', `/api/v1/staff/${s.id}/roles`, rolesFrom(new FormData(event.currentTarget))), `Roles of ${s.name} changed.`);
+                        }}
+                      >
+                        <RoleFields clinics={clinics} prefix={`edit-${s.id}`} current={s} />
+                        <button type="submit">Save roles</button>
+                      </form>
+                    </details>
                   </>
                 )}
               </td>
@@ -91,17 +145,8 @@ export function StaffAdminPage() {
           event.preventDefault();
           const form = event.currentTarget;
           const data = new FormData(form);
-          const clinicId = String(data.get('clinic'));
-          const role = String(data.get('role'));
-          const orgRole = String(data.get('orgRole'));
           act(
-            api('POST', '/api/v1/staff', {
-              email: String(data.get('email')),
-              name: String(data.get('name')),
-              password: String(data.get('password')),
-              orgRole: orgRole === '' ? null : orgRole,
-              clinicRoles: clinicId && role ? [{ clinicId, role }] : [],
-            }).then(() => form.reset()),
+            api('POST', '/api/v1/staff', { email: String(data.get('email')), name: String(data.get('name')), password: String(data.get('password')), ...rolesFrom(data) }).then(() => form.reset()),
             'Staff member added. They set up their second factor at first sign-in.',
           );
         }}
@@ -112,32 +157,7 @@ export function StaffAdminPage() {
         <input id="new-email" name="email" type="email" required />
         <label htmlFor="new-password">Initial password (at least 15 characters; give it to them in person)</label>
         <input id="new-password" name="password" type="password" autoComplete="new-password" required />
-        <label htmlFor="new-clinic">Clinic</label>
-        <select id="new-clinic" name="clinic">
-          <option value="">— none —</option>
-          {clinics.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="new-role">Role in that clinic</label>
-        <select id="new-role" name="role">
-          {CLINIC_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {label(r)}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="new-org-role">Organisation role</label>
-        <select id="new-org-role" name="orgRole">
-          <option value="">— none —</option>
-          {ORG_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {label(r)}
-            </option>
-          ))}
-        </select>
+        <RoleFields clinics={clinics} prefix="new" />
         <button type="submit">Add staff member</button>
       </form>
     </>
