@@ -17,6 +17,8 @@ export interface AuditEvent {
   readonly recordRefs?: readonly string[];
   readonly purpose?: string | null;
   readonly ip?: string | null;
+  /** Public id of the staff session (never the cookie). */
+  readonly sessionId?: string | null;
   readonly outcome: 'success' | 'denied' | 'failure';
 }
 
@@ -26,8 +28,9 @@ const CHAIN_LOCK = 0x7ac37;
 /** The hashed fields of an event: every column but the chain links. */
 type ChainFields = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 
-function eventHash(prevHash: string, fields: ChainFields): string {
-  const canonical = JSON.stringify([fields.seq, fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.outcome]);
+/** SHA-256 over the previous hash and the canonical (JSON array) form of every hashed column. */
+export function eventHash(prevHash: string, fields: ChainFields): string {
+  const canonical = JSON.stringify([Number(fields.seq), fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.session_id, fields.outcome]);
   return sha256Hex(`${prevHash}|${canonical}`);
 }
 
@@ -58,6 +61,7 @@ export function createAuditLog(deps: { dialect: Dialect; clock: Clock }): AuditL
           record_refs: JSON.stringify(event.recordRefs ?? []),
           purpose: event.purpose ?? null,
           ip: event.ip ?? null,
+          session_id: event.sessionId ?? null,
           outcome: event.outcome,
         };
         const hash = eventHash(prevHash, fields);

@@ -48,6 +48,11 @@ export function createLoginService(deps: { db: Db; audit: AuditLog; throttle: Th
         throw appError(isNowLocked ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
       }
       await throttle.succeed('password', subject);
+      if (staff.locked_at) {
+        // Only someone who knows the password learns of the lock, and they are told whom to ask.
+        await record(actor, 'denied', ip, 'account-locked');
+        throw appError('ACCOUNT_LOCKED');
+      }
       await record(actor, 'success', ip);
       return staff;
     },

@@ -17,7 +17,7 @@ export const CLINIC_PERMISSIONS = ['enquiry.read', 'enquiry.update', 'contact.re
 export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
 
 /** Permissions held across the organisation: administration and oversight, no personal data. */
-export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read'] as const;
+export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage'] as const;
 export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
 
 export type Permission = ClinicPermission | OrgPermission;
@@ -35,8 +35,8 @@ const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> =
 };
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {
-  administrator: ['staff.manage'],
-  dpo: ['restricted.manage', 'break-glass.review', 'audit.read'],
+  administrator: ['staff.manage', 'alerts.manage'],
+  dpo: ['restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage'],
 };
 
 /** Roles whose holders must use a passkey (phishing-resistant) as their factor. */

@@ -1,6 +1,8 @@
 /** `tacet init`, `tacet unseal`, `tacet audit verify`, `tacet db grant-intake`. */
 import { sql } from 'kysely';
+import fs from 'node:fs';
 import { verifyAuditChain } from '../audit/audit-log.js';
+import { isCheckpointSigned, readLastCheckpoint } from '../audit/checkpoint.service.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { setupInstallation } from '../core/org/setup.service.js';
 import { createVaultService } from '../core/vault/vault.service.js';
@@ -74,18 +76,38 @@ export async function runUnseal(options: { url: string; passphraseFile?: string;
   process.stdout.write(body.state === 'unsealed' ? 'Unsealed.\n' : `Share accepted (${body.sharesReceived} of ${body.threshold}).\n`);
 }
 
-/** Verify the audit hash chain; exit code 1 when broken. */
-export async function runAuditVerify(options: { headSeq?: string; headHash?: string }): Promise<void> {
+/**
+ * Verify the audit hash chain, every stored checkpoint's signature, and —
+ * with an exported checkpoint (file) or a known head — that the log was not
+ * truncated or rewritten since. Exit code 1 when anything is broken.
+ */
+export async function runAuditVerify(options: { headSeq?: string; headHash?: string; checkpointFile?: string }): Promise<void> {
   const config = loadCoreConfig();
   const { db } = await openDatabase(config.database);
+  const fail = (message: string) => {
+    process.stdout.write(`audit chain BROKEN ${message}\n`);
+    process.exitCode = 1;
+  };
   try {
-    const expect = options.headSeq && options.headHash ? { seq: Number(options.headSeq), hash: options.headHash } : undefined;
-    const verdict = await verifyAuditChain(db, expect);
-    if (verdict.ok) process.stdout.write(`audit chain OK: ${verdict.events} events, head ${verdict.headHash}\n`);
-    else {
-      process.stdout.write(`audit chain BROKEN at seq ${verdict.brokenAtSeq}: ${verdict.reason}\n`);
-      process.exitCode = 1;
+    let expect = options.headSeq && options.headHash ? { seq: Number(options.headSeq), hash: options.headHash } : undefined;
+    const ourKeys = new Map((await db.selectFrom('key_material').select(['id', 'public_key']).where('kind', '=', 'audit-signing').execute()).map((k) => [k.id, k.public_key]));
+    const file = options.checkpointFile ?? (fs.existsSync(config.detection.auditExportFile) ? config.detection.auditExportFile : undefined);
+    if (file) {
+      const exported = readLastCheckpoint(file);
+      if (!isCheckpointSigned(exported)) return fail(`: the exported checkpoint at seq ${exported.seq} has an invalid signature`);
+      if (ourKeys.get(exported.keyId) !== exported.publicKey) return fail(`: the exported checkpoint at seq ${exported.seq} is signed by a key this installation does not hold`);
+      expect = { seq: exported.seq, hash: exported.hash };
     }
+    const verdict = await verifyAuditChain(db, expect);
+    if (!verdict.ok) return fail(`at seq ${verdict.brokenAtSeq}: ${verdict.reason}`);
+    const stored = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
+    for (const checkpoint of stored) {
+      const publicKey = ourKeys.get(checkpoint.key_id);
+      const event = await db.selectFrom('audit_events').select('hash').where('seq', '=', checkpoint.seq).executeTakeFirst();
+      if (!publicKey || !isCheckpointSigned({ seq: Number(checkpoint.seq), hash: checkpoint.hash, at: checkpoint.at, keyId: checkpoint.key_id, publicKey, signature: checkpoint.signature })) return fail(`at seq ${checkpoint.seq}: stored checkpoint signature invalid`);
+      if (event?.hash !== checkpoint.hash) return fail(`at seq ${checkpoint.seq}: chain differs from a signed checkpoint`);
+    }
+    process.stdout.write(`audit chain OK: ${verdict.events} events, head ${verdict.headHash}; ${stored.length} signed checkpoints valid${expect ? `; matches the exported head at seq ${expect.seq}` : '; no exported checkpoint to compare (truncation of the tail is only detectable against one)'}\n`);
   } finally {
     await db.destroy();
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `tacet` command line. */
 import { Command } from 'commander';
+import { runCanaryAdd, runLockdown } from './detection-commands.js';
 import { ConfigError } from '../platform/config.js';
 import { runAuditVerify, runGrantIntake, runInit, runUnseal } from './admin-commands.js';
 import { runCore, runIntake, runStart } from './serve.js';
@@ -40,7 +41,19 @@ audit
   .description('verify the audit hash chain (edits, deletions, insertions; truncation with --head-seq/--head-hash)')
   .option('--head-seq <seq>', 'last exported checkpoint sequence number')
   .option('--head-hash <hash>', 'last exported checkpoint hash')
+  .option('--checkpoint-file <file>', 'exported checkpoints (JSON lines); default: TACET_AUDIT_EXPORT_FILE when it exists')
   .action(runAuditVerify);
+
+const canary = program.command('canary').description('canary (honeytoken) people');
+canary
+  .command('add')
+  .description('plant realistic fake people across the clinics; any touch of one raises a critical alert')
+  .option('--count <n>', 'how many', '10')
+  .option('--email-domain <domain>', 'domain for their e-mail addresses (use one the clinic controls, so mail to them is a tripwire too)', 'tacet-canary.invalid')
+  .option('--passphrase-file <file>', 'read the unseal passphrase from a file')
+  .action(runCanaryAdd);
+
+program.command('lockdown').description('organisation lockdown: every personal-data read needs a second person; all sessions re-authenticate').argument('<on|off>').action(runLockdown);
 
 const db = program.command('db').description('database tools');
 db.command('grant-intake').description('PostgreSQL: make the intake role INSERT-only on the inbox').requiredOption('--role <role>', 'role name').action(runGrantIntake);

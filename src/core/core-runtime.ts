@@ -14,7 +14,11 @@ import type { Clock } from '../platform/clock.js';
 import type { CoreConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { createPersonalDataDoor, type PersonalDataDoor } from './door/personal-data-door.js';
-import { createReadGuard } from './door/read-guard.js';
+import { createCheckpointService, type CheckpointService } from '../audit/checkpoint.service.js';
+import { createAlertService } from './detection/alert.service.js';
+import { createContainment } from './detection/containment.js';
+import { createDetection } from './detection/detection.service.js';
+import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
@@ -29,6 +33,8 @@ export interface CoreRuntime {
   readonly ingest: IngestService;
   readonly mfa: MfaService;
   readonly sessions: SessionService;
+  readonly outbox: OutboxService;
+  readonly checkpoints: CheckpointService;
   readonly app: FastifyInstance;
   /** Start the periodic ingest job. */
   readonly startJobs: () => void;
@@ -44,7 +50,13 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
   const audit = createAuditLog({ dialect, clock });
   const vault = createVaultService({ db, audit, clock });
-  const door = createPersonalDataDoor({ db, vault, audit, clock, guard: createReadGuard({ clock, ...config.readGuard }) });
+  const outbox = createOutboxService({ db, clock, config: config.detection, logger });
+  const kickOutbox = () => void outbox.deliverDue().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
+  const alerts = createAlertService({ clock, config: config.detection, onQueued: kickOutbox });
+  const containment = createContainment({ db, audit, alerts, clock });
+  const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment });
+  const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
+  const door = createPersonalDataDoor({ db, vault, audit, clock, detection });
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
@@ -82,7 +94,13 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     onUnsealed: () => void ingestNow(),
   });
 
-  let timer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, job: () => void) => {
+    const timer = setInterval(job, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  const checkpointNow = () => void checkpoints.checkpoint().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
   return {
     db,
     dialect,
@@ -92,14 +110,19 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     ingest,
     mfa,
     sessions,
+    outbox,
+    checkpoints,
     app,
     ingestNow,
     startJobs() {
-      timer ??= setInterval(() => void ingestNow(), config.ingestIntervalMs);
-      timer.unref();
+      if (timers.length > 0) return;
+      every(config.ingestIntervalMs, () => void ingestNow());
+      every(2_000, kickOutbox);
+      every(config.detection.checkpointMs, checkpointNow);
     },
     async close() {
-      if (timer) clearInterval(timer);
+      for (const timer of timers) clearInterval(timer);
+      outbox.close();
       await running;
       await app.close();
       vault.seal();

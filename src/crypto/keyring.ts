@@ -16,6 +16,8 @@ import { EnvelopeError, generateSymmetricKey, openEnvelope, sealEnvelope, type S
 import { generateIntakeKeyPair, importOpeningKey, type OpeningKey } from './open.js';
 import { type Argon2Params, deriveKek, newSalt, VAULT_KDF_PARAMS } from './passphrase.js';
 import { randomSecret } from './random.js';
+import { generateSigningKeyPair, importSigningKey } from './signing.js';
+import type { KeyObject } from 'node:crypto';
 
 /** Data domains; a leak of one domain key opens no other domain. */
 export const DOMAINS = ['contact', 'enquiry', 'clinical', 'photo', 'financial'] as const;
@@ -24,7 +26,7 @@ export type Domain = (typeof DOMAINS)[number];
 /** A row of wrapped key material as stored. */
 export interface KeyMaterialRecord {
   readonly id: string;
-  readonly kind: 'domain' | 'intake-hpke' | 'blind-index';
+  readonly kind: 'domain' | 'intake-hpke' | 'blind-index' | 'audit-signing';
   readonly domain: Domain | null;
   readonly version: number;
   readonly wrapped: string;
@@ -96,8 +98,15 @@ export async function initVault(options: VaultInitOptions): Promise<VaultInit> {
     keys.push({ id, kind: 'domain', domain, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext(id)), publicKey: null, status: 'active' });
   }
   keys.push(newIntakeKey(vaultKey, 1));
+  keys.push(newAuditSigningKey(vaultKey, 1));
   keys.push({ id: 'blind-index.v1', kind: 'blind-index', domain: null, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext('blind-index.v1')), publicKey: null, status: 'active' });
   return { vault: { check, passphrase, shamir: options.shamir ?? null }, keys, shares };
+}
+
+function newAuditSigningKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
+  const id = `audit-signing.v${version}`;
+  const pair = generateSigningKeyPair();
+  return { id, kind: 'audit-signing', domain: null, version, wrapped: sealEnvelope(vaultKey, pair.privateKeyPkcs8, wrapContext(id)), publicKey: pair.publicKeyB64, status: 'active' };
 }
 
 function newIntakeKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
@@ -150,6 +159,10 @@ export interface Keyring {
   /** Intake opening key by key id. */
   readonly intakeKey: (kid: string) => OpeningKey | undefined;
   readonly blindIndexKeys: BlindIndexKeys;
+  /** Audit checkpoint signing key (Ed25519), with its id and public key. */
+  readonly auditSigning: { readonly id: string; readonly privateKey: KeyObject; readonly publicKeyB64: string } | undefined;
+  /** HMAC key for unlinkable markers (canary records), derived from the vault key. */
+  readonly markerKey: Buffer;
   /** Key for staff secrets at rest (TOTP seeds, break-glass justifications), derived from the vault key. */
   readonly staffSecretKey: SymmetricKey;
 }
@@ -167,6 +180,7 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
   const active = new Map<Domain, { key: SymmetricKey; version: number }>();
   const intake = new Map<string, OpeningKey>();
   let blindRoot: Buffer | undefined;
+  let auditSigning: Keyring['auditSigning'];
   for (const record of records) {
     const bytes = unwrap(record);
     if (record.kind === 'domain' && record.domain) {
@@ -176,6 +190,8 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
       if (record.status === 'active' && (!current || current.version < record.version)) active.set(record.domain, { key, version: record.version });
     } else if (record.kind === 'intake-hpke' && record.publicKey) {
       intake.set(record.id, importOpeningKey(record.id, bytes, fromBase64Url(record.publicKey)));
+    } else if (record.kind === 'audit-signing' && record.status === 'active' && record.publicKey) {
+      auditSigning = { id: record.id, privateKey: importSigningKey(bytes), publicKeyB64: record.publicKey };
     } else if (record.kind === 'blind-index' && record.status === 'active') {
       blindRoot = bytes;
     }
@@ -187,6 +203,8 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
     domainKeyById: (id) => domainKeys.get(id),
     intakeKey: (kid) => intake.get(kid),
     blindIndexKeys: deriveBlindIndexKeys(blindRoot),
+    auditSigning,
+    markerKey: hkdfExpand(hkdfExtract(utf8('tacet/markers'), vaultKey.bytes), utf8('v1'), 32),
     staffSecretKey: { id: `staff-secrets:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/staff-secrets'), vaultKey.bytes), utf8('v1'), 32) },
   };
 }

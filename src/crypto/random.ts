@@ -1,5 +1,5 @@
 /** Randomness and hashing helpers for ids, tokens and integrity chains. */
-import { createHash, createHmac, randomBytes, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash as oneShotHash, randomBytes, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
 import { toBase64Url } from './bytes.js';
 
 /** A random UUIDv4 for database ids. */
@@ -12,9 +12,9 @@ export function randomToken(bytes = 32): string {
   return toBase64Url(randomBytes(bytes));
 }
 
-/** SHA-256 as lowercase hex. */
+/** SHA-256 as lowercase hex (one-shot `crypto.hash` where available: Node >= 20.12). */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return typeof oneShotHash === 'function' ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 /** HMAC-SHA256 as base64url. */
@@ -65,4 +65,9 @@ export function recoveryCode(groups = 4): string {
     out.push(group);
   }
   return out.join('-');
+}
+
+/** HMAC-SHA256 as lowercase hex (webhook signatures, markers). */
+export function hmacHex(key: Uint8Array, data: string): string {
+  return createHmac('sha256', key).update(data).digest('hex');
 }

@@ -4,6 +4,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './database.js';
+import { detectionMigration } from './migration-detection.js';
 import { identityMigration } from './migration-identity.js';
 
 const createdAt = 'created_at';
@@ -28,6 +29,9 @@ const initial: Migration = {
       .addColumn('password_hash', 'text', (c) => c.notNull())
       .addColumn('org_role', 'text')
       .addColumn('disabled_at', 'text')
+      .addColumn('locked_at', 'text')
+      .addColumn('lock_reason', 'text')
+      .addColumn('exports_frozen_at', 'text')
       .addColumn(createdAt, 'text', (c) => c.notNull())
       .execute();
     await db.schema
@@ -132,15 +136,18 @@ const initial: Migration = {
       .addColumn('record_refs', 'text', (c) => c.notNull())
       .addColumn('purpose', 'text')
       .addColumn('ip', 'text')
+      .addColumn('session_id', 'text')
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('prev_hash', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull())
       .execute();
+    // "Who touched what, when": every investigation query starts from an actor and a time window.
     await db.schema.createIndex('audit_events_actor_idx').on('audit_events').columns(['actor', 'at']).execute();
+    await db.schema.createIndex('audit_events_at_idx').on('audit_events').column('at').execute();
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

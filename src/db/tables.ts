@@ -28,6 +28,10 @@ export interface StaffTable {
   /** Organisation-wide role: 'administrator' | 'dpo' | null (clinic roles live in staff_clinic_roles). */
   org_role: string | null;
   disabled_at: string | null;
+  /** Set by automatic containment (or an administrator); cleared only by an administrator. */
+  locked_at: string | null;
+  lock_reason: string | null;
+  exports_frozen_at: string | null;
   created_at: string;
 }
 
@@ -187,6 +191,7 @@ export interface AuditEventsTable {
   record_refs: string;
   purpose: string | null;
   ip: string | null;
+  session_id: string | null;
   outcome: string;
   prev_hash: string;
   hash: string;
@@ -206,6 +211,13 @@ export interface Database {
   restricted_access: RestrictedAccessTable;
   care_relationships: CareRelationshipsTable;
   break_glass_grants: BreakGlassGrantsTable;
+  alerts: AlertsTable;
+  notification_outbox: NotificationOutboxTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  staff_networks: StaffNetworksTable;
+  canary_markers: CanaryMarkersTable;
+  org_settings: OrgSettingsTable;
+  read_approvals: ReadApprovalsTable;
   vault: VaultTable;
   key_material: KeyMaterialTable;
   enquiry_inbox: EnquiryInboxTable;
@@ -220,3 +232,69 @@ export type InboxRow = Selectable<EnquiryInboxTable>;
 export type NewInboxRow = Insertable<EnquiryInboxTable>;
 export type ClinicRow = Selectable<ClinicsTable>;
 export type StaffRow = Selectable<StaffTable>;
+
+export interface AlertsTable {
+  id: string;
+  at: string;
+  severity: string;
+  rule: string;
+  staff_id: string | null;
+  /** JSON array of person ids (ids only, never personal data). */
+  person_ids: string;
+  /** Fixed-vocabulary description, ids and counts only. */
+  detail: string;
+  status: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+}
+
+export interface NotificationOutboxTable {
+  id: string;
+  alert_id: string | null;
+  channel: string;
+  target: string;
+  payload: string;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string;
+  signature: string;
+}
+
+export interface StaffNetworksTable {
+  staff_id: string;
+  network: string;
+  first_seen_at: string;
+}
+
+export interface CanaryMarkersTable {
+  marker: string;
+  created_at: string;
+}
+
+export interface OrgSettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface ReadApprovalsTable {
+  id: string;
+  requester_id: string;
+  enquiry_id: string;
+  person_id: string;
+  created_at: string;
+  approver_id: string | null;
+  approved_at: string | null;
+  expires_at: string | null;
+}

@@ -21,6 +21,26 @@ const shared = {
   TACET_INTAKE_PUBLICATION: z.string().optional(),
 };
 
+const readLimitSchema = z.object({ persons: z.number().int().positive(), minutes: z.number().int().positive() }).strict();
+const readLimitsSchema = z.object({ receptionist: readLimitSchema, nurse: readLimitSchema, practitioner: readLimitSchema, clinic_manager: readLimitSchema }).partial().strict();
+
+/** Distinct persons a role may open per window before the account is locked (documented defaults). */
+export const DEFAULT_READ_LIMITS = { receptionist: { persons: 40, minutes: 10 }, nurse: { persons: 40, minutes: 10 }, practitioner: { persons: 60, minutes: 10 }, clinic_manager: { persons: 80, minutes: 10 } } as const;
+
+/** Detection and alerting settings. */
+export interface DetectionConfig {
+  readonly readLimits: Readonly<Record<keyof typeof DEFAULT_READ_LIMITS, { readonly persons: number; readonly windowMs: number }>>;
+  readonly denials: { readonly max: number; readonly windowMs: number };
+  readonly businessHours: { readonly start: number; readonly end: number; readonly timeZone: string };
+  readonly smtpUrl: string | undefined;
+  readonly alertFrom: string;
+  readonly alertEmails: readonly string[];
+  readonly webhook: { readonly url: string; readonly secret: string } | undefined;
+  readonly checkpointMs: number;
+  readonly auditExportFile: string;
+  readonly syslog: { readonly host: string; readonly port: number } | undefined;
+}
+
 const intakeSchema = z.object({
   ...shared,
   TACET_INTAKE_HOST: z.string().default('127.0.0.1'),
@@ -47,8 +67,49 @@ const coreSchema = z.object({
     .string()
     .refine((value) => /^https?:\/\/[^/]+$/.test(value) && URL.canParse(value), 'must be an origin like https://tacet.clinic.example')
     .optional(),
-  TACET_READ_MAX_PERSONS: positiveInt.default(60),
-  TACET_READ_WINDOW_MINUTES: positiveInt.default(10),
+  /** Override every role's distinct-person read limit (and window). */
+  TACET_READ_MAX_PERSONS: positiveInt.optional(),
+  TACET_READ_WINDOW_MINUTES: positiveInt.optional(),
+  /** Per-role limits as JSON, e.g. {"receptionist":{"persons":40,"minutes":10}}. */
+  TACET_DETECT_READ_LIMITS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return readLimitsSchema.parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"receptionist":{"persons":40,"minutes":10}}' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  TACET_DETECT_DENIALS: positiveInt.default(20),
+  TACET_DETECT_DENIAL_MINUTES: positiveInt.default(10),
+  TACET_BUSINESS_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/)
+    .default('07:00-20:00'),
+  TACET_TIMEZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone like Europe/London')
+    .default('Europe/London'),
+  TACET_SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
+  TACET_ALERT_FROM: z.string().email().default('tacet-alerts@localhost'),
+  TACET_ALERT_EMAILS: z.string().optional(),
+  TACET_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  TACET_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  TACET_AUDIT_CHECKPOINT_MINUTES: positiveInt.default(5),
+  TACET_AUDIT_EXPORT_FILE: z.string().optional(),
+  TACET_AUDIT_SYSLOG: z
+    .string()
+    .regex(/^udp:\/\/[^:/]+:\d+$/)
+    .optional(),
 });
 
 /** What every tier is configured with. */
@@ -82,8 +143,7 @@ export interface CoreConfig extends TierConfig {
   readonly authRateMax: number;
   /** WebAuthn relying party: the origin staff browsers use, and its host name as RP id. */
   readonly webauthn: { readonly origin: string; readonly rpId: string; readonly rpName: string };
-  /** Distinct persons one staff member may open per window before reads are refused. */
-  readonly readGuard: { readonly maxDistinctPersons: number; readonly windowMs: number };
+  readonly detection: DetectionConfig;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -130,6 +190,37 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeCo
   });
 }
 
+function minutesOfDay(text: string): number {
+  const [h, m] = text.split(':').map(Number);
+  return (h as number) * 60 + (m as number);
+}
+
+function detectionConfig(v: z.infer<typeof coreSchema>): DetectionConfig {
+  const dataDir = path.resolve(v.TACET_DATA_DIR);
+  const roles = Object.keys(DEFAULT_READ_LIMITS) as (keyof typeof DEFAULT_READ_LIMITS)[];
+  const readLimits = Object.fromEntries(
+    roles.map((role) => {
+      const limit = v.TACET_DETECT_READ_LIMITS?.[role] ?? DEFAULT_READ_LIMITS[role];
+      return [role, { persons: v.TACET_READ_MAX_PERSONS ?? limit.persons, windowMs: (v.TACET_READ_WINDOW_MINUTES ?? limit.minutes) * 60_000 }];
+    }),
+  ) as DetectionConfig['readLimits'];
+  const [start, end] = v.TACET_BUSINESS_HOURS.split('-') as [string, string];
+  const syslog = v.TACET_AUDIT_SYSLOG ? new URL(v.TACET_AUDIT_SYSLOG) : undefined;
+  if (v.TACET_ALERT_WEBHOOK_URL && !v.TACET_ALERT_WEBHOOK_SECRET) throw new ConfigError(['TACET_ALERT_WEBHOOK_SECRET']);
+  return {
+    readLimits,
+    denials: { max: v.TACET_DETECT_DENIALS, windowMs: v.TACET_DETECT_DENIAL_MINUTES * 60_000 },
+    businessHours: { start: minutesOfDay(start), end: minutesOfDay(end), timeZone: v.TACET_TIMEZONE },
+    smtpUrl: v.TACET_SMTP_URL,
+    alertFrom: v.TACET_ALERT_FROM,
+    alertEmails: (v.TACET_ALERT_EMAILS ?? '').split(',').map((e) => e.trim()).filter(Boolean),
+    webhook: v.TACET_ALERT_WEBHOOK_URL && v.TACET_ALERT_WEBHOOK_SECRET ? { url: v.TACET_ALERT_WEBHOOK_URL, secret: v.TACET_ALERT_WEBHOOK_SECRET } : undefined,
+    checkpointMs: v.TACET_AUDIT_CHECKPOINT_MINUTES * 60_000,
+    auditExportFile: v.TACET_AUDIT_EXPORT_FILE ? path.resolve(v.TACET_AUDIT_EXPORT_FILE) : path.join(dataDir, 'audit-checkpoints.jsonl'),
+    syslog: syslog ? { host: syslog.hostname, port: Number(syslog.port) } : undefined,
+  };
+}
+
 function relyingParty(origin: string): { origin: string; rpId: string; rpName: string } {
   return { origin, rpId: new URL(origin).hostname, rpName: 'Tacet' };
 }
@@ -148,6 +239,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     cookieSecure: v.TACET_COOKIE_SECURE === 'true',
     authRateMax: v.TACET_AUTH_RATE_MAX,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
-    readGuard: Object.freeze({ maxDistinctPersons: v.TACET_READ_MAX_PERSONS, windowMs: v.TACET_READ_WINDOW_MINUTES * 60_000 }),
+    detection: Object.freeze(detectionConfig(v)),
   });
 }

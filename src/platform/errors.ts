@@ -33,6 +33,8 @@ const CATALOGUE = {
   CHALLENGE_EXPIRED: [400, 'The sign-in challenge expired or was already used. Start again.'],
   PASSWORD_REJECTED: [422, 'The password does not meet the password policy; the reasons are listed.'],
   STAFF_EMAIL_TAKEN: [409, 'A staff member with that email already exists.'],
+  ACCOUNT_LOCKED: [423, 'This account has been locked to protect patients’ data. Contact your data-protection officer or administrator.'],
+  APPROVAL_REQUIRED: [403, 'Tacet is in lockdown: opening personal data needs a second person’s approval. Request approval, then try again.'],
   LAST_FACTOR: [409, 'This is your last second factor; add another before removing it.'],
   INTERNAL: [500, 'Something went wrong. Nothing you sent has been lost; please try again.'],
 } as const satisfies Record<string, readonly [number, string]>;

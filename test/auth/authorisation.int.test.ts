@@ -31,7 +31,8 @@ for (const dialect of DIALECTS) {
     const cookies: Record<string, string> = {};
 
     before(async () => {
-      harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000' } });
+      // Probing is itself a detection rule (repeated denials); the sweep probes on purpose, so raise that threshold here.
+      harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000', TACET_DETECT_DENIALS: '1000' } });
       app = harness.core.app;
       const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
       for (const [i, clinic] of ['clinic-a', 'clinic-a', 'clinic-b'].entries()) {
@@ -112,6 +113,10 @@ for (const dialect of DIALECTS) {
       const adminSession = ((await inject(app, 'GET', '/api/v1/me/sessions', cookies['admin'])).json() as { sessions: { id: string; isCurrent: boolean }[] }).sessions.find((s) => s.isCurrent)?.id as string;
       const passkey = (await harness.core.db.selectFrom('staff_passkeys').select('id').where('staff_id', '=', adminId).executeTakeFirstOrThrow()).id;
       const grantId = (await harness.core.db.selectFrom('break_glass_grants').select('id').executeTakeFirstOrThrow()).id;
+      const alertId = (await harness.core.db.selectFrom('alerts').select('id').executeTakeFirstOrThrow()).id;
+      const approvalRequest = await inject(app, 'POST', `/api/v1/enquiries/${enquiries['a1']}/approval-requests`, cookies['admin']);
+      assert.equal(approvalRequest.statusCode, 201);
+      const approvalId = (approvalRequest.json() as { id: string }).id;
       // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
       const targets: Record<string, { id: string; body?: unknown }> = {
         '/api/v1/enquiries/:id': { id: enquiries['a1'] as string },
@@ -123,6 +128,10 @@ for (const dialect of DIALECTS) {
         '/api/v1/break-glass/:id/review': { id: grantId, body: { outcome: 'unjustified' } },
         '/api/v1/me/sessions/:id': { id: adminSession },
         '/api/v1/me/factors/passkey/:id': { id: passkey },
+        '/api/v1/alerts/:id/acknowledge': { id: alertId },
+        '/api/v1/alerts/:id/resolve': { id: alertId },
+        '/api/v1/enquiries/:id/approval-requests': { id: enquiries['a1'] as string },
+        '/api/v1/approval-requests/:id/approve': { id: approvalId },
       };
       // Break-glass is *meant* for records out of reach; its own test covers it.
       const exempt = new Set(['/api/v1/enquiries/:id/break-glass']);
@@ -139,8 +148,8 @@ for (const dialect of DIALECTS) {
         const target = targets[route.url] as { id: string; body?: unknown };
         const url = route.url.replace(':id', target.id);
         for (const attacker of attackers) {
-          // The receptionist may legitimately update clinic A's enquiry status: that is her job, not an IDOR.
-          if (attacker.who.includes('receptionist') && route.url.startsWith('/api/v1/enquiries/')) continue;
+          // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
+          if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/'))) continue;
           const before_ = await deniedCount(harness);
           const response = await inject(app, route.method, url, attacker.cookie, target.body ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {}));
           assert.equal(response.statusCode, attacker.expect, `${attacker.who}: ${route.method} ${route.url} answered ${response.statusCode} ${response.body}`);

@@ -14,7 +14,9 @@ import { type Domain, type Keyring, openPersonKey, openPersonRecord } from '../.
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
 import type { VaultService } from '../vault/vault.service.js';
-import type { ReadGuard } from './read-guard.js';
+import type { Detection } from '../detection/detection.service.js';
+import { hasApproval, isLockdown } from '../detection/lockdown.js';
+import { AppError } from '../../platform/errors.js';
 import { type ContactRecord, type EnquiryBodyRecord, RECORD } from './records.js';
 
 /** A decrypted enquiry, as the door hands it out. */
@@ -72,7 +74,7 @@ export function openContactForMatching(keyring: Keyring, personId: string, wrapp
 }
 
 /** Create the door. */
-export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audit: AuditLog; guard: ReadGuard; clock: Clock }): PersonalDataDoor {
+export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audit: AuditLog; detection: Detection; clock: Clock }): PersonalDataDoor {
   const { db, audit } = deps;
 
   /** The facts that decide access to a person, for this actor. */
@@ -87,8 +89,13 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
   }
 
   async function deny(actor: StaffActor, action: string, recordRefs: string[], personIds: string[] = []): Promise<never> {
-    await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), action, recordRefs, personIds, outcome: 'denied', ip: actor.ip }]));
+    await record(actor, { action, recordRefs, personIds, outcome: 'denied' });
+    await deps.detection.afterDenied(actor);
     throw appError('NOT_FOUND');
+  }
+
+  async function record(actor: StaffActor, event: { action: string; recordRefs: string[]; personIds: string[]; outcome: 'success' | 'denied'; purpose?: string }): Promise<void> {
+    await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, ...event }]));
   }
 
   return {
@@ -126,17 +133,21 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
       if (!row) return deny(actor, 'enquiry.read', [ref]);
       const facts = await personFacts(actor, { id: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1 }, [row.clinic_id]);
       if (!canAccessPerson(actor, 'enquiry.read', facts)) return deny(actor, 'enquiry.read', [ref], [row.person_id]);
-      if (!deps.guard.allow(actor.staffId, row.person_id)) {
-        await db.transaction().execute((trx) =>
-          audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: context.purpose, outcome: 'denied', ip: actor.ip }]),
-        );
-        throw appError('RATE_LIMITED');
+      const refused = { action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], outcome: 'denied' as const };
+      if ((await isLockdown(db)) && !(await hasApproval(db, actor.staffId, row.person_id, deps.clock.now().toISOString()))) {
+        await record(actor, { ...refused, purpose: 'lockdown:approval-required' });
+        throw appError('APPROVAL_REQUIRED');
+      }
+      try {
+        await deps.detection.beforeRead(actor, { personId: row.person_id, clinicId: row.clinic_id, isRestricted: row.is_restricted === 1 });
+      } catch (error) {
+        // SECURITY: the read that tripped a rule is refused, and recorded as refused.
+        await record(actor, { ...refused, purpose: `detection:${error instanceof AppError ? error.code : 'error'}` });
+        throw error;
       }
       const keys = await db.selectFrom('person_keys').select(['domain', 'wrapped_dek']).where('person_id', '=', row.person_id).execute();
       const wrapped = new Map(keys.map((key) => [key.domain, key.wrapped_dek]));
-      await db.transaction().execute((trx) =>
-        audit.append(trx, [{ actor: actorLabel(actor), action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: facts.hasBreakGlass ? `break-glass:${context.purpose}` : context.purpose, outcome: 'success', ip: actor.ip }]),
-      );
+      await record(actor, { action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: facts.hasBreakGlass ? `break-glass:${context.purpose}` : context.purpose, outcome: 'success' });
       return {
         id: row.id,
         personId: row.person_id,

@@ -26,6 +26,7 @@ import type { PersonalDataDoor } from '../door/personal-data-door.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
 import { findStaffById, staffActorFor } from '../org/org.repository.js';
 import { registerStaffRoutes } from '../people/staff.routes.js';
+import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerStaffUi } from './staff-ui.js';
@@ -91,7 +92,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
 
   const labelOf = (request: FastifyRequest) => (request.staff ? `staff:${request.staff.id}` : 'anonymous');
   const record: RouteContext['record'] = async (request, event) => {
-    await db.transaction().execute((trx) => audit.append(trx, [{ actor: labelOf(request), ip: request.ip, recordRefs: [], personIds: [], ...event }]));
+    await db.transaction().execute((trx) => audit.append(trx, [{ actor: labelOf(request), ip: request.ip, sessionId: request.session?.public_id ?? null, recordRefs: [], personIds: [], ...event }]));
   };
 
   // CSRF: SameSite=Strict cookies plus a same-origin check on every state change.
@@ -114,7 +115,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     const token = request.cookies[cookieName];
     const session = token ? await deps.sessions.resolve(token) : undefined;
     const staff = session ? await findStaffById(db, session.staff_id) : undefined;
-    if (!session || !staff || staff.disabled_at) {
+    if (!session || !staff || staff.disabled_at || staff.locked_at) {
       // Audited either way: a forged or expired cookie, or no session at all on a protected route.
       await record(request, { action: token ? 'auth.session.invalid' : 'http.unauthenticated', outcome: 'denied', purpose: request.routeOptions.url ?? '' });
       throw appError('UNAUTHENTICATED');
@@ -177,6 +178,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerStaffRoutes(app, ctx);
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
+  registerDetectionRoutes(app, ctx);
   registerStaffUi(app);
   return app;
 }

@@ -63,6 +63,8 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: RouteContext): vo
         orgRole: row.org_role,
         clinicRoles: [...roles].map(([clinicId, role]) => ({ clinicId, role })),
         disabledAt: row.disabled_at,
+        lockedAt: row.locked_at,
+        lockReason: row.lock_reason,
         factors: { passkeys: factors.passkeys.length, totp: factors.hasTotp },
       });
     }
@@ -124,6 +126,8 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const actor = ctx.actorOf(request);
     const staff = await staffInOrganisation(actor.organisationId, request.params.id);
     await ctx.throttle.unlockAccount(staff.id, staff.email);
+    // Lifts an automatic containment too: an administrator's decision after reviewing the alert.
+    await db.updateTable('staff').set({ locked_at: null, lock_reason: null, exports_frozen_at: null }).where('id', '=', staff.id).execute();
     await ctx.record(request, { action: 'staff.unlock', outcome: 'success', recordRefs: [`staff:${staff.id}`] });
     return { status: 'unlocked' };
   });

@@ -1,0 +1,95 @@
+/**
+ * Signed audit checkpoints: periodically the core signs (seq, head hash,
+ * time) with its Ed25519 audit key and exports the checkpoint off the box —
+ * appended to a file (mount it on other storage), sent to syslog (UDP,
+ * RFC 5424) and to the alert webhook through the outbox. A later
+ * `tacet audit verify --checkpoint-file` proves the log still holds what it
+ * held then: truncation or a rewritten tail cannot match a signed head.
+ */
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import path from 'node:path';
+import { newId } from '../crypto/random.js';
+import { signMessage, verifyMessage } from '../crypto/signing.js';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../platform/clock.js';
+import type { DetectionConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import type { VaultService } from '../core/vault/vault.service.js';
+
+/** A checkpoint as exported (one JSON line). */
+export interface Checkpoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly at: string;
+  readonly keyId: string;
+  readonly publicKey: string;
+  readonly signature: string;
+}
+
+export function checkpointMessage(seq: number, hash: string, at: string): string {
+  return `tacet-audit-checkpoint/v1|${seq}|${hash}|${at}`;
+}
+
+/** Signature valid for the checkpoint's own public key? (The caller also checks that key is ours.) */
+export function isCheckpointSigned(checkpoint: Checkpoint): boolean {
+  return verifyMessage(checkpoint.publicKey, checkpointMessage(checkpoint.seq, checkpoint.hash, checkpoint.at), checkpoint.signature);
+}
+
+/** The last checkpoint line of an export file. Throws with a clear message if unreadable. */
+export function readLastCheckpoint(file: string): Checkpoint {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const last = lines.at(-1);
+  if (!last) throw new Error(`no checkpoint in ${file}`);
+  const parsed = JSON.parse(last) as Partial<Checkpoint>;
+  if (typeof parsed.seq !== 'number' || typeof parsed.hash !== 'string' || typeof parsed.at !== 'string' || typeof parsed.signature !== 'string' || typeof parsed.publicKey !== 'string' || typeof parsed.keyId !== 'string') {
+    throw new Error(`the last line of ${file} is not a Tacet checkpoint`);
+  }
+  return parsed as Checkpoint;
+}
+
+export interface CheckpointService {
+  /** Sign and export a checkpoint of the current head, if the log grew since the last one. */
+  readonly checkpoint: () => Promise<Checkpoint | undefined>;
+}
+
+export function createCheckpointService(deps: { db: Db; vault: VaultService; clock: Clock; config: DetectionConfig; logger: Logger; onQueued?: () => void }): CheckpointService {
+  const { db, config } = deps;
+
+  function toSyslog(checkpoint: Checkpoint): void {
+    if (!config.syslog) return;
+    const { host, port } = config.syslog;
+    // RFC 5424: <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG; facility auth (10), notice (5).
+    const line = `<85>1 ${checkpoint.at} tacet tacet - audit-checkpoint - ${JSON.stringify(checkpoint)}`;
+    const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.send(line, port, host, (error) => {
+      if (error) deps.logger.warn({ err: { message: error.message } }, 'audit checkpoint not sent to syslog');
+      socket.close();
+    });
+  }
+
+  return {
+    async checkpoint() {
+      if (!deps.vault.isUnsealed()) return undefined;
+      const signing = deps.vault.keyring().auditSigning;
+      if (!signing) throw new Error('no audit signing key in the vault');
+      const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const last = await db.selectFrom('audit_checkpoints').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      if (!head || (last && Number(last.seq) >= Number(head.seq))) return undefined;
+      const at = deps.clock.now().toISOString();
+      const seq = Number(head.seq);
+      const checkpoint: Checkpoint = { seq, hash: head.hash, at, keyId: signing.id, publicKey: signing.publicKeyB64, signature: signMessage(signing.privateKey, checkpointMessage(seq, head.hash, at)) };
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('audit_checkpoints').values({ seq, hash: checkpoint.hash, at, key_id: checkpoint.keyId, signature: checkpoint.signature }).execute();
+        if (config.webhook) {
+          await trx.insertInto('notification_outbox').values({ id: newId(), alert_id: null, channel: 'webhook', target: config.webhook.url, payload: JSON.stringify({ type: 'audit-checkpoint', ...checkpoint }), created_at: at, next_attempt_at: at, sent_at: null, last_error: null }).execute();
+        }
+      });
+      fs.mkdirSync(path.dirname(config.auditExportFile), { recursive: true });
+      fs.appendFileSync(config.auditExportFile, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
+      toSyslog(checkpoint);
+      if (deps.onQueued) setImmediate(deps.onQueued);
+      return checkpoint;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * `tacet canary add`: plant canary people through the real path — sealed to
+ * the intake key, written to the inbox, ingested — spread across clinics and
+ * over the past weeks, then marked (see canary.ts). The audit event records
+ * how many were planted, never which: the audit log must not betray them.
+ */
+import type { AuditLog } from '../../audit/audit-log.js';
+import { utf8 } from '../../crypto/bytes.js';
+import { randomToken, sha256Hex } from '../../crypto/random.js';
+import { importSealingKey, sealEnquiry } from '../../crypto/seal.js';
+import type { Db } from '../../db/database.js';
+import { writeToInbox } from '../../intake/inbox-writer.js';
+import type { Clock } from '../../platform/clock.js';
+import type { IngestService } from '../ingest/ingest.service.js';
+import { listClinics } from '../org/org.repository.js';
+import { buildPublication } from '../org/publication.service.js';
+import type { VaultService } from '../vault/vault.service.js';
+import { canaryFields, markCanaries } from './canary.js';
+
+const SPREAD_DAYS = 60;
+
+export async function plantCanaries(
+  deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; ingest: IngestService },
+  options: { count: number; emailDomain: string; random?: () => number },
+): Promise<number> {
+  const random = options.random ?? Math.random;
+  const publication = await buildPublication(deps.db);
+  const key = publication?.keys.find((k) => k.kid === publication.activeKid);
+  if (!publication || !key) throw new Error('no intake key published: initialise Tacet first');
+  const clinics = await listClinics(deps.db);
+  const sealing = importSealingKey(key.kid, key.publicKey);
+  const now = deps.clock.now().getTime();
+  const hashes: string[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const clinic = clinics[i % clinics.length];
+    if (!clinic) throw new Error('no clinics');
+    const sid = randomToken(16);
+    const fields = { sid, ...canaryFields(random, options.emailDomain), consent: true };
+    const sealed = sealEnquiry(sealing, clinic.slug, utf8(JSON.stringify(fields)));
+    const receivedAt = new Date(now - Math.floor(random() * SPREAD_DAYS * 86_400_000)).toISOString();
+    await writeToInbox(deps.db, { clinic: clinic.slug, kid: key.kid, enc: sealed.enc, ct: sealed.ct, source: 'js' }, receivedAt);
+    hashes.push(sha256Hex(`submission|${clinic.id}|${sid}`));
+  }
+  await deps.ingest.drain();
+  const rows = hashes.length === 0 ? [] : await deps.db.selectFrom('enquiries').select('person_id').where('submission_hash', 'in', hashes).execute();
+  if (rows.length !== options.count) throw new Error(`only ${rows.length} of ${options.count} canaries were ingested`);
+  const at = deps.clock.now().toISOString();
+  await markCanaries(deps.db, deps.vault.keyring(), rows.map((r) => r.person_id), at);
+  await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:cli', action: 'canary.add', purpose: `count:${rows.length}`, outcome: 'success' }]));
+  return rows.length;
+}

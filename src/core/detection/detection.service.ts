@@ -1,0 +1,108 @@
+/**
+ * Detection rules evaluated at the single door as each read happens.
+ *
+ * Critical (the read is refused and the account contained at once):
+ *  - a canary person is touched;
+ *  - distinct persons opened in a window exceed the role's limit;
+ *  - repeated denials (probing for records out of reach).
+ * Non-blocking (alert only): restricted person opened, access outside
+ * business hours, access from a network not seen before for this person.
+ *
+ * Counters are in-process (one core process); see README for multi-instance.
+ */
+import type { StaffActor } from '../../auth/actor.js';
+import type { ClinicRole } from '../../auth/roles.js';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DetectionConfig } from '../../platform/config.js';
+import { appError } from '../../platform/errors.js';
+import type { VaultService } from '../vault/vault.service.js';
+import type { AlertInput, AlertService } from './alert.service.js';
+import { isCanary } from './canary.js';
+import type { Containment } from './containment.js';
+import { isOffHours, minutesInZone, networkOf } from './network.js';
+
+/** A read about to happen. */
+export interface ReadSignal {
+  readonly personId: string;
+  readonly clinicId: string;
+  readonly isRestricted: boolean;
+}
+
+export interface Detection {
+  /** Evaluate the rules for a read; throws ACCOUNT_LOCKED (after containing) if a critical rule fires. */
+  readonly beforeRead: (actor: StaffActor, read: ReadSignal) => Promise<void>;
+  /** Count a denial; contains the account when denials pile up. */
+  readonly afterDenied: (actor: StaffActor) => Promise<void>;
+}
+
+export function createDetection(deps: { db: Db; clock: Clock; vault: VaultService; config: DetectionConfig; alerts: AlertService; containment: Containment }): Detection {
+  const { db, clock, config } = deps;
+  const reads = new Map<string, Map<string, number>>();
+  const denials = new Map<string, number[]>();
+  const offHoursSeen = new Set<string>();
+
+  async function critical(actor: StaffActor, alert: AlertInput): Promise<never> {
+    await deps.containment.contain(actor.staffId, alert, { ip: actor.ip, sessionId: actor.sessionId });
+    reads.delete(actor.staffId);
+    denials.delete(actor.staffId);
+    throw appError('ACCOUNT_LOCKED');
+  }
+
+  async function notice(alert: AlertInput): Promise<void> {
+    await db.transaction().execute((trx) => deps.alerts.raise(trx, alert).then(() => undefined));
+  }
+
+  function limitFor(role: ClinicRole | undefined) {
+    return config.readLimits[role ?? 'receptionist'];
+  }
+
+  return {
+    async beforeRead(actor, read) {
+      if (await isCanary(db, deps.vault.keyring(), read.personId)) {
+        await critical(actor, { severity: 'critical', rule: 'canary-touched', staffId: actor.staffId, personIds: [read.personId], detail: 'A canary record was opened. No genuine patient uses it: this is a strong sign of a stolen login or an intruder.' });
+      }
+      const now = clock.now().getTime();
+      const limit = limitFor(actor.clinicRoles.get(read.clinicId));
+      const seen = reads.get(actor.staffId) ?? new Map<string, number>();
+      for (const [id, at] of seen) if (now - at > limit.windowMs) seen.delete(id);
+      if (!seen.has(read.personId) && seen.size >= limit.persons) {
+        await critical(actor, {
+          severity: 'critical',
+          rule: 'read-velocity',
+          staffId: actor.staffId,
+          personIds: [...seen.keys(), read.personId],
+          detail: `More than ${limit.persons} distinct people opened within ${limit.windowMs / 60_000} minutes.`,
+        });
+      }
+      seen.set(read.personId, now);
+      reads.set(actor.staffId, seen);
+
+      if (read.isRestricted) await notice({ severity: 'medium', rule: 'restricted-person-opened', staffId: actor.staffId, personIds: [read.personId], detail: 'A restricted (VIP) person was opened by a staff member on the access list or under break-glass.' });
+      const nowDate = clock.now();
+      const day = `${actor.staffId}|${nowDate.toISOString().slice(0, 10)}`;
+      if (isOffHours(minutesInZone(nowDate, config.businessHours.timeZone), config.businessHours) && !offHoursSeen.has(day)) {
+        offHoursSeen.add(day);
+        await notice({ severity: 'low', rule: 'off-hours-access', staffId: actor.staffId, personIds: [read.personId], detail: 'Personal data opened outside business hours.' });
+      }
+      const network = networkOf(actor.ip);
+      if (network) {
+        const known = await db.selectFrom('staff_networks').select('network').where('staff_id', '=', actor.staffId).execute();
+        if (!known.some((k) => k.network === network)) {
+          await db.insertInto('staff_networks').values({ staff_id: actor.staffId, network, first_seen_at: nowDate.toISOString() }).onConflict((oc) => oc.columns(['staff_id', 'network']).doNothing()).execute();
+          // The first network a person ever uses is their baseline, not an anomaly.
+          if (known.length > 0) await notice({ severity: 'medium', rule: 'new-network', staffId: actor.staffId, personIds: [read.personId], detail: 'Personal data opened from a network this staff member has not used before.' });
+        }
+      }
+    },
+    async afterDenied(actor) {
+      const now = clock.now().getTime();
+      const recent = (denials.get(actor.staffId) ?? []).filter((at) => now - at <= config.denials.windowMs);
+      recent.push(now);
+      denials.set(actor.staffId, recent);
+      if (recent.length >= config.denials.max) {
+        await critical(actor, { severity: 'critical', rule: 'repeated-denials', staffId: actor.staffId, detail: `${recent.length} refused attempts to open records within ${config.denials.windowMs / 60_000} minutes (probing for records out of reach).` });
+      }
+    },
+  };
+}

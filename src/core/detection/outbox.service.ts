@@ -1,0 +1,113 @@
+/**
+ * Delivers queued notifications: e-mail over SMTP (nodemailer) and signed
+ * webhooks (HMAC-SHA256 over timestamp and body). A failed delivery is kept
+ * and retried with exponential back-off (5 s doubling to 10 min), so an alert
+ * survives a mail server that is down.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import { hmacHex } from '../../crypto/random.js';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DetectionConfig } from '../../platform/config.js';
+import type { Logger } from '../../platform/logger.js';
+
+export const MAX_BACKOFF_MS = 10 * 60_000;
+export const FIRST_BACKOFF_MS = 5_000;
+
+export interface OutboxService {
+  /** Deliver what is due now; returns counts. Never throws for a delivery failure. */
+  readonly deliverDue: () => Promise<{ sent: number; failed: number }>;
+  readonly close: () => void;
+}
+
+interface AlertPayload {
+  readonly id: string;
+  readonly at: string;
+  readonly severity: string;
+  readonly rule: string;
+  readonly staffId: string | null;
+  readonly personCount: number;
+  readonly detail: string;
+}
+
+function emailText(alert: AlertPayload): { subject: string; text: string } {
+  return {
+    subject: `[Tacet ${alert.severity.toUpperCase()}] ${alert.rule}`,
+    text: [
+      `Tacet raised a ${alert.severity} alert at ${alert.at} (UTC).`,
+      '',
+      `Rule: ${alert.rule}`,
+      `What happened: ${alert.detail}`,
+      `Staff account: ${alert.staffId ?? 'n/a'}`,
+      `People involved: ${alert.personCount}`,
+      `Alert id: ${alert.id}`,
+      '',
+      'Open Tacet → Alerts to acknowledge and resolve it. This message contains no patient data.',
+    ].join('\n'),
+  };
+}
+
+export function createOutboxService(deps: { db: Db; clock: Clock; config: DetectionConfig; logger: Logger }): OutboxService {
+  const { db, clock, config } = deps;
+  let transport: Transporter | undefined;
+  const mailer = (): Transporter => {
+    transport ??= nodemailer.createTransport(config.smtpUrl as string);
+    return transport;
+  };
+  let running: Promise<{ sent: number; failed: number }> | undefined;
+
+  async function deliver(row: { channel: string; target: string; payload: string }): Promise<void> {
+    const alert = JSON.parse(row.payload) as AlertPayload;
+    if (row.channel === 'email') {
+      if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
+      await mailer().sendMail({ from: config.alertFrom, to: row.target, ...emailText(alert) });
+    } else if (row.channel === 'webhook') {
+      const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+      const signature = hmacHex(Buffer.from(config.webhook?.secret ?? '', 'utf8'), `${timestamp}.${row.payload}`);
+      const response = await fetch(row.target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tacet-timestamp': timestamp, 'x-tacet-signature': `sha256=${signature}` },
+        body: row.payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+    } else {
+      throw new Error(`unknown channel ${row.channel}`);
+    }
+  }
+
+  async function deliverDue(): Promise<{ sent: number; failed: number }> {
+    const now = clock.now();
+    const due = await db.selectFrom('notification_outbox').selectAll().where('sent_at', 'is', null).where('next_attempt_at', '<=', now.toISOString()).orderBy('next_attempt_at').limit(100).execute();
+    let sent = 0;
+    let failed = 0;
+    for (const row of due) {
+      try {
+        await deliver(row);
+        await db.updateTable('notification_outbox').set({ sent_at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, last_error: null }).where('id', '=', row.id).execute();
+        sent += 1;
+      } catch (error) {
+        const attempts = Number(row.attempts) + 1;
+        const backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempts - 1));
+        // SECURITY: the error text is the transport's (no payload), trimmed.
+        const message = error instanceof Error ? error.message.slice(0, 200) : 'delivery failed';
+        await db.updateTable('notification_outbox').set({ attempts, next_attempt_at: new Date(clock.now().getTime() + backoff).toISOString(), last_error: message }).where('id', '=', row.id).execute();
+        deps.logger.warn({ outbox: row.id, channel: row.channel, attempts, retryInMs: backoff }, 'notification delivery failed; will retry');
+        failed += 1;
+      }
+    }
+    return { sent, failed };
+  }
+
+  return {
+    deliverDue() {
+      running ??= deliverDue().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    close() {
+      transport?.close();
+    },
+  };
+}
