@@ -49,7 +49,8 @@ export interface HarnessOptions {
 export async function createHarness(dialect: TestDialect, options: HarnessOptions = {}): Promise<Harness> {
   const database = await freshDatabase(dialect);
   const logFile = `${database.dataDir}/tacet.log`;
-  const env = { TACET_INTAKE_MIN_FILL_MS: '0', TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'info', TACET_LOG_FILE: logFile, ...database.env, ...options.env };
+  // Tests run at any hour: business hours all day unless a test sets them (the off-hours rule has its own test).
+  const env = { TACET_BUSINESS_HOURS: '00:00-00:00', TACET_INTAKE_MIN_FILL_MS: '0', TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'info', TACET_LOG_FILE: logFile, ...database.env, ...options.env };
   const coreConfig = loadCoreConfig(env);
   const intakeConfig = loadIntakeConfig(env);
   const clock = options.clock ?? systemClock;

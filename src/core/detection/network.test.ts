@@ -21,5 +21,6 @@ describe('detection helpers', () => {
     const night = { start: 22 * 60, end: 6 * 60 };
     assert.equal(isOffHours(23 * 60, night), false);
     assert.equal(isOffHours(12 * 60, night), true);
+    assert.equal(isOffHours(3 * 60, { start: 0, end: 0 }), false, 'a 24-hour clinic has no off-hours');
   });
 });

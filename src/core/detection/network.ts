@@ -18,7 +18,8 @@ export function minutesInZone(at: Date, timeZone: string): number {
   return get('hour') * 60 + get('minute');
 }
 
-/** Outside business hours [start, end) (minutes of the day; a window may cross midnight). */
+/** Outside business hours [start, end) (minutes of the day; a window may cross midnight; start = end means open all day). */
 export function isOffHours(minutes: number, hours: { start: number; end: number }): boolean {
-  return hours.start <= hours.end ? minutes < hours.start || minutes >= hours.end : minutes < hours.start && minutes >= hours.end;
+  if (hours.start === hours.end) return false;
+  return hours.start < hours.end ? minutes < hours.start || minutes >= hours.end : minutes < hours.start && minutes >= hours.end;
 }

@@ -54,7 +54,8 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
     transport ??= nodemailer.createTransport(config.smtpUrl as string);
     return transport;
   };
-  let running: Promise<{ sent: number; failed: number }> | undefined;
+  // Runs are serialised: each call gets a run that starts after it was made (so it sees every row committed before the call).
+  let queue: Promise<{ sent: number; failed: number }> = Promise.resolve({ sent: 0, failed: 0 });
 
   async function deliver(row: { channel: string; target: string; payload: string }): Promise<void> {
     const alert = JSON.parse(row.payload) as AlertPayload;
@@ -101,10 +102,8 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
 
   return {
     deliverDue() {
-      running ??= deliverDue().finally(() => {
-        running = undefined;
-      });
-      return running;
+      queue = queue.then(deliverDue, deliverDue);
+      return queue;
     },
     close() {
       transport?.close();
