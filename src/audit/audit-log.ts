@@ -4,8 +4,10 @@
  * act and its record commit or fail together. Events hold ids only, never
  * personal data.
  */
-import { sha256Hex } from '../crypto/random.js';
-import { type Db, type Dialect, lockForChain } from '../db/database.js';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Db, type Dialect, lockForChain, sqliteFileOf } from '../db/database.js';
+import { CHAIN_COLUMNS, chainHash, checkRun, GENESIS, type RawEvent, type RunVerdict } from './chain.js';
 import type { AuditEventsTable } from '../db/tables.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -22,16 +24,13 @@ export interface AuditEvent {
   readonly outcome: 'success' | 'denied' | 'failure';
 }
 
-const GENESIS = '0'.repeat(64);
 const CHAIN_LOCK = 0x7ac37;
 
 /** The hashed fields of an event: every column but the chain links. */
 type ChainFields = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 
-/** SHA-256 over the previous hash and the canonical (JSON array) form of every hashed column. */
-export function eventHash(prevHash: string, fields: ChainFields): string {
-  const canonical = JSON.stringify([Number(fields.seq), fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.session_id, fields.outcome]);
-  return sha256Hex(`${prevHash}|${canonical}`);
+function eventHash(prevHash: string, fields: ChainFields): string {
+  return chainHash(prevHash, [fields.seq, fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.session_id, fields.outcome]);
 }
 
 /** An audit writer bound to a database dialect and clock. */
@@ -78,28 +77,77 @@ export function createAuditLog(deps: { dialect: Dialect; clock: Clock }): AuditL
 /** Outcome of verifying the chain. */
 export type AuditVerdict = { readonly ok: true; readonly events: number; readonly headHash: string } | { readonly ok: false; readonly brokenAtSeq: number; readonly reason: string };
 
+const PARALLEL_MIN_EVENTS = 200_000;
+
+function verifyRangeInWorker(file: string, from: number, to: number): Promise<RunVerdict> {
+  const here = new URL(import.meta.url);
+  const isSource = here.pathname.endsWith('.ts');
+  const script = new URL(`./verify-worker${isSource ? '.ts' : '.js'}`, here);
+  // From TypeScript sources (tests, benches) the worker registers tsx itself before loading the script.
+  const worker = isSource
+    ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: { file, from, to } })
+    : new Worker(script, { workerData: { file, from, to } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (verdict: RunVerdict) => resolve(verdict));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`audit verify worker exited with ${code}`)));
+  });
+}
+
+/** Verify seq 1..maxSeq as contiguous runs (checked in parallel on SQLite), then join the runs' links. */
+async function verifyRuns(db: Db, maxSeq: number): Promise<RunVerdict> {
+  const file = sqliteFileOf(db);
+  let ranges: [number, number][] = [[1, maxSeq]];
+  let verdicts: RunVerdict[];
+  if (file && maxSeq >= PARALLEL_MIN_EVENTS) {
+    const parts = Math.max(2, Math.min(8, os.availableParallelism()));
+    const size = Math.ceil(maxSeq / parts);
+    ranges = Array.from({ length: parts }, (_, i) => [i * size + 1, Math.min(maxSeq, (i + 1) * size)] as [number, number]).filter(([a, b]) => a <= b);
+    verdicts = await Promise.all(ranges.map(([from, to]) => verifyRangeInWorker(file, from, to)));
+  } else {
+    // One pass in pages (PostgreSQL, or a small log).
+    const pageSize = 20_000;
+    let prev: RunVerdict | undefined;
+    verdicts = [];
+    ranges = [];
+    for (let from = 1; from <= maxSeq; from += pageSize) {
+      const to = Math.min(maxSeq, from + pageSize - 1);
+      const rows = await db.selectFrom('audit_events').select([...CHAIN_COLUMNS]).where('seq', '>=', from).where('seq', '<=', to).orderBy('seq').execute();
+      prev = checkRun(rows.map((r) => CHAIN_COLUMNS.map((c) => r[c]) as unknown as RawEvent), from);
+      verdicts.push(prev);
+      ranges.push([from, to]);
+      if (!prev.ok) break;
+    }
+  }
+  let count = 0;
+  let lastHash = GENESIS;
+  for (const [i, verdict] of verdicts.entries()) {
+    const [from, to] = ranges[i] as [number, number];
+    if (!verdict.ok) return verdict;
+    if (verdict.count < to - from + 1) return { ok: false, brokenAtSeq: from + verdict.count, reason: 'missing event (gap in sequence)' };
+    if (verdict.firstPrevHash !== lastHash) return { ok: false, brokenAtSeq: from, reason: 'previous-hash link broken' };
+    lastHash = verdict.lastHash ?? lastHash;
+    count += verdict.count;
+  }
+  return { ok: true, count, firstPrevHash: GENESIS, lastHash, lastSeq: count };
+}
+
 /**
  * Walk the chain from the start. Detects edited rows, deleted or inserted
  * rows (seq gaps / prev_hash mismatch). Truncation of the tail is detected
  * against a known head (`expectHead`, e.g. from an exported checkpoint).
+ * Large SQLite logs are checked in parallel worker threads, read-only.
  */
 export async function verifyAuditChain(db: Db, expectHead?: { seq: number; hash: string }): Promise<AuditVerdict> {
-  let prevHash = GENESIS;
-  let expectedSeq = 1;
-  let count = 0;
-  const pageSize = 5000;
-  for (;;) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(pageSize).execute();
-    for (const row of rows) {
-      if (row.seq !== expectedSeq) return { ok: false, brokenAtSeq: expectedSeq, reason: 'missing event (gap in sequence)' };
-      if (row.prev_hash !== prevHash) return { ok: false, brokenAtSeq: row.seq, reason: 'previous-hash link broken' };
-      if (eventHash(prevHash, row) !== row.hash) return { ok: false, brokenAtSeq: row.seq, reason: 'event content altered' };
-      prevHash = row.hash;
-      expectedSeq += 1;
-      count += 1;
-    }
-    if (rows.length < pageSize) break;
-  }
+  const max = await db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+  const maxSeq = Number(max?.max ?? 0);
+  const total = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const verdict = await verifyRuns(db, maxSeq);
+  if (!verdict.ok) return verdict;
+  // Rows beyond a gap-free 1..max (e.g. a negative or duplicate seq slipped in) are tampering too.
+  if (Number(total.n) !== maxSeq) return { ok: false, brokenAtSeq: maxSeq, reason: 'events outside the sequence' };
+  const count = verdict.count;
+  const prevHash = verdict.lastHash ?? GENESIS;
   if (expectHead) {
     if (count < expectHead.seq) return { ok: false, brokenAtSeq: count + 1, reason: 'log truncated before the expected head' };
     const head = await db.selectFrom('audit_events').select('hash').where('seq', '=', expectHead.seq).executeTakeFirst();

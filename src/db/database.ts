@@ -16,6 +16,13 @@ export type Db = Kysely<Database>;
 // bigint columns (audit seq) come back as numbers; they stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
+const sqliteFiles = new WeakMap<object, string>();
+
+/** The SQLite file behind a Db (for read-only helpers such as parallel audit verification); undefined on PostgreSQL. */
+export function sqliteFileOf(db: Db): string | undefined {
+  return sqliteFiles.get(db);
+}
+
 /** Which engine a Db talks to. */
 export type Dialect = DatabaseConfig['kind'];
 
@@ -30,7 +37,9 @@ export async function openDatabase(config: DatabaseConfig, options: { poolSize?:
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    sqliteFiles.set(db, config.file);
+    return { db, dialect: 'sqlite' };
   }
   if (config.schema && options.createSchema) {
     const admin = new pg.Client({ connectionString: config.url });
