@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type AuthState } from './api.js';
 import { EnquiryDetailPage, EnquiryListPage } from './Enquiries.js';
 import { BreakGlassReviewPage, StaffAdminPage } from './Admin.js';
+import { AlertsPage, ApprovalsPage } from './Alerts.js';
 import { EnrolPage, SecondFactorPage, SignInPage } from './SignIn.js';
 import { SecurityPage } from './Security.js';
 
@@ -62,6 +63,8 @@ export function App() {
   else if (path === '/security') page = <SecurityPage state={state} onChange={refresh} />;
   else if (path === '/staff' && can('staff.manage')) page = <StaffAdminPage />;
   else if (path === '/break-glass' && can('break-glass.review')) page = <BreakGlassReviewPage />;
+  else if (path === '/alerts' && can('alerts.manage')) page = <AlertsPage />;
+  else if (path === '/approvals' && can('enquiry.read')) page = <ApprovalsPage />;
   else if (can('enquiry.read')) page = <EnquiryListPage />;
   else page = <p>Your role has no patient lists. Use the menu for your tasks.</p>;
 
@@ -73,6 +76,8 @@ export function App() {
           {can('enquiry.read') && <Link to="/enquiries">Enquiries</Link>}
           {can('staff.manage') && <Link to="/staff">Staff</Link>}
           {can('break-glass.review') && <Link to="/break-glass">Break-glass review</Link>}
+          {can('alerts.manage') && <Link to="/alerts">Alerts</Link>}
+          {can('enquiry.read') && <Link to="/approvals">Approvals</Link>}
           <Link to="/security">Security</Link>
         </nav>
         <span className="who">{state.staff?.name}</span>

@@ -89,14 +89,15 @@ function BreakGlass(props: { id: string; onGranted: () => void }) {
 
 export function EnquiryDetailPage(props: { id: string }) {
   const [detail, setDetail] = useState<Detail>();
-  const [error, setError] = useState<{ message: string; isNotFound: boolean }>();
+  const [error, setError] = useState<{ message: string; isNotFound: boolean; needsApproval: boolean }>();
+  const [requested, setRequested] = useState(false);
   const load = () =>
     api<Detail>('GET', `/api/v1/enquiries/${props.id}`)
       .then((d) => {
         setDetail(d);
         setError(undefined);
       })
-      .catch((e: unknown) => setError({ message: describeError(e), isNotFound: e instanceof ApiError && e.status === 404 }));
+      .catch((e: unknown) => setError({ message: describeError(e), isNotFound: e instanceof ApiError && e.status === 404, needsApproval: e instanceof ApiError && e.body.code === 'APPROVAL_REQUIRED' }));
   useEffect(() => {
     void load();
   }, [props.id]);
@@ -106,6 +107,14 @@ export function EnquiryDetailPage(props: { id: string }) {
         <h1>Enquiry</h1>
         <ErrorText error={error.message} />
         {error.isNotFound && <BreakGlass id={props.id} onGranted={() => void load()} />}
+        {error.needsApproval &&
+          (requested ? (
+            <p role="status">Approval requested. Try again once a colleague has approved it.</p>
+          ) : (
+            <button type="button" onClick={() => api('POST', `/api/v1/enquiries/${props.id}/approval-requests`).then(() => setRequested(true))}>
+              Ask a colleague to approve
+            </button>
+          ))}
       </>
     );
   }

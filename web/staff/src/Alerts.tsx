@@ -1,0 +1,112 @@
+/** Alerts (DPO and administrators) and lockdown approvals (any reader, for others' requests). */
+import { useCallback, useEffect, useState } from 'react';
+import { api, describeError } from './api.js';
+import { Link } from './App.js';
+import { ErrorText } from './SignIn.js';
+
+interface Alert {
+  id: string;
+  at: string;
+  severity: string;
+  rule: string;
+  staff: { id: string; name: string } | null;
+  personCount: number;
+  detail: string;
+  status: string;
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+export function AlertsPage() {
+  const [status, setStatus] = useState('open');
+  const [alerts, setAlerts] = useState<Alert[]>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => setAlerts((await api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?status=${status}`)).alerts), [status]);
+  useEffect(() => {
+    load().catch((e: unknown) => setError(describeError(e)));
+  }, [load]);
+  const act = (id: string, step: 'acknowledge' | 'resolve') =>
+    api('POST', `/api/v1/alerts/${id}/${step}`)
+      .then(load)
+      .catch((e: unknown) => setError(describeError(e)));
+  return (
+    <>
+      <h1>Alerts</h1>
+      <label htmlFor="alert-status">Show</label>{' '}
+      <select id="alert-status" value={status} onChange={(event) => setStatus(event.target.value)}>
+        <option value="open">Open</option>
+        <option value="acknowledged">Acknowledged</option>
+        <option value="resolved">Resolved</option>
+        <option value="all">All</option>
+      </select>
+      <ErrorText error={error} />
+      {alerts?.length === 0 && <p>No alerts here.</p>}
+      <ul className="cards">
+        {alerts?.map((a) => (
+          <li key={a.id} className={`severity-${a.severity}`}>
+            <p>
+              <strong>{a.severity.toUpperCase()}</strong> · {a.rule} · {when(a.at)} · {a.status}
+            </p>
+            <p>{a.detail}</p>
+            <p>
+              Staff: {a.staff?.name ?? '—'} · people involved: {a.personCount}
+            </p>
+            {a.status === 'open' && (
+              <button type="button" onClick={() => void act(a.id, 'acknowledge')}>
+                Acknowledge
+              </button>
+            )}{' '}
+            {a.status !== 'resolved' && (
+              <button type="button" onClick={() => void act(a.id, 'resolve')}>
+                Resolve
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+interface ApprovalRequest {
+  id: string;
+  enquiryId: string;
+  requestedAt: string;
+  requester: string;
+}
+
+export function ApprovalsPage() {
+  const [requests, setRequests] = useState<ApprovalRequest[]>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => setRequests((await api<{ requests: ApprovalRequest[] }>('GET', '/api/v1/approval-requests')).requests), []);
+  useEffect(() => {
+    load().catch((e: unknown) => setError(describeError(e)));
+  }, [load]);
+  return (
+    <>
+      <h1>Approvals (lockdown)</h1>
+      <p>During lockdown every opening of a person’s record needs a second person. Approve only what you would open yourself; each approval lasts 30 minutes and is recorded.</p>
+      <ErrorText error={error} />
+      {requests?.length === 0 && <p>No requests waiting.</p>}
+      <ul className="cards">
+        {requests?.map((r) => (
+          <li key={r.id}>
+            <p>
+              {r.requester} asked at {when(r.requestedAt)} to open <Link to={`/enquiries/${r.enquiryId}`}>this enquiry</Link>.
+            </p>
+            <button
+              type="button"
+              onClick={() =>
+                api('POST', `/api/v1/approval-requests/${r.id}/approve`)
+                  .then(load)
+                  .catch((e: unknown) => setError(describeError(e)))
+              }
+            >
+              Approve
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
