@@ -72,7 +72,7 @@ const database = await freshDatabase('sqlite');
 const { db, dialect } = await openDatabase(database.config, { createSchema: true });
 try {
   await migrateToLatest(db);
-  const audit = createAuditLog({ dialect, clock: systemClock });
+  const audit = createAuditLog({ dialect, clock: systemClock, db });
   const chain = Number(args.chain);
   let start = performance.now();
   for (let done = 0; done < chain; done += 10_000) {

@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Db, type Dialect, lockForChain, sqliteFileOf } from '../db/database.js';
+import { type Db, type Dialect, lockForChain, rawSqliteOf, sqliteFileOf } from '../db/database.js';
 import { CHAIN_COLUMNS, chainHash, checkRun, GENESIS, type RawEvent, type RunVerdict } from './chain.js';
 import type { AuditEventsTable } from '../db/tables.js';
 import type { Clock } from '../platform/clock.js';
@@ -35,43 +35,61 @@ function eventHash(prevHash: string, fields: ChainFields): string {
 
 /** An audit writer bound to a database dialect and clock. */
 export interface AuditLog {
-  /** Append events inside `trx` (the transaction of the act). Returns their seqs. */
+  /** Append events inside `trx` (the transaction of the act; always a transaction). Returns their seqs. */
   readonly append: (trx: Db, events: readonly AuditEvent[]) => Promise<number[]>;
 }
 
 /** Create the audit writer. */
-export function createAuditLog(deps: { dialect: Dialect; clock: Clock }): AuditLog {
+export function createAuditLog(deps: { dialect: Dialect; clock: Clock; db?: Db }): AuditLog {
+  // SQLite fast path: Kysely drives the same single better-sqlite3 connection, so within the caller's
+  // transaction prepared statements run synchronously — nothing can interleave between reading the head
+  // and inserting after it.
+  const sqlite = deps.db ? rawSqliteOf(deps.db) : undefined;
+  const readHead = sqlite?.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const insert = sqlite?.prepare(
+    'INSERT INTO audit_events (seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @person_ids, @record_refs, @purpose, @ip, @session_id, @outcome, @prev_hash, @hash)',
+  );
   return {
     async append(trx, events) {
       if (events.length === 0) return [];
+      if (readHead && insert) {
+        const rows = chainRows(readHead.get() as { seq: number; hash: string } | undefined, events);
+        for (const row of rows) insert.run(row);
+        return rows.map((row) => row.seq);
+      }
       await lockForChain(trx, deps.dialect, CHAIN_LOCK);
       const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      let seq = last?.seq ?? 0;
-      let prevHash = last?.hash ?? GENESIS;
-      const at = deps.clock.now().toISOString();
-      const rows = events.map((event) => {
-        seq += 1;
-        const fields: ChainFields = {
-          seq,
-          at,
-          actor: event.actor,
-          action: event.action,
-          person_ids: JSON.stringify(event.personIds ?? []),
-          record_refs: JSON.stringify(event.recordRefs ?? []),
-          purpose: event.purpose ?? null,
-          ip: event.ip ?? null,
-          session_id: event.sessionId ?? null,
-          outcome: event.outcome,
-        };
-        const hash = eventHash(prevHash, fields);
-        const row = { ...fields, prev_hash: prevHash, hash };
-        prevHash = hash;
-        return row;
-      });
+      const rows = chainRows(last, events);
       for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
       return rows.map((row) => row.seq);
     },
   };
+
+  function chainRows(last: { seq: number; hash: string } | undefined, events: readonly AuditEvent[]) {
+    let seq = last?.seq ?? 0;
+    let prevHash = last?.hash ?? GENESIS;
+    const at = deps.clock.now().toISOString();
+    const rows = events.map((event) => {
+      seq += 1;
+      const fields: ChainFields = {
+        seq,
+        at,
+        actor: event.actor,
+        action: event.action,
+        person_ids: JSON.stringify(event.personIds ?? []),
+        record_refs: JSON.stringify(event.recordRefs ?? []),
+        purpose: event.purpose ?? null,
+        ip: event.ip ?? null,
+        session_id: event.sessionId ?? null,
+        outcome: event.outcome,
+      };
+      const hash = eventHash(prevHash, fields);
+      const row = { ...fields, prev_hash: prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+    return rows;
+  }
 }
 
 /** Outcome of verifying the chain. */

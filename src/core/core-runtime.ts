@@ -48,7 +48,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const { config, logger, clock } = deps;
   const { db, dialect } = await openDatabase(config.database, { createSchema: true });
   await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
-  const audit = createAuditLog({ dialect, clock });
+  const audit = createAuditLog({ dialect, clock, db });
   const vault = createVaultService({ db, audit, clock });
   const outbox = createOutboxService({ db, clock, config: config.detection, logger });
   const kickOutbox = () => void outbox.deliverDue().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
@@ -87,6 +87,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     sessions,
     mfa,
     throttle,
+    alerts,
     logins: createLoginService({ db, audit, throttle }),
     cookieSecure: config.cookieSecure,
     sessionAbsoluteMs: config.sessionAbsoluteMs,

@@ -17,6 +17,12 @@ export type Db = Kysely<Database>;
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 const sqliteFiles = new WeakMap<object, string>();
+const sqliteHandles = new WeakMap<object, SqliteDatabase.Database>();
+
+/** The better-sqlite3 connection behind a Db (the one Kysely uses), for hot paths that need prepared statements. */
+export function rawSqliteOf(db: Db): SqliteDatabase.Database | undefined {
+  return sqliteHandles.get(db);
+}
 
 /** The SQLite file behind a Db (for read-only helpers such as parallel audit verification); undefined on PostgreSQL. */
 export function sqliteFileOf(db: Db): string | undefined {
@@ -39,6 +45,7 @@ export async function openDatabase(config: DatabaseConfig, options: { poolSize?:
     sqlite.pragma('cache_size = -65536');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     sqliteFiles.set(db, config.file);
+    sqliteHandles.set(db, sqlite);
     return { db, dialect: 'sqlite' };
   }
   if (config.schema && options.createSchema) {

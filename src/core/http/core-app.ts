@@ -23,6 +23,7 @@ import { appError } from '../../platform/errors.js';
 import { createHttpApp } from '../../platform/http/http-app.js';
 import type { Logger } from '../../platform/logger.js';
 import type { PersonalDataDoor } from '../door/personal-data-door.js';
+import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
 import { findStaffById, staffActorFor } from '../org/org.repository.js';
 import { registerStaffRoutes } from '../people/staff.routes.js';
@@ -43,6 +44,7 @@ export interface CoreAppDeps {
   readonly logins: LoginService;
   readonly mfa: MfaService;
   readonly throttle: Throttle;
+  readonly alerts: AlertService;
   readonly cookieSecure: boolean;
   readonly sessionAbsoluteMs: number;
   /** Requests per minute per IP on each sign-in route (on top of the per-account factor locks). */

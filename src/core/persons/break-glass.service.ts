@@ -19,8 +19,9 @@ export async function requestBreakGlass(ctx: RouteContext, actor: StaffActor, pe
   const envelope = sealStaffSecret(ctx.vault.keyring(), 'break-glass', id, justification.trim());
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('break_glass_grants').values({ id, staff_id: actor.staffId, person_id: personId, justification_envelope: envelope, created_at: now.toISOString(), expires_at: expiresAt, reviewed_at: null, reviewed_by: null, review_outcome: null }).execute();
-    // The DPO's review queue is the set of unreviewed grants; this event is what alerting (detection issue) fans out.
-    await ctx.audit.append(trx, [{ actor: actorLabel(actor), action: 'break-glass.grant', personIds: [personId], recordRefs: [`break-glass:${id}`, recordRef], purpose: 'alert:critical', outcome: 'success', ip: actor.ip }]);
+    // The DPO's review queue is the set of unreviewed grants; the alert e-mails the DPO at once.
+    await ctx.audit.append(trx, [{ actor: actorLabel(actor), action: 'break-glass.grant', personIds: [personId], recordRefs: [`break-glass:${id}`, recordRef], purpose: 'alert:critical', outcome: 'success', ip: actor.ip, sessionId: actor.sessionId }]);
+    await ctx.alerts.raise(trx, { severity: 'critical', rule: 'break-glass', staffId: actor.staffId, personIds: [personId], detail: 'Break-glass access granted for 30 minutes with a typed justification; review it under Break-glass review.' });
   });
   ctx.logger.warn({ breakGlass: id, staff: actor.staffId }, 'break-glass access granted; queued for DPO review');
   return { id, expiresAt };
