@@ -111,10 +111,11 @@ try {
   const t0 = Date.parse('2026-10-01T00:00:00Z');
   for (let from = chain + 1; from <= chain + total; from += 1_000_000) {
     const to = Math.min(chain + total, from + 999_999);
+    // Integer literals, not bound numbers: better-sqlite3 binds JS numbers as REAL.
     await sql`
-      WITH RECURSIVE c(x) AS (SELECT ${from} UNION ALL SELECT x + 1 FROM c WHERE x < ${to})
+      WITH RECURSIVE c(x) AS (SELECT ${sql.lit(from)} UNION ALL SELECT x + 1 FROM c WHERE x < ${sql.lit(to)})
       INSERT INTO audit_events (seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome, prev_hash, hash)
-      SELECT x, strftime('%Y-%m-%dT%H:%M:%fZ', (${t0} + (x - ${chain}) * ${spanMs / total}) / 1000.0, 'unixepoch'), 'staff:' || ((x * 7919) % ${actors}), 'enquiry.read',
+      SELECT x, strftime('%Y-%m-%dT%H:%M:%fZ', (${sql.lit(t0)} + (x - ${sql.lit(chain)}) * ${sql.lit(spanMs / total)}) / 1000.0, 'unixepoch'), 'staff:' || ((x * 7919) % ${sql.lit(actors)}), 'enquiry.read',
              '["00000000-0000-4000-8000-' || printf('%012d', x % 400000) || '"]', '["enquiry:' || x || '"]', 'enquiry-follow-up', '10.0.0.1', NULL, 'success', '', ''
       FROM c`.execute(db);
   }
