@@ -44,7 +44,9 @@ export function createAlertService(deps: { clock: Clock; config: DetectionConfig
         .values({ id, at, severity: alert.severity, rule: alert.rule, staff_id: alert.staffId, person_ids: JSON.stringify(alert.personIds ?? []), detail: alert.detail, status: 'open', acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null })
         .execute();
       const payload = JSON.stringify({ id, at, severity: alert.severity, rule: alert.rule, staffId: alert.staffId, personCount: alert.personIds?.length ?? 0, detail: alert.detail });
-      const rows = (await recipients(trx, deps.config)).map((email) => ({ id: newId(), alert_id: id, channel: 'email', target: email, payload, created_at: at, next_attempt_at: at, sent_at: null, last_error: null }));
+      // Without an SMTP server configured, alerts are stored and shown in the UI only (nothing queued to fail forever).
+      const emails = deps.config.smtpUrl ? await recipients(trx, deps.config) : [];
+      const rows = emails.map((email) => ({ id: newId(), alert_id: id, channel: 'email', target: email, payload, created_at: at, next_attempt_at: at, sent_at: null, last_error: null }));
       if (deps.config.webhook) rows.push({ id: newId(), alert_id: id, channel: 'webhook', target: deps.config.webhook.url, payload, created_at: at, next_attempt_at: at, sent_at: null, last_error: null });
       if (rows.length > 0) await trx.insertInto('notification_outbox').values(rows).execute();
       // Deliver after commit; the outbox worker also runs on a timer, so nothing depends on this kick.
