@@ -157,9 +157,10 @@ async function verifyRuns(db: Db, maxSeq: number): Promise<RunVerdict> {
  * Large SQLite logs are checked in parallel worker threads, read-only.
  */
 export async function verifyAuditChain(db: Db, expectHead?: { seq: number; hash: string }): Promise<AuditVerdict> {
-  const max = await db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
-  const maxSeq = Number(max?.max ?? 0);
-  const total = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  // One statement, one snapshot: events appended while verifying fall outside 1..max and are left for next time.
+  const bounds = await db.selectFrom('audit_events').select((eb) => [eb.fn.max('seq').as('max'), eb.fn.countAll<number>().as('n')]).executeTakeFirstOrThrow();
+  const maxSeq = Number(bounds.max ?? 0);
+  const total = { n: bounds.n };
   const verdict = await verifyRuns(db, maxSeq);
   if (!verdict.ok) return verdict;
   // Rows beyond a gap-free 1..max (e.g. a negative or duplicate seq slipped in) are tampering too.

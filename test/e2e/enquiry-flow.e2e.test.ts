@@ -131,7 +131,7 @@ describe('enquiry from browser to staff screen', { skip }, () => {
     await staff.getByRole('heading', { name: 'Enquiries' }).waitFor();
     await staff.getByRole('link', { name: 'Security' }).click();
     await staff.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
-    assert.ok(await staff.getByText('This browser').isVisible());
+    await staff.getByText('This browser').waitFor();
 
     // Staff administration (the passkey sign-in counts as a fresh step-up): the policy's reason is shown.
     await staff.getByRole('link', { name: 'Staff' }).click();
@@ -146,7 +146,7 @@ describe('enquiry from browser to staff screen', { skip }, () => {
     await staff.getByLabel(/Initial password/).fill('amber tractor sunrise 64');
     await staff.getByRole('button', { name: 'Add staff member' }).click();
     await staff.getByText('Staff member added').waitFor();
-    assert.ok(await staff.getByRole('cell', { name: 'nia@clinic.test' }).isVisible());
+    await staff.getByRole('cell', { name: 'nia@clinic.test' }).waitFor();
     await context.close();
   });
 
@@ -156,7 +156,7 @@ describe('enquiry from browser to staff screen', { skip }, () => {
     await page.goto(`${coreUrl}/`);
     await signInWithPassword(page, RECEPTION);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    assert.ok(await page.getByRole('img', { name: /QR code/ }).isVisible());
+    await page.getByRole('img', { name: /QR code/ }).waitFor();
     const secret = (await page.locator('code.secret').textContent()) ?? '';
     const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
     await page.getByLabel('Code from the app').fill(totp.generate());
