@@ -123,8 +123,8 @@ for (const dialect of DIALECTS) {
       // Trip a critical alert (repeated denials: probing for ids that are not there).
       for (let i = 0; i < 5; i++) await core.app.inject({ url: `/api/v1/enquiries/00000000-0000-4000-8000-00000000000${i}`, headers: { cookie: manager } });
       const alert = await core.db.selectFrom('alerts').select('id').where('rule', '=', 'repeated-denials').executeTakeFirstOrThrow();
-      const first = await core.outbox.deliverDue();
-      assert.ok(first.failed >= 1, 'the mail server is down');
+      // Delivery was already attempted by the kick that follows every alert; this run is serialised after it.
+      await core.outbox.deliverDue();
       const pending = await core.db.selectFrom('notification_outbox').selectAll().where('alert_id', '=', alert.id).where('channel', '=', 'email').execute();
       assert.ok(pending.length >= 1 && pending.every((row) => row.sent_at === null && Number(row.attempts) === 1 && row.last_error));
       // Nothing is due before the back-off has passed.
