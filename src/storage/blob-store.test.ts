@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { allFiles, readAll } from '../../test/helpers/files.js';
 import { StreamAuthError } from '../crypto/stream.js';
 import { createLocalBlobStore, getDecrypted, putEncrypted } from './blob-store.js';
 
@@ -13,16 +14,6 @@ const randomBytes = (size: number): Buffer => Buffer.concat(Array.from({ length:
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tacet-blobs-'));
 const store = createLocalBlobStore(root);
 const key = randomBytes(32);
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? allFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
-}
 
 describe('local blob store', () => {
   after(() => fs.rmSync(root, { recursive: true, force: true }));

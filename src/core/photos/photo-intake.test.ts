@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { allFiles, readAll } from '../../../test/helpers/files.js';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { randomSecret } from '../../crypto/random.js';
@@ -19,16 +20,6 @@ import { PhotoRejected, storePhoto } from './photo-intake.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tacet-photos-'));
 const store = createLocalBlobStore(root);
 const fileKey = randomSecret(32);
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function files(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
-}
 
 /** A camera JPEG with GPS coordinates and camera make/model/serial in EXIF. */
 async function cameraJpeg(): Promise<Buffer> {
@@ -103,7 +94,7 @@ describe('photo intake', () => {
     const bomb = bombPng();
     assert.ok(bomb.length < 200_000, `bomb is ${bomb.length} bytes`);
     await assert.rejects(storePhoto(chunks(bomb), { store, key: 'photos/bomb', fileKey }), (error: unknown) => error instanceof PhotoRejected && error.problem === 'too-many-pixels');
-    assert.equal(files(path.join(root, 'photos/bomb')).length, 0);
+    assert.equal(allFiles(path.join(root, 'photos/bomb')).length, 0);
   });
 
   it('refuses polyglots (data after the image), non-images, corrupt images and oversized uploads', async () => {
@@ -124,6 +115,6 @@ describe('photo intake', () => {
     }
     assert.ok(jpeg.length > 1_000);
     await assert.rejects(storePhoto(chunks(jpeg, 256), { store, key: 'photos/bad', fileKey, limits: { maxBytes: 1_000, maxPixels: 1e8, thumbnailWidth: 100 } }), (error: unknown) => error instanceof PhotoRejected && error.problem === 'too-large');
-    assert.equal(files(path.join(root, 'photos/bad')).length, 0, 'nothing stored for refused uploads');
+    assert.equal(allFiles(path.join(root, 'photos/bad')).length, 0, 'nothing stored for refused uploads');
   });
 });
