@@ -14,7 +14,7 @@ import { hashPassword, verifyPassword } from '../crypto/passphrase.js';
 import type { StaffRow } from '../db/tables.js';
 import { appError } from '../platform/errors.js';
 import { checkPassword, normalisePassword } from './password-policy.js';
-import { STEP_UP_FRESH_MS } from './policy.js';
+import { isStepUpFresh } from './policy.js';
 import { CLINIC_PERMISSIONS, clinicRoleGrants, isOrgRole, ORG_PERMISSIONS, orgRoleGrants, PASSKEY_REQUIRED_ROLES } from './roles.js';
 import type { SessionRow } from './session.service.js';
 import { passwordSubject } from './throttle.js';
@@ -34,7 +34,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
   const authLimit = { max: ctx.authRateMax, timeWindow: 60_000 };
   const staffOf = (request: FastifyRequest): StaffRow => request.staff as StaffRow;
   const sessionOf = (request: FastifyRequest): SessionRow => request.session as SessionRow;
-  const isFresh = (steppedUpAt: string | null) => steppedUpAt !== null && clock.now().getTime() - new Date(steppedUpAt).getTime() <= STEP_UP_FRESH_MS;
+  const isFresh = (steppedUpAt: string | null) => steppedUpAt !== null && isStepUpFresh(new Date(steppedUpAt).getTime(), clock.now().getTime());
 
   async function state(staff: StaffRow | undefined, session: SessionRow | undefined) {
     if (!staff || !session) return { stage: 'signed-out' as const };

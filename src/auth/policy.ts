@@ -56,6 +56,11 @@ export function canAccessPerson(actor: StaffActor, permission: ClinicPermission,
 /** Step-up (re-authentication) is fresh for this long. */
 export const STEP_UP_FRESH_MS = 5 * 60_000;
 
+/** Was a step-up at `steppedUpAtMs` (0 = never) fresh at `nowMs`? */
+export function isStepUpFresh(steppedUpAtMs: number, nowMs: number): boolean {
+  return steppedUpAtMs > 0 && nowMs - steppedUpAtMs <= STEP_UP_FRESH_MS;
+}
+
 export function hasFreshStepUp(actor: StaffActor, nowMs: number): boolean {
-  return actor.steppedUpAt > 0 && nowMs - actor.steppedUpAt <= STEP_UP_FRESH_MS;
+  return isStepUpFresh(actor.steppedUpAt, nowMs);
 }

@@ -3,14 +3,13 @@
  * second-person approvals that lockdown requires before a read.
  */
 import type { FastifyInstance } from 'fastify';
+import { uuidParams } from '../../platform/http/schemas.js';
 import { canAccessPerson, clinicsWith } from '../../auth/policy.js';
 import { newId } from '../../crypto/random.js';
 import { appError } from '../../platform/errors.js';
 import type { RouteContext } from '../http/core-app.js';
 import { isLockdown } from './lockdown.js';
 
-const ID = '^[0-9a-f-]{36}$';
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: ID } } } as const;
 export const APPROVAL_MS = 30 * 60_000;
 
 export function registerDetectionRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -28,7 +27,7 @@ export function registerDetectionRoutes(app: FastifyInstance, ctx: RouteContext)
   );
 
   for (const step of ['acknowledge', 'resolve'] as const) {
-    app.post<{ Params: { id: string } }>(`/api/v1/alerts/:id/${step}`, { config: { access: 'alerts.manage' }, schema: { params: idParams } }, async (request) => {
+    app.post<{ Params: { id: string } }>(`/api/v1/alerts/:id/${step}`, { config: { access: 'alerts.manage' }, schema: { params: uuidParams } }, async (request) => {
       const actor = ctx.actorOf(request);
       const at = ctx.clock.now().toISOString();
       const changes = step === 'acknowledge' ? { status: 'acknowledged', acknowledged_by: actor.staffId, acknowledged_at: at } : { status: 'resolved', resolved_by: actor.staffId, resolved_at: at };
@@ -47,18 +46,16 @@ export function registerDetectionRoutes(app: FastifyInstance, ctx: RouteContext)
   /** An enquiry the actor could open but for lockdown (else 404, audited). */
   async function reachableEnquiry(request: Parameters<RouteContext['actorOf']>[0], enquiryId: string, action: string) {
     const actor = ctx.actorOf(request);
-    const row = await db.selectFrom('enquiries').innerJoin('persons', 'persons.id', 'enquiries.person_id').select(['enquiries.id', 'enquiries.clinic_id', 'enquiries.person_id', 'persons.organisation_id', 'persons.is_restricted']).where('enquiries.id', '=', enquiryId).executeTakeFirst();
-    const isAllowed =
-      row !== undefined &&
-      canAccessPerson(actor, 'enquiry.read', { organisationId: row.organisation_id, clinicIds: [row.clinic_id], isRestricted: row.is_restricted === 1, isOnRestrictedList: row.is_restricted === 1 && Boolean(await db.selectFrom('restricted_access').select('staff_id').where('person_id', '=', row.person_id).where('staff_id', '=', actor.staffId).executeTakeFirst()), hasBreakGlass: false, isInCareTeam: false });
-    if (!row || !isAllowed) {
+    const found = await ctx.door.locateEnquiry(actor, enquiryId);
+    // Approval is for reads the actor's role already allows; break-glass does not extend to asking colleagues.
+    if (!found || !canAccessPerson(actor, 'enquiry.read', { ...found.facts, hasBreakGlass: false, isInCareTeam: false })) {
       await ctx.record(request, { action, outcome: 'denied', recordRefs: [`enquiry:${enquiryId}`] });
       throw appError('NOT_FOUND');
     }
-    return { actor, row };
+    return { actor, row: { id: found.enquiryId, person_id: found.personId } };
   }
 
-  app.post<{ Params: { id: string } }>('/api/v1/enquiries/:id/approval-requests', { config: { access: 'enquiry.read' }, schema: { params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/api/v1/enquiries/:id/approval-requests', { config: { access: 'enquiry.read' }, schema: { params: uuidParams } }, async (request, reply) => {
     const { actor, row } = await reachableEnquiry(request, request.params.id, 'approval.request');
     const id = newId();
     await db.insertInto('read_approvals').values({ id, requester_id: actor.staffId, enquiry_id: row.id, person_id: row.person_id, created_at: ctx.clock.now().toISOString(), approver_id: null, approved_at: null, expires_at: null }).execute();
@@ -82,7 +79,7 @@ export function registerDetectionRoutes(app: FastifyInstance, ctx: RouteContext)
     return { requests: rows.map((r) => ({ id: r.id, enquiryId: r.enquiry_id, requestedAt: r.created_at, requester: r.display_name })) };
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/approval-requests/:id/approve', { config: { access: 'enquiry.read' }, schema: { params: idParams } }, async (request) => {
+  app.post<{ Params: { id: string } }>('/api/v1/approval-requests/:id/approve', { config: { access: 'enquiry.read' }, schema: { params: uuidParams } }, async (request) => {
     const approval = await db.selectFrom('read_approvals').selectAll().where('id', '=', request.params.id).where('approved_at', 'is', null).executeTakeFirst();
     const { actor } = await reachableEnquiry(request, approval?.enquiry_id ?? '00000000-0000-4000-8000-000000000000', 'approval.approve');
     // SECURITY: the second person must be a different person.

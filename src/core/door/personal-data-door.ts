@@ -57,6 +57,8 @@ export interface ReadContext {
 export interface PersonalDataDoor {
   readonly listEnquiries: (actor: StaffActor, filter: EnquiryListFilter) => Promise<EnquirySummary[]>;
   readonly readEnquiry: (actor: StaffActor, enquiryId: string, context: ReadContext) => Promise<EnquiryDetail>;
+  /** Where an enquiry belongs and the access facts of its person for this actor; no personal data, no audit (the caller records its decision). */
+  readonly locateEnquiry: (actor: StaffActor, enquiryId: string) => Promise<{ readonly enquiryId: string; readonly personId: string; readonly clinicId: string; readonly facts: PersonFacts } | undefined>;
 }
 
 function unwrapAndOpen<T>(keyring: Keyring, personId: string, domain: Domain, wrappedDek: string | undefined, recordType: string, recordId: string, envelope: string): T {
@@ -99,6 +101,13 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
   }
 
   return {
+    async locateEnquiry(actor, enquiryId) {
+      const row = await db.selectFrom('enquiries').innerJoin('persons', 'persons.id', 'enquiries.person_id').select(['enquiries.id', 'enquiries.clinic_id', 'enquiries.person_id', 'persons.organisation_id', 'persons.is_restricted']).where('enquiries.id', '=', enquiryId).executeTakeFirst();
+      if (!row) return undefined;
+      const facts = await personFacts(actor, { id: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1 }, [row.clinic_id]);
+      return { enquiryId: row.id, personId: row.person_id, clinicId: row.clinic_id, facts };
+    },
+
     async listEnquiries(actor, filter) {
       const clinicIds = clinicsWith(actor, 'enquiry.read').filter((id) => !filter.clinicId || id === filter.clinicId);
       if (clinicIds.length === 0) return [];

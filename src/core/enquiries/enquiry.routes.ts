@@ -4,13 +4,12 @@
  * the actor's reach.
  */
 import type { FastifyInstance } from 'fastify';
+import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import { appError } from '../../platform/errors.js';
 import type { RouteContext } from '../http/core-app.js';
 import { requestBreakGlass } from '../persons/break-glass.service.js';
 import { presentDetail, presentSummary } from './enquiry.presenter.js';
 
-const ID = '^[0-9a-f-]{36}$';
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: ID } } } as const;
 export const ENQUIRY_STATUSES = ['new', 'contacted', 'booked', 'closed'] as const;
 
 interface ListQuery {
@@ -27,7 +26,7 @@ export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): 
     type: 'object',
     additionalProperties: false,
     properties: {
-      clinic: { type: 'string', pattern: `^$|${ID}` },
+      clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` },
       status: { type: 'string', enum: ['', ...ENQUIRY_STATUSES] },
       before: { type: 'string', maxLength: 30 },
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
@@ -45,13 +44,13 @@ export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): 
     return { enquiries: rows.map(presentSummary) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/enquiries/:id', { config: { access: 'enquiry.read' }, schema: { params: idParams } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/api/v1/enquiries/:id', { config: { access: 'enquiry.read' }, schema: { params: uuidParams } }, async (request) =>
     presentDetail(await door.readEnquiry(ctx.actorOf(request), request.params.id, { purpose: 'enquiry-follow-up' })),
   );
 
   app.put<{ Params: { id: string }; Body: { status: string } }>(
     '/api/v1/enquiries/:id/status',
-    { config: { access: 'enquiry.update' }, schema: { params: idParams, body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: [...ENQUIRY_STATUSES] } } } } },
+    { config: { access: 'enquiry.update' }, schema: { params: uuidParams, body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: [...ENQUIRY_STATUSES] } } } } },
     async (request) => {
       const actor = ctx.actorOf(request);
       // Authorised (and audited) exactly like a read: the door decides who may touch this enquiry.
@@ -66,7 +65,7 @@ export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): 
 
   app.post<{ Params: { id: string }; Body: { justification: string } }>(
     '/api/v1/enquiries/:id/break-glass',
-    { config: { access: 'staff' }, schema: { params: idParams, body: { type: 'object', required: ['justification'], additionalProperties: false, properties: { justification: { type: 'string', minLength: 20, maxLength: 2000 } } } } },
+    { config: { access: 'staff' }, schema: { params: uuidParams, body: { type: 'object', required: ['justification'], additionalProperties: false, properties: { justification: { type: 'string', minLength: 20, maxLength: 2000 } } } } },
     async (request, reply) => {
       const actor = ctx.actorOf(request);
       const enquiry = await db.selectFrom('enquiries').innerJoin('persons', 'persons.id', 'enquiries.person_id').select(['enquiries.person_id', 'persons.organisation_id']).where('enquiries.id', '=', request.params.id).executeTakeFirst();

@@ -4,6 +4,7 @@
  * never deleted: the audit trail names them), unlock locked factors.
  */
 import type { FastifyInstance } from 'fastify';
+import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import { checkPassword, normalisePassword } from '../../auth/password-policy.js';
 import { CLINIC_ROLES, type ClinicRole, ORG_ROLES, type OrgRole } from '../../auth/roles.js';
 import { hashPassword } from '../../crypto/passphrase.js';
@@ -11,16 +12,14 @@ import { appError } from '../../platform/errors.js';
 import type { RouteContext } from '../http/core-app.js';
 import { clinicRolesOf, createStaff, findStaffById, listClinics, setStaffRoles } from '../org/org.repository.js';
 
-const ID = '^[0-9a-f-]{36}$';
 const rolesSchema = {
   orgRole: { type: ['string', 'null'], enum: [...ORG_ROLES, null] },
   clinicRoles: {
     type: 'array',
     maxItems: 100,
-    items: { type: 'object', required: ['clinicId', 'role'], additionalProperties: false, properties: { clinicId: { type: 'string', pattern: ID }, role: { type: 'string', enum: [...CLINIC_ROLES] } } },
+    items: { type: 'object', required: ['clinicId', 'role'], additionalProperties: false, properties: { clinicId: { type: 'string', pattern: UUID_PATTERN }, role: { type: 'string', enum: [...CLINIC_ROLES] } } },
   },
 } as const;
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: ID } } } as const;
 
 interface RolesBody {
   orgRole: OrgRole | null;
@@ -98,7 +97,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: RouteContext): vo
 
   app.put<{ Params: { id: string }; Body: RolesBody }>(
     '/api/v1/staff/:id/roles',
-    { config: { access: 'staff.manage' }, schema: { params: idParams, body: { type: 'object', required: ['orgRole', 'clinicRoles'], additionalProperties: false, properties: rolesSchema } } },
+    { config: { access: 'staff.manage' }, schema: { params: uuidParams, body: { type: 'object', required: ['orgRole', 'clinicRoles'], additionalProperties: false, properties: rolesSchema } } },
     async (request) => {
       await ctx.requireStepUp(request);
       const actor = ctx.actorOf(request);
@@ -110,7 +109,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
   );
 
-  app.post<{ Params: { id: string } }>('/api/v1/staff/:id/disable', { config: { access: 'staff.manage' }, schema: { params: idParams } }, async (request) => {
+  app.post<{ Params: { id: string } }>('/api/v1/staff/:id/disable', { config: { access: 'staff.manage' }, schema: { params: uuidParams } }, async (request) => {
     await ctx.requireStepUp(request);
     const actor = ctx.actorOf(request);
     const staff = await staffInOrganisation(actor.organisationId, request.params.id);
@@ -121,7 +120,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: RouteContext): vo
     return { status: 'disabled', sessionsRevoked: revoked };
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/staff/:id/unlock', { config: { access: 'staff.manage' }, schema: { params: idParams } }, async (request) => {
+  app.post<{ Params: { id: string } }>('/api/v1/staff/:id/unlock', { config: { access: 'staff.manage' }, schema: { params: uuidParams } }, async (request) => {
     await ctx.requireStepUp(request);
     const actor = ctx.actorOf(request);
     const staff = await staffInOrganisation(actor.organisationId, request.params.id);

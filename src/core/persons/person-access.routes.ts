@@ -4,12 +4,11 @@
  * break-glass grants. (Care relationships are assigned with patient records.)
  */
 import type { FastifyInstance } from 'fastify';
+import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import { appError } from '../../platform/errors.js';
 import type { RouteContext } from '../http/core-app.js';
 import { listBreakGlass } from './break-glass.service.js';
 
-const ID = '^[0-9a-f-]{36}$';
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: ID } } } as const;
 
 /** Register restricted-person and break-glass review routes. */
 export function registerPersonAccessRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -20,8 +19,8 @@ export function registerPersonAccessRoutes(app: FastifyInstance, ctx: RouteConte
     {
       config: { access: 'restricted.manage' },
       schema: {
-        params: idParams,
-        body: { type: 'object', required: ['isRestricted', 'staffIds'], additionalProperties: false, properties: { isRestricted: { type: 'boolean' }, staffIds: { type: 'array', maxItems: 50, items: { type: 'string', pattern: ID } } } },
+        params: uuidParams,
+        body: { type: 'object', required: ['isRestricted', 'staffIds'], additionalProperties: false, properties: { isRestricted: { type: 'boolean' }, staffIds: { type: 'array', maxItems: 50, items: { type: 'string', pattern: UUID_PATTERN } } } },
       },
     },
     async (request) => {
@@ -54,7 +53,7 @@ export function registerPersonAccessRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post<{ Params: { id: string }; Body: { outcome: 'justified' | 'unjustified' } }>(
     '/api/v1/break-glass/:id/review',
-    { config: { access: 'break-glass.review' }, schema: { params: idParams, body: { type: 'object', required: ['outcome'], additionalProperties: false, properties: { outcome: { type: 'string', enum: ['justified', 'unjustified'] } } } } },
+    { config: { access: 'break-glass.review' }, schema: { params: uuidParams, body: { type: 'object', required: ['outcome'], additionalProperties: false, properties: { outcome: { type: 'string', enum: ['justified', 'unjustified'] } } } } },
     async (request) => {
       const actor = ctx.actorOf(request);
       const grant = await db.selectFrom('break_glass_grants').innerJoin('staff', 'staff.id', 'break_glass_grants.staff_id').select(['break_glass_grants.id', 'staff.organisation_id']).where('break_glass_grants.id', '=', request.params.id).executeTakeFirst();

@@ -1,6 +1,6 @@
 /** Alerts (DPO and administrators) and lockdown approvals (any reader, for others' requests). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, describeError } from './api.js';
+import { api, describeError, formatWhen } from './api.js';
 import { Link } from './App.js';
 import { ErrorText } from './SignIn.js';
 
@@ -15,7 +15,6 @@ interface Alert {
   status: string;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 export function AlertsPage() {
   const [status, setStatus] = useState('open');
@@ -45,7 +44,7 @@ export function AlertsPage() {
         {alerts?.map((a) => (
           <li key={a.id} className={`severity-${a.severity}`}>
             <p>
-              <strong>{a.severity.toUpperCase()}</strong> · {a.rule} · {when(a.at)} · {a.status}
+              <strong>{a.severity.toUpperCase()}</strong> · {a.rule} · {formatWhen(a.at)} · {a.status}
             </p>
             <p>{a.detail}</p>
             <p>
@@ -92,7 +91,7 @@ export function ApprovalsPage() {
         {requests?.map((r) => (
           <li key={r.id}>
             <p>
-              {r.requester} asked at {when(r.requestedAt)} to open <Link to={`/enquiries/${r.enquiryId}`}>this enquiry</Link>.
+              {r.requester} asked at {formatWhen(r.requestedAt)} to open <Link to={`/enquiries/${r.enquiryId}`}>this enquiry</Link>.
             </p>
             <button
               type="button"

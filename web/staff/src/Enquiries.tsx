@@ -1,6 +1,6 @@
 /** Enquiry list (metadata only) and detail (opened through the audited door). */
 import { useEffect, useState } from 'react';
-import { api, ApiError, describeError } from './api.js';
+import { api, ApiError, describeError, formatWhen } from './api.js';
 import { Link } from './App.js';
 import { ErrorText } from './SignIn.js';
 
@@ -20,7 +20,6 @@ interface Detail extends Summary {
   contactConsent: boolean;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 export function EnquiryListPage() {
   const [rows, setRows] = useState<Summary[]>();
@@ -53,7 +52,7 @@ export function EnquiryListPage() {
                 </td>
                 <td>{row.clinic.name}</td>
                 <td>{row.status}</td>
-                <td>{when(row.receivedAt)}</td>
+                <td>{formatWhen(row.receivedAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -145,7 +144,7 @@ export function EnquiryDetailPage(props: { id: string }) {
         <dt>Contact consent</dt>
         <dd>{detail.contactConsent ? 'Yes' : 'No'}</dd>
         <dt>Received</dt>
-        <dd>{when(detail.receivedAt)}</dd>
+        <dd>{formatWhen(detail.receivedAt)}</dd>
         <dt>Status</dt>
         <dd>{detail.status}</dd>
       </dl>

@@ -1,6 +1,6 @@
 /** The signed-in person's own security: factors, recovery codes, sessions, password. */
 import { useCallback, useEffect, useState } from 'react';
-import { api, type AuthState, describeError } from './api.js';
+import { api, type AuthState, describeError, formatWhen } from './api.js';
 import { CodeForm, EnrolFactors, ErrorText, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
 
 interface Factors {
@@ -18,7 +18,6 @@ interface Session {
   isCurrent: boolean;
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
 function StepUp(props: { state: AuthState; onDone: () => void }) {
   const [error, setError] = useState<string>();
@@ -65,7 +64,7 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
         <ul>
           {factors?.passkeys.map((p) => (
             <li key={p.id}>
-              Passkey added {when(p.createdAt)}, last used {when(p.lastUsedAt)}{' '}
+              Passkey added {formatWhen(p.createdAt)}, last used {formatWhen(p.lastUsedAt)}{' '}
               <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/factors/passkey/${encodeURIComponent(p.id)}`))}>
                 Remove
               </button>
@@ -111,8 +110,8 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
               <tr key={s.id}>
                 <td>{s.userAgent ?? 'Unknown'}</td>
                 <td>{s.ip ?? '—'}</td>
-                <td>{when(s.createdAt)}</td>
-                <td>{when(s.lastSeenAt)}</td>
+                <td>{formatWhen(s.createdAt)}</td>
+                <td>{formatWhen(s.lastSeenAt)}</td>
                 <td>
                   {s.isCurrent ? (
                     'This browser'

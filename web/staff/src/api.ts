@@ -62,3 +62,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error && error.name === 'NotAllowedError') return 'The passkey prompt was cancelled or timed out.';
   return 'Something went wrong. Please try again.';
 }
+
+/** A UTC timestamp as staff read it (local time, medium date, short time); '—' when absent. */
+export function formatWhen(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+}
