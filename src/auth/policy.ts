@@ -47,7 +47,7 @@ export function canAccessPerson(actor: StaffActor, permission: ClinicPermission,
   const clinics = person.hasBreakGlass ? [...actor.clinicRoles.keys()] : person.clinicIds;
   return clinics.some((clinicId) => {
     if (!hasClinicPermission(actor, permission, clinicId)) return false;
-    const isClinical = permission === 'clinical.read' || permission === 'photo.read';
+    const isClinical = permission === 'clinical.read' || permission === 'clinical.write' || permission === 'photo.read' || permission === 'photo.write';
     if (isClinical && actor.clinicRoles.get(clinicId) === 'practitioner') return person.isInCareTeam || person.hasBreakGlass;
     return true;
   });

@@ -13,11 +13,24 @@ export const ORG_ROLES = ['administrator', 'dpo'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
 /** Permissions held in a clinic: they open that clinic's people. */
-export const CLINIC_PERMISSIONS = ['enquiry.read', 'enquiry.update', 'contact.read', 'clinical.read', 'photo.read', 'financial.read'] as const;
+export const CLINIC_PERMISSIONS = [
+  'enquiry.read',
+  'enquiry.update',
+  'contact.read',
+  'patient.write',
+  'consent.manage',
+  'clinical.read',
+  'clinical.write',
+  'photo.read',
+  'photo.write',
+  'photo.export',
+  'financial.read',
+  'financial.write',
+] as const;
 export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
 
 /** Permissions held across the organisation: administration and oversight, no personal data. */
-export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage'] as const;
+export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms'] as const;
 export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
 
 export type Permission = ClinicPermission | OrgPermission;
@@ -28,15 +41,16 @@ export type Permission = ClinicPermission | OrgPermission;
  * access is further limited to their own patients (care relationship, see policy.ts).
  */
 const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> = {
-  receptionist: ['enquiry.read', 'enquiry.update', 'contact.read'],
-  nurse: ['enquiry.read', 'contact.read', 'clinical.read', 'photo.read'],
-  practitioner: ['enquiry.read', 'contact.read', 'clinical.read', 'photo.read'],
-  clinic_manager: ['enquiry.read', 'enquiry.update', 'contact.read', 'financial.read'],
+  receptionist: ['enquiry.read', 'enquiry.update', 'contact.read', 'patient.write', 'consent.manage'],
+  nurse: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write'],
+  practitioner: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write', 'photo.export'],
+  // Managers approve photo exports (second person) and run the money; they do not see clinical content.
+  clinic_manager: ['enquiry.read', 'enquiry.update', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write'],
 };
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {
-  administrator: ['staff.manage', 'alerts.manage'],
-  dpo: ['restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage'],
+  administrator: ['staff.manage', 'alerts.manage', 'consent.forms'],
+  dpo: ['restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms'],
 };
 
 /** Roles whose holders must use a passkey (phishing-resistant) as their factor. */

@@ -22,6 +22,13 @@ import { createOutboxService, type OutboxService } from './detection/outbox.serv
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
+import { createGate } from './door/admission.js';
+import { createPatientDoor, type PatientDoor } from './door/patient-door.js';
+import { createPatientIndex } from './door/patient-index.js';
+import { createPatientService } from './patients/patients.service.js';
+import { createConsentService } from './consents/consent.service.js';
+import { createPhotoService, type PhotoService } from './photos/photo.service.js';
+import { type BlobStore, createLocalBlobStore } from '../storage/blob-store.js';
 
 /** A running (or ready to run) core. */
 export interface CoreRuntime {
@@ -30,6 +37,9 @@ export interface CoreRuntime {
   readonly audit: AuditLog;
   readonly vault: VaultService;
   readonly door: PersonalDataDoor;
+  readonly patients: PatientDoor;
+  readonly photos: PhotoService;
+  readonly blobs: BlobStore;
   readonly ingest: IngestService;
   readonly mfa: MfaService;
   readonly sessions: SessionService;
@@ -56,7 +66,14 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const containment = createContainment({ db, audit, alerts, clock });
   const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment });
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
-  const door = createPersonalDataDoor({ db, vault, audit, clock, detection });
+  const gate = createGate({ db, vault, audit, clock, detection });
+  const door = createPersonalDataDoor({ db, vault, audit, clock, detection, gate });
+  const patientIndex = createPatientIndex({ db, vault, audit, clock });
+  const patients = createPatientDoor({ db, gate, vault, index: patientIndex });
+  const blobs = createLocalBlobStore(config.blobDir);
+  const patientService = createPatientService({ db, audit, clock, vault, door, patients, index: patientIndex });
+  const consents = createConsentService({ db, audit, clock, vault, patients });
+  const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
@@ -84,6 +101,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    patients,
+    patientService,
+    consents,
+    photos,
     sessions,
     mfa,
     throttle,
@@ -92,7 +113,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     cookieSecure: config.cookieSecure,
     sessionAbsoluteMs: config.sessionAbsoluteMs,
     authRateMax: config.authRateMax,
-    onUnsealed: () => void ingestNow(),
+    onUnsealed: () => {
+      void ingestNow();
+      void patientIndex.rebuild().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'patient index build failed'));
+    },
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -108,6 +132,9 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    patients,
+    photos,
+    blobs,
     ingest,
     mfa,
     sessions,

@@ -274,3 +274,13 @@ export function sealStaffSecret(keyring: Keyring, purpose: string, ownerId: stri
 export function openStaffSecret(keyring: Keyring, purpose: string, ownerId: string, envelope: string): string {
   return fromUtf8(openEnvelope((id) => (id === keyring.staffSecretKey.id ? keyring.staffSecretKey : undefined), envelope, `staff-secret|${purpose}|${ownerId}`));
 }
+
+/**
+ * Key for one of a person's files (a photo and its thumbnail) in the blob
+ * store, derived from their DEK for the domain: shredding the DEK shreds
+ * every file. The streaming AEAD derives a fresh per-file key from it again
+ * with a random salt (stream.ts).
+ */
+export function personFileKey(key: PersonKey, fileId: string): Buffer {
+  return hkdfExpand(key.dek, utf8(`tacet/file/${key.domain}/${fileId}/v1`), 32);
+}

@@ -71,3 +71,11 @@ export function recoveryCode(groups = 4): string {
 export function hmacHex(key: Uint8Array, data: string): string {
   return createHmac('sha256', key).update(data).digest('hex');
 }
+
+/** A uniformly random non-zero 32-bit unsigned integer (photo watermark ids). */
+export function randomUint32(): number {
+  for (;;) {
+    const value = randomBytes(4).readUInt32BE(0);
+    if (value !== 0) return value;
+  }
+}

@@ -31,6 +31,8 @@ export const DEFAULT_READ_LIMITS = { receptionist: { persons: 40, minutes: 10 },
 export interface DetectionConfig {
   readonly readLimits: Readonly<Record<keyof typeof DEFAULT_READ_LIMITS, { readonly persons: number; readonly windowMs: number }>>;
   readonly denials: { readonly max: number; readonly windowMs: number };
+  /** Full-size photo views and downloads per window before the account is locked. */
+  readonly photoBurst: { readonly max: number; readonly windowMs: number };
   readonly businessHours: { readonly start: number; readonly end: number; readonly timeZone: string };
   readonly smtpUrl: string | undefined;
   readonly alertFrom: string;
@@ -84,6 +86,9 @@ const coreSchema = z.object({
     .optional(),
   TACET_DETECT_DENIALS: positiveInt.default(20),
   TACET_DETECT_DENIAL_MINUTES: positiveInt.default(10),
+  TACET_DETECT_PHOTOS: positiveInt.default(60),
+  TACET_BLOB_DIR: z.string().min(1).optional(),
+  TACET_DETECT_PHOTO_MINUTES: positiveInt.default(10),
   TACET_BUSINESS_HOURS: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/)
@@ -144,6 +149,8 @@ export interface CoreConfig extends TierConfig {
   /** WebAuthn relying party: the origin staff browsers use, and its host name as RP id. */
   readonly webauthn: { readonly origin: string; readonly rpId: string; readonly rpName: string };
   readonly detection: DetectionConfig;
+  /** Local blob store root (encrypted photos and exports). */
+  readonly blobDir: string;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -210,6 +217,7 @@ function detectionConfig(v: z.infer<typeof coreSchema>): DetectionConfig {
   return {
     readLimits,
     denials: { max: v.TACET_DETECT_DENIALS, windowMs: v.TACET_DETECT_DENIAL_MINUTES * 60_000 },
+    photoBurst: { max: v.TACET_DETECT_PHOTOS, windowMs: v.TACET_DETECT_PHOTO_MINUTES * 60_000 },
     businessHours: { start: minutesOfDay(start), end: minutesOfDay(end), timeZone: v.TACET_TIMEZONE },
     smtpUrl: v.TACET_SMTP_URL,
     alertFrom: v.TACET_ALERT_FROM,
@@ -240,5 +248,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     authRateMax: v.TACET_AUTH_RATE_MAX,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),
+    blobDir: path.resolve(v.TACET_BLOB_DIR ?? path.join(v.TACET_DATA_DIR, 'blobs')),
   });
 }

@@ -104,7 +104,7 @@ for (const dialect of DIALECTS) {
       for (const route of table) assert.ok(isRouteAccess(route.access), `${route.method} ${route.url}`);
       const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
       // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in.
-      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|assets\/:name|healthz|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login)$/);
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|assets\/:name|healthz|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
     });
 
     it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {
@@ -117,6 +117,25 @@ for (const dialect of DIALECTS) {
       const approvalRequest = await inject(app, 'POST', `/api/v1/enquiries/${enquiries['a1']}/approval-requests`, cookies['admin']);
       assert.equal(approvalRequest.statusCode, 201);
       const approvalId = (approvalRequest.json() as { id: string }).id;
+      // A patient of clinic A with a consent form, an invoice, a photo and an export request to aim at.
+      const converted = await inject(app, 'POST', `/api/v1/enquiries/${enquiries['a1']}/convert`, cookies['admin']);
+      assert.equal(converted.statusCode, 201, converted.body);
+      const patientId = (converted.json() as { patientId: string }).patientId;
+      await stepUp(app, cookies['admin'] as string, ADMIN.email);
+      const form = await inject(app, 'POST', '/api/v1/consent-forms', cookies['admin'], { kind: 'photo', procedureKey: 'photos', title: 'Clinical photography', body: 'I agree to clinical photographs being taken and kept.' });
+      assert.equal(form.statusCode, 201, form.body);
+      const formId = (form.json() as { id: string }).id;
+      const invoice = await inject(app, 'POST', `/api/v1/patients/${patientId}/invoices`, cookies['admin'], { currency: 'GBP', lines: [{ description: 'Consultation', amountMinor: 15000 }] });
+      assert.equal(invoice.statusCode, 201, invoice.body);
+      const invoiceId = (invoice.json() as { id: string }).id;
+      const photoId = '11111111-2222-4333-8444-555555555555';
+      const exportId = '11111111-2222-4333-8444-666666666666';
+      const at = new Date().toISOString();
+      await harness.core.db.insertInto('photos').values({ id: photoId, patient_id: patientId, clinic_id: harness.clinicIds['clinic-a'] as string, appointment_id: null, phase: 'before', angle: 'front', taken_on: '2026-01-01', blob_key: `photos/${photoId}`, width: 1, height: 1, bytes: 1, meta_envelope: 'x', uploaded_by: adminId, created_at: at }).execute();
+      await harness.core.db.insertInto('photo_consents').values({ patient_id: patientId, scope: 'clinical', consent_id: 'seed', granted_at: at, withdrawn_at: null }).execute();
+      await harness.core.db.insertInto('photo_exports').values({ id: exportId, requester_id: adminId, patient_ids: JSON.stringify([patientId]), reason: 'seeded for the sweep', created_at: at, approver_id: null, approved_at: null, expires_at: null, downloaded_at: null }).execute();
+      const signature = `data:image/png;base64,${'A'.repeat(64)}`;
+      const slot = { kind: 'consultation', startsAt: '2027-01-05T10:00:00Z', endsAt: '2027-01-05T10:30:00Z' };
       // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
       const targets: Record<string, { id: string; body?: unknown }> = {
         '/api/v1/enquiries/:id': { id: enquiries['a1'] as string },
@@ -132,6 +151,24 @@ for (const dialect of DIALECTS) {
         '/api/v1/alerts/:id/resolve': { id: alertId },
         '/api/v1/enquiries/:id/approval-requests': { id: enquiries['a1'] as string },
         '/api/v1/approval-requests/:id/approve': { id: approvalId },
+        '/api/v1/enquiries/:id/convert': { id: enquiries['a0'] as string },
+        '/api/v1/patients/:id': { id: patientId },
+        '/api/v1/patients/:id/clinical': { id: patientId },
+        '/api/v1/patients/:id/financial': { id: patientId },
+        '/api/v1/patients/:id/appointments': { id: patientId, body: slot },
+        '/api/v1/patients/:id/notes': { id: patientId, body: { text: 'probe' } },
+        '/api/v1/patients/:id/procedures': { id: patientId, body: { name: 'probe', details: '', status: 'planned' } },
+        '/api/v1/patients/:id/invoices': { id: patientId, body: { currency: 'GBP', lines: [{ description: 'probe', amountMinor: 1 }] } },
+        '/api/v1/invoices/:id/payments': { id: invoiceId, body: { amountMinor: 15000, method: 'card' } },
+        '/api/v1/patients/:id/consents': { id: patientId, body: { formId, typedName: 'Probe', drawnSignature: signature, scopes: ['marketing'] } },
+        '/api/v1/patients/:id/photo-consent/withdraw': { id: patientId, body: { scope: 'clinical' } },
+        '/api/v1/patients/:id/consent-links': { id: patientId, body: { formId } },
+        '/api/v1/patients/:id/photos': { id: patientId },
+        '/api/v1/photos/:id/thumb': { id: photoId },
+        '/api/v1/photos/:id/image': { id: photoId },
+        '/api/v1/photos/:id/download': { id: photoId },
+        '/api/v1/photo-exports/:id/approve': { id: exportId },
+        '/api/v1/photo-exports/:id/download': { id: exportId },
       };
       // Break-glass is *meant* for records out of reach; its own test covers it.
       const exempt = new Set(['/api/v1/enquiries/:id/break-glass']);
@@ -150,6 +187,8 @@ for (const dialect of DIALECTS) {
         for (const attacker of attackers) {
           // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
           if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/'))) continue;
+          // ... and on clinic A's patients' contact details, appointments and consents (not their clinical record, photos or money).
+          if (attacker.who.includes('receptionist') && /^\/api\/v1\/patients\/:id(\/appointments|\/consents|\/photo-consent\/withdraw|\/consent-links)?$/.test(route.url)) continue;
           const before_ = await deniedCount(harness);
           const response = await inject(app, route.method, url, attacker.cookie, target.body ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {}));
           assert.equal(response.statusCode, attacker.expect, `${attacker.who}: ${route.method} ${route.url} answered ${response.statusCode} ${response.body}`);
@@ -160,6 +199,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await harness.core.db.selectFrom('staff').select('disabled_at').where('id', '=', adminId).executeTakeFirstOrThrow()).disabled_at, null);
       assert.equal((await harness.core.db.selectFrom('persons').select('is_restricted').where('id', '=', personB).executeTakeFirstOrThrow()).is_restricted, 0);
       assert.equal((await inject(app, 'GET', '/api/v1/me/sessions', cookies['admin'])).statusCode, 200);
+      assert.equal((await harness.core.db.selectFrom('payments').select('id').execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('clinical_notes').select('id').execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('appointments').select('id').execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('photo_consents').select('withdrawn_at').where('patient_id', '=', patientId).executeTakeFirstOrThrow()).withdrawn_at, null);
+      assert.equal((await harness.core.db.selectFrom('photo_exports').select('approved_at').where('id', '=', exportId).executeTakeFirstOrThrow()).approved_at, null);
     });
   });
 }

@@ -4,7 +4,9 @@
  * Critical (the read is refused and the account contained at once):
  *  - a canary person is touched;
  *  - distinct persons opened in a window exceed the role's limit;
- *  - repeated denials (probing for records out of reach).
+ *  - repeated denials (probing for records out of reach);
+ *  - a burst of full-size photo views/downloads (photos walking out one by one).
+ * Export attempts always raise an alert (high if exports are frozen).
  * Non-blocking (alert only): restricted person opened, access outside
  * business hours, access from a network not seen before for this person.
  *
@@ -27,6 +29,8 @@ export interface ReadSignal {
   readonly personId: string;
   readonly clinicId: string;
   readonly isRestricted: boolean;
+  /** A full-size photo served (view) or downloaded: counted by the photo-burst rule. */
+  readonly photo?: 'view' | 'download';
 }
 
 export interface Detection {
@@ -34,18 +38,22 @@ export interface Detection {
   readonly beforeRead: (actor: StaffActor, read: ReadSignal) => Promise<void>;
   /** Count a denial; contains the account when denials pile up. */
   readonly afterDenied: (actor: StaffActor) => Promise<void>;
+  /** An export was asked for (of these persons): always an alert for the DPO. */
+  readonly exportAttempt: (actor: StaffActor, personIds: readonly string[], outcome: 'requested' | 'refused-frozen' | 'approved') => Promise<void>;
 }
 
 export function createDetection(deps: { db: Db; clock: Clock; vault: VaultService; config: DetectionConfig; alerts: AlertService; containment: Containment }): Detection {
   const { db, clock, config } = deps;
   const reads = new Map<string, Map<string, number>>();
   const denials = new Map<string, number[]>();
+  const photoServes = new Map<string, number[]>();
   const offHoursSeen = new Set<string>();
 
   async function critical(actor: StaffActor, alert: AlertInput): Promise<never> {
     await deps.containment.contain(actor.staffId, alert, { ip: actor.ip, sessionId: actor.sessionId });
     reads.delete(actor.staffId);
     denials.delete(actor.staffId);
+    photoServes.delete(actor.staffId);
     throw appError('ACCOUNT_LOCKED');
   }
 
@@ -77,6 +85,14 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
       }
       seen.set(read.personId, now);
       reads.set(actor.staffId, seen);
+      if (read.photo) {
+        const recent = (photoServes.get(actor.staffId) ?? []).filter((at) => now - at <= config.photoBurst.windowMs);
+        if (recent.length >= config.photoBurst.max) {
+          await critical(actor, { severity: 'critical', rule: 'photo-download-burst', staffId: actor.staffId, personIds: [read.personId], detail: `More than ${config.photoBurst.max} full-size photos viewed or downloaded within ${config.photoBurst.windowMs / 60_000} minutes.` });
+        }
+        recent.push(now);
+        photoServes.set(actor.staffId, recent);
+      }
 
       if (read.isRestricted) await notice({ severity: 'medium', rule: 'restricted-person-opened', staffId: actor.staffId, personIds: [read.personId], detail: 'A restricted (VIP) person was opened by a staff member on the access list or under break-glass.' });
       const nowDate = clock.now();
@@ -94,6 +110,16 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
           if (known.length > 0) await notice({ severity: 'medium', rule: 'new-network', staffId: actor.staffId, personIds: [read.personId], detail: 'Personal data opened from a network this staff member has not used before.' });
         }
       }
+    },
+    async exportAttempt(actor, personIds, outcome) {
+      const count = personIds.length;
+      const detail =
+        outcome === 'refused-frozen'
+          ? `An export of ${count} people's data was attempted while exports are frozen for this account; it was refused.`
+          : outcome === 'approved'
+            ? `An export of ${count} people's data was approved by a second person.`
+            : `An export of ${count} people's data was requested.`;
+      await notice({ severity: outcome === 'refused-frozen' ? 'high' : 'medium', rule: 'export-attempt', staffId: actor.staffId, personIds: [...personIds], detail });
     },
     async afterDenied(actor) {
       const now = clock.now().getTime();

@@ -6,17 +6,11 @@
  * SECURITY: this folder is the only code that may call `openPersonRecord`
  * (test/security/single-door.test.ts fails otherwise).
  */
-import { actorLabel, type StaffActor } from '../../auth/actor.js';
-import { canAccessPerson, clinicsWith, type PersonFacts } from '../../auth/policy.js';
-import type { Clock } from '../../platform/clock.js';
-import type { AuditLog } from '../../audit/audit-log.js';
+import type { StaffActor } from '../../auth/actor.js';
+import { clinicsWith, type PersonFacts } from '../../auth/policy.js';
 import { type Domain, type Keyring, openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
-import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
-import type { VaultService } from '../vault/vault.service.js';
-import type { Detection } from '../detection/detection.service.js';
-import { hasApproval, isLockdown } from '../detection/lockdown.js';
-import { AppError } from '../../platform/errors.js';
+import { createGate, type Gate, type GateDeps } from './admission.js';
 import { type ContactRecord, type EnquiryBodyRecord, RECORD } from './records.js';
 
 /** A decrypted enquiry, as the door hands it out. */
@@ -76,35 +70,16 @@ export function openContactForMatching(keyring: Keyring, personId: string, wrapp
 }
 
 /** Create the door. */
-export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audit: AuditLog; detection: Detection; clock: Clock }): PersonalDataDoor {
-  const { db, audit } = deps;
-
-  /** The facts that decide access to a person, for this actor. */
-  async function personFacts(actor: StaffActor, person: { id: string; organisationId: string; isRestricted: boolean }, clinicIds: readonly string[]): Promise<PersonFacts> {
-    const now = deps.clock.now().toISOString();
-    const [listed, grant, care] = await Promise.all([
-      person.isRestricted ? db.selectFrom('restricted_access').select('staff_id').where('person_id', '=', person.id).where('staff_id', '=', actor.staffId).executeTakeFirst() : undefined,
-      db.selectFrom('break_glass_grants').select('id').where('person_id', '=', person.id).where('staff_id', '=', actor.staffId).where('expires_at', '>', now).executeTakeFirst(),
-      db.selectFrom('care_relationships').select('staff_id').where('person_id', '=', person.id).where('staff_id', '=', actor.staffId).executeTakeFirst(),
-    ]);
-    return { organisationId: person.organisationId, clinicIds, isRestricted: person.isRestricted, isOnRestrictedList: Boolean(listed), hasBreakGlass: Boolean(grant), isInCareTeam: Boolean(care) };
-  }
-
-  async function deny(actor: StaffActor, action: string, recordRefs: string[], personIds: string[] = []): Promise<never> {
-    await record(actor, { action, recordRefs, personIds, outcome: 'denied' });
-    await deps.detection.afterDenied(actor);
-    throw appError('NOT_FOUND');
-  }
-
-  async function record(actor: StaffActor, event: { action: string; recordRefs: string[]; personIds: string[]; outcome: 'success' | 'denied'; purpose?: string }): Promise<void> {
-    await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, ...event }]));
-  }
+export function createPersonalDataDoor(deps: GateDeps & { gate?: Gate }): PersonalDataDoor & { readonly gate: Gate } {
+  const { db } = deps;
+  const gate = deps.gate ?? createGate(deps);
 
   return {
+    gate,
     async locateEnquiry(actor, enquiryId) {
       const row = await db.selectFrom('enquiries').innerJoin('persons', 'persons.id', 'enquiries.person_id').select(['enquiries.id', 'enquiries.clinic_id', 'enquiries.person_id', 'persons.organisation_id', 'persons.is_restricted']).where('enquiries.id', '=', enquiryId).executeTakeFirst();
       if (!row) return undefined;
-      const facts = await personFacts(actor, { id: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1 }, [row.clinic_id]);
+      const facts = await gate.facts(actor, { personId: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1, clinicIds: [row.clinic_id] });
       return { enquiryId: row.id, personId: row.person_id, clinicId: row.clinic_id, facts };
     },
 
@@ -129,7 +104,6 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
     },
 
     async readEnquiry(actor, enquiryId, context) {
-      const keyring = deps.vault.keyring();
       const row = await db
         .selectFrom('enquiries')
         .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
@@ -137,26 +111,9 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
         .select(['enquiries.id', 'enquiries.person_id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'enquiries.body_envelope', 'clinics.slug', 'clinics.name', 'persons.contact_envelope', 'persons.organisation_id', 'persons.is_restricted'])
         .where('enquiries.id', '=', enquiryId)
         .executeTakeFirst();
-      const ref = `enquiry:${enquiryId}`;
-      // SECURITY: forbidden and absent look the same to the caller (404).
-      if (!row) return deny(actor, 'enquiry.read', [ref]);
-      const facts = await personFacts(actor, { id: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1 }, [row.clinic_id]);
-      if (!canAccessPerson(actor, 'enquiry.read', facts)) return deny(actor, 'enquiry.read', [ref], [row.person_id]);
-      const refused = { action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], outcome: 'denied' as const };
-      if ((await isLockdown(db)) && !(await hasApproval(db, actor.staffId, row.person_id, deps.clock.now().toISOString()))) {
-        await record(actor, { ...refused, purpose: 'lockdown:approval-required' });
-        throw appError('APPROVAL_REQUIRED');
-      }
-      try {
-        await deps.detection.beforeRead(actor, { personId: row.person_id, clinicId: row.clinic_id, isRestricted: row.is_restricted === 1 });
-      } catch (error) {
-        // SECURITY: the read that tripped a rule is refused, and recorded as refused.
-        await record(actor, { ...refused, purpose: `detection:${error instanceof AppError ? error.code : 'error'}` });
-        throw error;
-      }
-      const keys = await db.selectFrom('person_keys').select(['domain', 'wrapped_dek']).where('person_id', '=', row.person_id).execute();
-      const wrapped = new Map(keys.map((key) => [key.domain, key.wrapped_dek]));
-      await record(actor, { action: 'enquiry.read', recordRefs: [ref], personIds: [row.person_id], purpose: facts.hasBreakGlass ? `break-glass:${context.purpose}` : context.purpose, outcome: 'success' });
+      const location = row ? { personId: row.person_id, organisationId: row.organisation_id, isRestricted: row.is_restricted === 1, clinicIds: [row.clinic_id] } : undefined;
+      const admission = await gate.admit(actor, location, { permission: 'enquiry.read', action: 'enquiry.read', recordRefs: [`enquiry:${enquiryId}`], purpose: context.purpose, domains: ['contact', 'enquiry'] });
+      if (!row) throw appError('NOT_FOUND');
       return {
         id: row.id,
         personId: row.person_id,
@@ -164,8 +121,8 @@ export function createPersonalDataDoor(deps: { db: Db; vault: VaultService; audi
         status: row.status,
         source: row.source,
         receivedAt: row.received_at,
-        contact: unwrapAndOpen<ContactRecord>(keyring, row.person_id, 'contact', wrapped.get('contact'), RECORD.contact, row.person_id, row.contact_envelope),
-        body: unwrapAndOpen<EnquiryBodyRecord>(keyring, row.person_id, 'enquiry', wrapped.get('enquiry'), RECORD.enquiryBody, row.id, row.body_envelope),
+        contact: admission.open<ContactRecord>('contact', RECORD.contact, row.person_id, row.contact_envelope),
+        body: admission.open<EnquiryBodyRecord>('enquiry', RECORD.enquiryBody, row.id, row.body_envelope),
       };
     },
   };

@@ -31,6 +31,15 @@ import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerStaffUi } from './staff-ui.js';
+import multipart from '@fastify/multipart';
+import { registerPatientRoutes } from '../patients/patients.routes.js';
+import type { PatientService } from '../patients/patients.service.js';
+import { registerConsentRoutes } from '../consents/consent.routes.js';
+import type { ConsentService } from '../consents/consent.service.js';
+import { registerPhotoRoutes } from '../photos/photo.routes.js';
+import type { PhotoService } from '../photos/photo.service.js';
+import { DEFAULT_PHOTO_LIMITS } from '../photos/photo-intake.js';
+import type { PatientDoor } from '../door/patient-door.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -40,6 +49,10 @@ export interface CoreAppDeps {
   readonly audit: AuditLog;
   readonly vault: VaultService;
   readonly door: PersonalDataDoor;
+  readonly patients: PatientDoor;
+  readonly patientService: PatientService;
+  readonly consents: ConsentService;
+  readonly photos: PhotoService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -90,6 +103,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   const cookieName = deps.cookieSecure ? '__Host-tacet_session' : 'tacet_session';
   const app = createHttpApp({ logger: deps.logger, bodyLimit: 65_536, contentSecurityPolicy: CSP });
   await app.register(cookie);
+  // Photo uploads: one file, streamed. The photo intake refuses anything over its own limit first (a clear error).
+  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1_000, parts: 12, fileSize: DEFAULT_PHOTO_LIMITS.maxBytes + 1 } });
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED') });
 
   const labelOf = (request: FastifyRequest) => (request.staff ? `staff:${request.staff.id}` : 'anonymous');
@@ -181,6 +196,9 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
   registerDetectionRoutes(app, ctx);
+  registerPatientRoutes(app, ctx);
+  registerConsentRoutes(app, ctx);
+  registerPhotoRoutes(app, ctx);
   registerStaffUi(app);
   return app;
 }

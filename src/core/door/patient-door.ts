@@ -1,0 +1,277 @@
+/**
+ * The door for patient records: contact and schedule, clinical record,
+ * finances, consents and photos. Every read is admitted by the gate
+ * (authorise → lockdown → detection → audit) for the one permission and the
+ * one key domain it needs: a receptionist's read never unwraps a clinical
+ * key; a finance read never unwraps a photo key.
+ */
+import type { StaffActor } from '../../auth/actor.js';
+import { clinicsWith } from '../../auth/policy.js';
+import { blindIndex } from '../../crypto/blind-index.js';
+import type { Db } from '../../db/database.js';
+import { appError } from '../../platform/errors.js';
+import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
+import type { VaultService } from '../vault/vault.service.js';
+import type { Admission, Gate, PersonLocation } from './admission.js';
+import type { PatientIndex } from './patient-index.js';
+import { type ClinicalNoteRecord, type ContactRecord, type InvoiceRecord, type PaymentRecord, type PhotoMetaRecord, type ProcedureRecord, RECORD } from './records.js';
+
+export const PHOTO_SCOPES = ['clinical', 'teaching', 'marketing'] as const;
+export type PhotoScope = (typeof PHOTO_SCOPES)[number];
+
+/** A patient as located for a decision: no personal data. */
+export interface PatientLocation extends PersonLocation {
+  readonly patientId: string;
+  readonly clinicId: string;
+  readonly enquiryId: string | null;
+  readonly status: string;
+  readonly createdAt: string;
+}
+
+export interface AppointmentView {
+  readonly id: string;
+  readonly clinicId: string;
+  readonly practitionerId: string | null;
+  readonly kind: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly status: string;
+}
+
+export interface ConsentView {
+  readonly id: string;
+  readonly formId: string;
+  readonly title: string;
+  readonly version: number;
+  readonly kind: string;
+  readonly scopes: readonly string[];
+  readonly documentHash: string;
+  readonly method: string;
+  readonly signedAt: string;
+}
+
+export interface PatientView {
+  readonly id: string;
+  readonly personId: string;
+  readonly clinicId: string;
+  readonly enquiryId: string | null;
+  readonly status: string;
+  readonly createdAt: string;
+  readonly contact: ContactRecord;
+  readonly appointments: readonly AppointmentView[];
+  readonly consents: readonly ConsentView[];
+  /** Photo-consent scopes currently granted. */
+  readonly photoScopes: readonly PhotoScope[];
+}
+
+export interface ClinicalView {
+  readonly notes: readonly (ClinicalNoteRecord & { readonly id: string; readonly authorId: string; readonly createdAt: string; readonly appointmentId: string | null })[];
+  readonly procedures: readonly (ProcedureRecord & { readonly id: string; readonly authorId: string; readonly createdAt: string })[];
+}
+
+export interface FinancialView {
+  readonly invoices: readonly (InvoiceRecord & { readonly id: string; readonly status: string; readonly issuedAt: string; readonly payments: readonly (PaymentRecord & { readonly id: string; readonly receivedAt: string })[]; readonly paidMinor: number })[];
+}
+
+export interface PhotoView {
+  readonly id: string;
+  readonly phase: string;
+  readonly angle: string;
+  readonly takenOn: string;
+  readonly width: number;
+  readonly height: number;
+  readonly appointmentId: string | null;
+  readonly bodyArea: string;
+  readonly caption: string;
+}
+
+/** A photo opened for serving: its blob key and the key that decrypts it. */
+export interface OpenedPhoto {
+  readonly id: string;
+  readonly patientId: string;
+  readonly personId: string;
+  readonly blobKey: string;
+  readonly fileKey: Buffer;
+}
+
+export interface PatientDoor {
+  readonly locate: (patientId: string) => Promise<PatientLocation | undefined>;
+  /** Admit a write (or a read the caller performs itself) on a patient, for one permission and its key domains. */
+  readonly admit: (actor: StaffActor, patientId: string, request: Parameters<Gate['admit']>[2]) => Promise<{ readonly admission: Admission; readonly patient: PatientLocation }>;
+  readonly readPatient: (actor: StaffActor, patientId: string, purpose: string) => Promise<PatientView>;
+  readonly readClinical: (actor: StaffActor, patientId: string, purpose: string) => Promise<ClinicalView>;
+  readonly readFinancial: (actor: StaffActor, patientId: string, purpose: string) => Promise<FinancialView>;
+  readonly listPhotos: (actor: StaffActor, patientId: string, use: PhotoScope) => Promise<PhotoView[]>;
+  readonly openPhoto: (actor: StaffActor, photoId: string, how: { readonly use: PhotoScope; readonly kind: 'thumb' | 'view' | 'download' | 'export'; readonly purpose: string }) => Promise<OpenedPhoto>;
+  readonly search: (actor: StaffActor, query: { readonly name?: string; readonly dob?: string; readonly email?: string; readonly phone?: string }) => Promise<{ readonly patientId: string; readonly clinicId: string; readonly name: string; readonly dob?: string }[]>;
+  readonly activeScopes: (patientId: string) => Promise<PhotoScope[]>;
+  /** Refuse (audited, counted as a denial) as NOT_FOUND. */
+  readonly refuse: (actor: StaffActor, action: string, recordRefs: readonly string[]) => Promise<never>;
+}
+
+const SEARCH_LIMIT = 20;
+
+export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex }): PatientDoor {
+  const { db, gate } = deps;
+
+  async function locate(patientId: string): Promise<PatientLocation | undefined> {
+    const row = await db
+      .selectFrom('patients')
+      .innerJoin('persons', 'persons.id', 'patients.person_id')
+      .select(['patients.id', 'patients.person_id', 'patients.clinic_id', 'patients.enquiry_id', 'patients.status', 'patients.created_at', 'persons.organisation_id', 'persons.is_restricted'])
+      .where('patients.id', '=', patientId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      patientId: row.id,
+      personId: row.person_id,
+      organisationId: row.organisation_id,
+      isRestricted: row.is_restricted === 1,
+      clinicId: row.clinic_id,
+      clinicIds: [row.clinic_id],
+      enquiryId: row.enquiry_id,
+      status: row.status,
+      createdAt: row.created_at,
+    };
+  }
+
+  async function admit(actor: StaffActor, patientId: string, request: Parameters<Gate['admit']>[2]) {
+    const patient = await locate(patientId);
+    const admission = await gate.admit(actor, patient, request);
+    if (!patient) throw appError('NOT_FOUND');
+    return { admission, patient };
+  }
+
+  async function activeScopes(patientId: string): Promise<PhotoScope[]> {
+    const rows = await db.selectFrom('photo_consents').select('scope').where('patient_id', '=', patientId).where('withdrawn_at', 'is', null).execute();
+    return rows.map((row) => row.scope as PhotoScope);
+  }
+
+  async function requireScope(actor: StaffActor, patientId: string, personId: string, use: PhotoScope, ref: string): Promise<void> {
+    if ((await activeScopes(patientId)).includes(use)) return;
+    // SECURITY: no consent for this use = no access of this kind, at once; recorded like any refusal.
+    await gate.record(actor, { action: 'photo.read', recordRefs: [ref], personIds: [personId], outcome: 'denied', purpose: `no-photo-consent:${use}` });
+    throw appError('PHOTO_CONSENT_MISSING');
+  }
+
+  return {
+    locate,
+    admit,
+    activeScopes,
+    refuse: (actor, action, recordRefs) => gate.deny(actor, action, recordRefs),
+
+    async readPatient(actor, patientId, purpose) {
+      const { admission, patient } = await admit(actor, patientId, { permission: 'contact.read', action: 'patient.read', recordRefs: [`patient:${patientId}`], purpose, domains: ['contact'] });
+      const [person, appointments, consents, scopes] = await Promise.all([
+        db.selectFrom('persons').select('contact_envelope').where('id', '=', patient.personId).executeTakeFirstOrThrow(),
+        db.selectFrom('appointments').selectAll().where('patient_id', '=', patientId).orderBy('starts_at', 'desc').execute(),
+        db.selectFrom('consents').innerJoin('consent_forms', 'consent_forms.id', 'consents.form_id').select(['consents.id', 'consents.form_id', 'consents.scopes', 'consents.document_hash', 'consents.method', 'consents.signed_at', 'consent_forms.title', 'consent_forms.version', 'consent_forms.kind']).where('consents.patient_id', '=', patientId).orderBy('consents.signed_at', 'desc').execute(),
+        activeScopes(patientId),
+      ]);
+      return {
+        id: patient.patientId,
+        personId: patient.personId,
+        clinicId: patient.clinicId,
+        enquiryId: patient.enquiryId,
+        status: patient.status,
+        createdAt: patient.createdAt,
+        contact: admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, person.contact_envelope),
+        appointments: appointments.map((a) => ({ id: a.id, clinicId: a.clinic_id, practitionerId: a.practitioner_id, kind: a.kind, startsAt: a.starts_at, endsAt: a.ends_at, status: a.status })),
+        consents: consents.map((c) => ({ id: c.id, formId: c.form_id, title: c.title, version: c.version, kind: c.kind, scopes: JSON.parse(c.scopes) as string[], documentHash: c.document_hash, method: c.method, signedAt: c.signed_at })),
+        photoScopes: scopes,
+      };
+    },
+
+    async readClinical(actor, patientId, purpose) {
+      const { admission } = await admit(actor, patientId, { permission: 'clinical.read', action: 'patient.clinical.read', recordRefs: [`patient:${patientId}`, 'clinical-record'], purpose, domains: ['clinical'] });
+      const [notes, procedures] = await Promise.all([
+        db.selectFrom('clinical_notes').selectAll().where('patient_id', '=', patientId).orderBy('created_at', 'desc').execute(),
+        db.selectFrom('procedures').selectAll().where('patient_id', '=', patientId).orderBy('created_at', 'desc').execute(),
+      ]);
+      return {
+        notes: notes.map((n) => ({ id: n.id, authorId: n.author_id, createdAt: n.created_at, appointmentId: n.appointment_id, ...admission.open<ClinicalNoteRecord>('clinical', RECORD.clinicalNote, n.id, n.body_envelope) })),
+        procedures: procedures.map((p) => ({ id: p.id, authorId: p.author_id, createdAt: p.created_at, ...admission.open<ProcedureRecord>('clinical', RECORD.procedure, p.id, p.body_envelope) })),
+      };
+    },
+
+    async readFinancial(actor, patientId, purpose) {
+      const { admission } = await admit(actor, patientId, { permission: 'financial.read', action: 'patient.financial.read', recordRefs: [`patient:${patientId}`, 'financial-record'], purpose, domains: ['financial'] });
+      const invoices = await db.selectFrom('invoices').selectAll().where('patient_id', '=', patientId).orderBy('issued_at', 'desc').execute();
+      const payments = invoices.length === 0 ? [] : await db.selectFrom('payments').selectAll().where('invoice_id', 'in', invoices.map((i) => i.id)).orderBy('received_at').execute();
+      return {
+        invoices: invoices.map((invoice) => {
+          const paid = payments.filter((p) => p.invoice_id === invoice.id).map((p) => ({ id: p.id, receivedAt: p.received_at, ...admission.open<PaymentRecord>('financial', RECORD.payment, p.id, p.body_envelope) }));
+          return { id: invoice.id, status: invoice.status, issuedAt: invoice.issued_at, ...admission.open<InvoiceRecord>('financial', RECORD.invoice, invoice.id, invoice.body_envelope), payments: paid, paidMinor: paid.reduce((sum, p) => sum + p.amountMinor, 0) };
+        }),
+      };
+    },
+
+    async listPhotos(actor, patientId, use) {
+      const patient = await locate(patientId);
+      if (patient && patient.organisationId === actor.organisationId) await requireScope(actor, patientId, patient.personId, use, `patient:${patientId}`);
+      const { admission } = await admit(actor, patientId, { permission: 'photo.read', action: 'photo.list', recordRefs: [`patient:${patientId}`], purpose: `photos:${use}`, domains: ['photo'] });
+      const rows = await db.selectFrom('photos').selectAll().where('patient_id', '=', patientId).orderBy('taken_on').orderBy('created_at').execute();
+      return rows.map((row) => ({
+        id: row.id,
+        phase: row.phase,
+        angle: row.angle,
+        takenOn: row.taken_on,
+        width: row.width,
+        height: row.height,
+        appointmentId: row.appointment_id,
+        ...admission.open<PhotoMetaRecord>('photo', RECORD.photoMeta, row.id, row.meta_envelope),
+      }));
+    },
+
+    async openPhoto(actor, photoId, how) {
+      const row = await db.selectFrom('photos').select(['id', 'patient_id', 'blob_key']).where('id', '=', photoId).executeTakeFirst();
+      const patient = row ? await locate(row.patient_id) : undefined;
+      const ref = `photo:${photoId}`;
+      if (row && patient && patient.organisationId === actor.organisationId) await requireScope(actor, row.patient_id, patient.personId, how.use, ref);
+      const admission = await gate.admit(actor, patient, {
+        permission: how.kind === 'export' ? 'photo.export' : 'photo.read',
+        action: `photo.${how.kind}`,
+        recordRefs: [ref],
+        purpose: `${how.purpose}:${how.use}`,
+        domains: ['photo'],
+        // Approved exports are counted by the export rule, not the burst rule.
+        ...(how.kind === 'view' || how.kind === 'download' ? { photo: how.kind } : {}),
+      });
+      if (!row || !patient) throw appError('NOT_FOUND');
+      return { id: row.id, patientId: row.patient_id, personId: patient.personId, blobKey: row.blob_key, fileKey: admission.fileKey('photo', row.id) };
+    },
+
+    async search(actor, query) {
+      const clinicIds = clinicsWith(actor, 'contact.read');
+      if (clinicIds.length === 0) return [];
+      let candidates: string[];
+      if (query.email || query.phone) {
+        const keys = deps.vault.keyring().blindIndexKeys;
+        const phone = query.phone ? normalisePhone(query.phone) : undefined;
+        if (query.phone && !phone) throw appError('VALIDATION_FAILED', ['phone']);
+        let q = db.selectFrom('patients').innerJoin('persons', 'persons.id', 'patients.person_id').select('patients.id').where('persons.organisation_id', '=', actor.organisationId);
+        if (query.email) q = q.where('persons.email_bi', '=', blindIndex(keys, 'email', normaliseEmail(query.email)));
+        if (phone) q = q.where('persons.phone_bi', '=', blindIndex(keys, 'phone', phone));
+        candidates = (await q.limit(SEARCH_LIMIT * 5).execute()).map((r) => r.id);
+      } else {
+        if (!deps.index.isReady()) await deps.index.rebuild();
+        candidates = deps.index.search(query, SEARCH_LIMIT * 5);
+      }
+      // Only patients of the actor's clinics and not hidden by the restricted list become results; each result is an audited read.
+      const results: { patientId: string; clinicId: string; name: string; dob?: string }[] = [];
+      for (const patientId of candidates) {
+        const patient = await locate(patientId);
+        if (!patient || patient.organisationId !== actor.organisationId || !clinicIds.includes(patient.clinicId)) continue;
+        const facts = await gate.facts(actor, patient);
+        if (patient.isRestricted && !facts.isOnRestrictedList) continue;
+        const view = await admit(actor, patientId, { permission: 'contact.read', action: 'patient.search-result', recordRefs: [`patient:${patientId}`], purpose: 'patient-search', domains: ['contact'] });
+        const person = await db.selectFrom('persons').select('contact_envelope').where('id', '=', patient.personId).executeTakeFirstOrThrow();
+        const contact = view.admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, person.contact_envelope);
+        results.push({ patientId, clinicId: patient.clinicId, name: contact.name, ...(contact.dob ? { dob: contact.dob } : {}) });
+        if (results.length >= SEARCH_LIMIT) break;
+      }
+      return results;
+    },
+  };
+}
+

@@ -1,0 +1,93 @@
+/**
+ * Name and date-of-birth search over patients: an in-memory index, built
+ * when the vault is unsealed (one audited system read of every patient's
+ * contact record) and kept current as patients are added or corrected. It
+ * lives only in the core process's memory and is dropped when the vault is
+ * sealed. Email and phone search use the stored blind indexes instead.
+ *
+ * The index only nominates patient ids: every result shown to a person goes
+ * through the door like any other read.
+ */
+import type { AuditLog } from '../../audit/audit-log.js';
+import { openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../platform/clock.js';
+import type { VaultService } from '../vault/vault.service.js';
+import { type ContactRecord, RECORD } from './records.js';
+
+interface Entry {
+  readonly patientId: string;
+  readonly tokens: readonly string[];
+  readonly dob: string | undefined;
+}
+
+/** Case- and accent-folded words of a name. */
+export function nameTokens(name: string): string[] {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
+}
+
+export interface PatientIndex {
+  readonly isReady: () => boolean;
+  /** Rebuild from the database (at unseal). Returns the number of patients indexed. */
+  readonly rebuild: () => Promise<number>;
+  readonly put: (patientId: string, contact: Pick<ContactRecord, 'name' | 'dob'>) => void;
+  readonly remove: (patientId: string) => void;
+  /** Patient ids whose name words start with every query word (and whose DOB matches, if given). */
+  readonly search: (query: { readonly name?: string; readonly dob?: string }, limit: number) => string[];
+  readonly clear: () => void;
+}
+
+export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock }): PatientIndex {
+  let entries = new Map<string, Entry>();
+  let ready = false;
+
+  return {
+    isReady: () => ready,
+    async rebuild() {
+      const keyring = deps.vault.keyring();
+      const rows = await deps.db
+        .selectFrom('patients')
+        .innerJoin('persons', 'persons.id', 'patients.person_id')
+        .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
+        .select(['patients.id', 'persons.id as person_id', 'persons.contact_envelope', 'person_keys.wrapped_dek'])
+        .execute();
+      const next = new Map<string, Entry>();
+      for (const row of rows) {
+        const contact = openPersonRecord(openPersonKey(keyring, row.person_id, 'contact', row.wrapped_dek), RECORD.contact, row.person_id, row.contact_envelope) as ContactRecord;
+        next.set(row.id, { patientId: row.id, tokens: nameTokens(contact.name), dob: contact.dob });
+      }
+      entries = next;
+      ready = true;
+      // One system event: the index build read every patient's contact record (ids are not listed: the count is what matters).
+      await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:patient-index', action: 'patient-index.rebuild', purpose: `patients:${next.size}`, outcome: 'success' }]));
+      return next.size;
+    },
+    put(patientId, contact) {
+      entries.set(patientId, { patientId, tokens: nameTokens(contact.name), dob: contact.dob });
+    },
+    remove(patientId) {
+      entries.delete(patientId);
+    },
+    search(query, limit) {
+      const words = query.name ? nameTokens(query.name) : [];
+      if (words.length === 0 && !query.dob) return [];
+      const found: string[] = [];
+      for (const entry of entries.values()) {
+        if (query.dob && entry.dob !== query.dob) continue;
+        if (!words.every((word) => entry.tokens.some((token) => token.startsWith(word)))) continue;
+        found.push(entry.patientId);
+        if (found.length >= limit) break;
+      }
+      return found;
+    },
+    clear() {
+      entries = new Map();
+      ready = false;
+    },
+  };
+}
