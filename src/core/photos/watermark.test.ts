@@ -7,30 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { randomSecret } from '../../crypto/random.js';
+import { photoLike } from '../../../test/helpers/images.js';
 import { readMark, watermarkImage } from './watermark.js';
-
-/** A photo-like test image: skin-toned gradients, a dark background patch, a highlight and fine noise. */
-async function photoLike(width: number, height: number, seed: number): Promise<Buffer> {
-  const rgb = Buffer.alloc(width * height * 3);
-  let state = seed;
-  const noise = () => {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    return (state >>> 24) / 255 - 0.5;
-  };
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) {
-      const i = (y * width + x) * 3;
-      const inFace = Math.hypot(x - width / 2, y - height / 2) < Math.min(width, height) * 0.35;
-      const shade = inFace ? 190 - (60 * y) / height : x < width * 0.15 ? 12 : 90 + (40 * x) / width;
-      const highlight = Math.hypot(x - width * 0.45, y - height * 0.4) < width * 0.04 ? 50 : 0;
-      const v = shade + highlight + noise() * 16;
-      rgb[i] = Math.max(0, Math.min(255, v + 25));
-      rgb[i + 1] = Math.max(0, Math.min(255, v));
-      rgb[i + 2] = Math.max(0, Math.min(255, v - 20));
-    }
-  }
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
-}
 
 describe('photo watermark', () => {
   const key = randomSecret(32);
