@@ -25,4 +25,13 @@ describe('leak scanner', () => {
   it('does not report unrelated data', () => {
     assert.deepEqual(set.scan(Buffer.from('Zelquorvand Mirtoxa nothing here'), 'clean'), []);
   });
+
+  it('finds binary needles (image fragments, digests) raw, in hex and in base64 at every alignment', () => {
+    const fragment = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff));
+    const binary = needles([{ label: 'fragment', value: fragment }]);
+    assert.equal(binary.scan(wrap(fragment), 'raw').length, 1);
+    assert.equal(binary.scan(wrap(Buffer.from(fragment.toString('hex').toUpperCase())), 'hex').length, 1);
+    for (const prefix of [0, 1, 2]) assert.equal(binary.scan(wrap(Buffer.from(Buffer.concat([Buffer.alloc(prefix, 7), fragment]).toString('base64'))), 'b64').length > 0, true, `prefix ${prefix}`);
+    assert.deepEqual(binary.scan(wrap(Buffer.from(fragment).reverse()), 'reversed'), []);
+  });
 });

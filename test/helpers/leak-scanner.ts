@@ -25,8 +25,15 @@ function base64Variants(bytes: Buffer): string[] {
   return out;
 }
 
+/** Every byte pattern that would reveal binary `bytes` (image fragments, digests): raw, hex and base64. */
+function binaryEncodingsOf(bytes: Buffer): Buffer[] {
+  const hex = bytes.toString('hex');
+  return [bytes, Buffer.from(hex), Buffer.from(hex.toUpperCase()), ...base64Variants(bytes).map((v) => Buffer.from(v))].filter((b) => b.length >= PREFIX);
+}
+
 /** Every byte pattern that would reveal `value`. */
-export function encodingsOf(value: string): Buffer[] {
+export function encodingsOf(value: string | Buffer): Buffer[] {
+  if (Buffer.isBuffer(value)) return binaryEncodingsOf(value);
   const variants = new Set<string>();
   const forms = new Set([value, value.toLowerCase(), value.toUpperCase()]);
   const out: Buffer[] = [];
@@ -56,12 +63,12 @@ export interface NeedleSet {
   readonly size: number;
 }
 
-/** Build a needle set from labelled plaintext values (values shorter than 8 bytes are rejected: too ambiguous to scan). */
-export function needles(values: readonly { label: string; value: string }[]): NeedleSet {
+/** Build a needle set from labelled plaintext values or byte strings (shorter than 8 bytes is rejected: too ambiguous to scan). */
+export function needles(values: readonly { label: string; value: string | Buffer }[]): NeedleSet {
   const index = new Map<bigint, { label: string; bytes: Buffer }[]>();
   let size = 0;
   for (const { label, value } of values) {
-    if (Buffer.byteLength(value) < PREFIX) throw new Error(`needle too short to scan reliably: ${label}`);
+    if ((Buffer.isBuffer(value) ? value.length : Buffer.byteLength(value)) < PREFIX) throw new Error(`needle too short to scan reliably: ${label}`);
     for (const bytes of encodingsOf(value)) {
       const key = bytes.readBigUInt64LE(0);
       const list = index.get(key) ?? [];
