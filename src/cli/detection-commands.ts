@@ -11,7 +11,7 @@ import { loadCoreConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { readSecret } from './prompt.js';
 
-async function withDatabase<T>(work: (context: { db: Awaited<ReturnType<typeof openDatabase>>['db']; dialect: Awaited<ReturnType<typeof openDatabase>>['dialect'] }) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(work: (context: { db: Awaited<ReturnType<typeof openDatabase>>['db']; dialect: Awaited<ReturnType<typeof openDatabase>>['dialect'] }) => Promise<T>): Promise<T> {
   const config = loadCoreConfig();
   const { db, dialect } = await openDatabase(config.database, { createSchema: true });
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `tacet` command line. */
 import { Command } from 'commander';
+import { runPhotosTrace } from './photo-commands.js';
 import { runCanaryAdd, runLockdown } from './detection-commands.js';
 import { ConfigError } from '../platform/config.js';
 import { runAuditVerify, runGrantIntake, runInit, runUnseal } from './admin-commands.js';
@@ -52,6 +53,14 @@ canary
   .option('--email-domain <domain>', 'domain for their e-mail addresses (use one the clinic controls, so mail to them is a tripwire too)', 'tacet-canary.invalid')
   .option('--passphrase-file <file>', 'read the unseal passphrase from a file')
   .action(runCanaryAdd);
+
+const photos = program.command('photos').description('clinical photo tools');
+photos
+  .command('trace')
+  .description('read the invisible watermark of a leaked photo: which staff member was served that copy, and when')
+  .argument('<file>', 'the image file (JPEG, PNG or WebP; resized or re-compressed copies work)')
+  .option('--passphrase-file <file>', 'read the unseal passphrase from a file')
+  .action(runPhotosTrace);
 
 program.command('lockdown').description('organisation lockdown: every personal-data read needs a second person; all sessions re-authenticate').argument('<on|off>').action(runLockdown);
 
