@@ -30,6 +30,7 @@ const SALT = 32;
 const PREFIX = 7;
 export const STREAM_HEADER_SIZE = 1 + SALT + PREFIX;
 const MAX_SEGMENTS = 2 ** 32 - 1;
+const EMPTY = Buffer.alloc(0);
 
 /** Raised when a stream does not authenticate (tampered, truncated, reordered, wrong key or context). */
 export class StreamAuthError extends Error {
@@ -63,14 +64,18 @@ export function createEncryptStream(key: Uint8Array, context: string): Transform
   const salt = randomSecret(SALT);
   const prefix = randomSecret(PREFIX);
   const k = fileKey(key, salt, context);
-  let pending: Buffer = Buffer.alloc(0);
+  let pending: Buffer = EMPTY;
   let counter = 0;
   let headerSent = false;
-  const seal = (plaintext: Buffer, isLast: boolean): Buffer => {
+  // Each segment is pushed as GCM's output and its tag, without concatenating (no extra copy).
+  const seal = (stream: Transform, plaintext: Buffer, isLast: boolean): void => {
     if (counter >= MAX_SEGMENTS) throw new RangeError('stream too long');
     const cipher = createCipheriv('aes-256-gcm', k, nonce(prefix, counter, isLast));
     counter += 1;
-    return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    const body = cipher.update(plaintext);
+    cipher.final();
+    stream.push(body);
+    stream.push(cipher.getAuthTag());
   };
   const header = () => {
     headerSent = true;
@@ -80,12 +85,28 @@ export function createEncryptStream(key: Uint8Array, context: string): Transform
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
         if (!headerSent) this.push(header());
-        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-        // Keep at least one byte back: the last segment is only known at the end.
-        while (pending.length > SEGMENT_SIZE) {
-          this.push(seal(pending.subarray(0, SEGMENT_SIZE), false));
-          pending = pending.subarray(SEGMENT_SIZE);
+        let offset = 0;
+        // A held-back full segment is not the last once more bytes arrive.
+        if (pending.length === SEGMENT_SIZE && chunk.length > 0) {
+          seal(this, pending, false);
+          pending = EMPTY;
         }
+        // Top up a partial segment (copies at most one segment).
+        if (pending.length > 0) {
+          const take = Math.min(SEGMENT_SIZE - pending.length, chunk.length);
+          pending = Buffer.concat([pending, chunk.subarray(0, take)]);
+          offset = take;
+          if (pending.length === SEGMENT_SIZE && offset < chunk.length) {
+            seal(this, pending, false);
+            pending = EMPTY;
+          }
+        }
+        // Whole segments straight from the chunk; keep at least one byte back (the last segment is only known at the end).
+        while (chunk.length - offset > SEGMENT_SIZE) {
+          seal(this, chunk.subarray(offset, offset + SEGMENT_SIZE), false);
+          offset += SEGMENT_SIZE;
+        }
+        if (offset < chunk.length) pending = pending.length === 0 ? chunk.subarray(offset) : Buffer.concat([pending, chunk.subarray(offset)]);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -94,8 +115,8 @@ export function createEncryptStream(key: Uint8Array, context: string): Transform
     flush(callback: TransformCallback) {
       try {
         if (!headerSent) this.push(header());
-        this.push(seal(pending, true));
-        pending = Buffer.alloc(0);
+        seal(this, pending, true);
+        pending = EMPTY;
         callback();
       } catch (error) {
         callback(error as Error);
@@ -116,30 +137,49 @@ export function createDecryptStream(key: Uint8Array, context: string): Transform
     const decipher = createDecipheriv('aes-256-gcm', k as Buffer, nonce(prefix as Buffer, counter, isLast));
     decipher.setAuthTag(segment.subarray(segment.length - TAG));
     try {
-      const plaintext = Buffer.concat([decipher.update(segment.subarray(0, segment.length - TAG)), decipher.final()]);
+      const plaintext = decipher.update(segment.subarray(0, segment.length - TAG));
+      decipher.final(); // throws unless the segment authenticates; only then is the plaintext released
       counter += 1;
       return plaintext;
     } catch {
       throw new StreamAuthError(isLast ? 'final segment does not authenticate (tampered or truncated)' : `segment ${counter} does not authenticate`);
     }
   };
+  const FULL = SEGMENT_SIZE + TAG;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
-        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        let offset = 0;
         if (!header) {
+          pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
           if (pending.length < STREAM_HEADER_SIZE) return callback();
-          header = pending.subarray(0, STREAM_HEADER_SIZE);
+          header = Buffer.from(pending.subarray(0, STREAM_HEADER_SIZE));
           if (header[0] !== STREAM_VERSION) throw new StreamAuthError('unknown version');
           k = fileKey(key, header.subarray(1, 1 + SALT), context);
           prefix = Buffer.from(header.subarray(1 + SALT));
-          pending = pending.subarray(STREAM_HEADER_SIZE);
+          chunk = pending.subarray(STREAM_HEADER_SIZE);
+          pending = EMPTY;
         }
-        // A full segment is known not to be the last only once more bytes follow it.
-        while (pending.length > SEGMENT_SIZE + TAG) {
-          this.push(open(pending.subarray(0, SEGMENT_SIZE + TAG), false));
-          pending = pending.subarray(SEGMENT_SIZE + TAG);
+        // A held-back full segment is not the last once more bytes arrive.
+        if (pending.length === FULL && chunk.length > 0) {
+          this.push(open(pending, false));
+          pending = EMPTY;
         }
+        if (pending.length > 0) {
+          const take = Math.min(FULL - pending.length, chunk.length);
+          pending = Buffer.concat([pending, chunk.subarray(0, take)]);
+          offset = take;
+          if (pending.length === FULL && offset < chunk.length) {
+            this.push(open(pending, false));
+            pending = EMPTY;
+          }
+        }
+        // Whole segments straight from the chunk; the last one is only known at the end.
+        while (chunk.length - offset > FULL) {
+          this.push(open(chunk.subarray(offset, offset + FULL), false));
+          offset += FULL;
+        }
+        if (offset < chunk.length) pending = chunk.subarray(offset);
         callback();
       } catch (error) {
         callback(error as Error);

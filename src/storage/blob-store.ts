@@ -25,6 +25,9 @@ export interface BlobStore {
   readonly has: (key: string) => Promise<boolean>;
 }
 
+/** File I/O in 1 MiB reads (16 cipher segments), buffered writes: fewer syscalls and copies per segment. */
+const IO_CHUNK = 1024 * 1024;
+
 const KEY = /^[a-z0-9][a-z0-9-]{0,63}(\/[a-z0-9][a-z0-9-]{0,63}){0,3}$/;
 
 /** Refuse anything but short lower-case path segments (no `..`, no absolute paths, no dots). */
@@ -45,13 +48,14 @@ export function createLocalBlobStore(root: string): BlobStore {
       const temp = path.join(path.dirname(file), `.tmp-${randomToken(12)}`);
       let size = 0;
       const counter = new Transform({
+        highWaterMark: IO_CHUNK * 2,
         transform(chunk: Buffer, _encoding, callback) {
           size += chunk.length;
           callback(null, chunk);
         },
       });
       try {
-        await pipeline(body, counter, fs.createWriteStream(temp, { mode: 0o600, flags: 'wx' }));
+        await pipeline(body, counter, fs.createWriteStream(temp, { mode: 0o600, flags: 'wx', highWaterMark: IO_CHUNK * 2 }));
         const handle = await fs.promises.open(temp, 'r');
         await handle.sync();
         await handle.close();
@@ -69,7 +73,7 @@ export function createLocalBlobStore(root: string): BlobStore {
       } catch {
         throw appError('NOT_FOUND');
       }
-      return fs.createReadStream(file);
+      return fs.createReadStream(file, { highWaterMark: IO_CHUNK });
     },
     async delete(key) {
       await fs.promises.rm(fileOf(key), { force: true });
