@@ -60,7 +60,20 @@ export function registerPatientRoutes(app: FastifyInstance, ctx: RouteContext): 
     return reply.status(result.created ? 201 : 200).send(result);
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/patients/:id', { config: { access: 'contact.read' }, schema: { params: uuidParams } }, async (request) => patients.readPatient(ctx.actorOf(request), request.params.id, 'patient-care'));
+  app.get<{ Params: { id: string } }>('/api/v1/patients/:id', { config: { access: 'contact.read' }, schema: { params: uuidParams } }, async (request) => {
+    const view = await patients.readPatient(ctx.actorOf(request), request.params.id, 'patient-care');
+    // Who can be booked for this patient: the clinic's active practitioners (staff names, no patient data).
+    const practitioners = await db
+      .selectFrom('staff_clinic_roles')
+      .innerJoin('staff', 'staff.id', 'staff_clinic_roles.staff_id')
+      .select(['staff.id', 'staff.display_name'])
+      .where('staff_clinic_roles.clinic_id', '=', view.clinicId)
+      .where('staff_clinic_roles.role', '=', 'practitioner')
+      .where('staff.disabled_at', 'is', null)
+      .orderBy('staff.display_name')
+      .execute();
+    return { ...view, practitioners: practitioners.map((p) => ({ id: p.id, name: p.display_name })) };
+  });
 
   app.get<{ Params: { id: string } }>('/api/v1/patients/:id/clinical', { config: { access: 'clinical.read' }, schema: { params: uuidParams } }, async (request) => patients.readClinical(ctx.actorOf(request), request.params.id, 'clinical-care'));
 

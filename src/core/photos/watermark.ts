@@ -27,7 +27,7 @@ const COLS = 24;
 const ROWS = 18;
 const PAYLOAD_BITS = 48;
 /** QIM step in grey levels: pixels move by at most STEP/2. */
-const STEP = 10;
+const STEP = 6;
 /** Only the inner part of a cell is read back (resampling smears the edges). */
 const READ_MARGIN = 0.2;
 

@@ -6,6 +6,9 @@ import { BreakGlassReviewPage, StaffAdminPage } from './Admin.js';
 import { AlertsPage, ApprovalsPage } from './Alerts.js';
 import { EnrolPage, SecondFactorPage, SignInPage } from './SignIn.js';
 import { SecurityPage } from './Security.js';
+import { PatientDetailPage, PatientListPage } from './Patients.js';
+import { ExportsPage } from './Photos.js';
+import { SignByLinkPage } from './Consent.js';
 
 export function navigate(path: string): void {
   window.history.pushState(null, '', path);
@@ -39,8 +42,15 @@ function usePath(): string {
 }
 
 export function App() {
-  const [state, setState] = useState<AuthState | undefined>();
   const path = usePath();
+  // The patient's signing page needs no staff session.
+  if (path === '/sign') return <SignByLinkPage />;
+  return <StaffApp path={path} />;
+}
+
+function StaffApp(props: { path: string }) {
+  const { path } = props;
+  const [state, setState] = useState<AuthState | undefined>();
   const refresh = useCallback(async () => setState(await api<AuthState>('GET', '/api/v1/auth/state')), []);
   useEffect(() => {
     void refresh();
@@ -58,8 +68,12 @@ export function App() {
     await refresh();
   };
   const enquiryMatch = /^\/enquiries\/([0-9a-f-]{36})$/.exec(path);
+  const patientMatch = /^\/patients\/([0-9a-f-]{36})$/.exec(path);
   let page: React.ReactNode;
-  if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} />;
+  if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} canConvert={can('patient.write')} />;
+  else if (patientMatch?.[1] && can('contact.read')) page = <PatientDetailPage id={patientMatch[1]} can={can} />;
+  else if (path === '/patients' && can('contact.read')) page = <PatientListPage />;
+  else if (path === '/exports' && can('photo.export')) page = <ExportsPage staffId={state.staff?.id ?? ''} />;
   else if (path === '/security') page = <SecurityPage state={state} onChange={refresh} />;
   else if (path === '/staff' && can('staff.manage')) page = <StaffAdminPage />;
   else if (path === '/break-glass' && can('break-glass.review')) page = <BreakGlassReviewPage />;
@@ -74,6 +88,8 @@ export function App() {
         <span className="brand">Tacet</span>
         <nav aria-label="Main">
           {can('enquiry.read') && <Link to="/enquiries">Enquiries</Link>}
+          {can('contact.read') && <Link to="/patients">Patients</Link>}
+          {can('photo.export') && <Link to="/exports">Exports</Link>}
           {can('staff.manage') && <Link to="/staff">Staff</Link>}
           {can('break-glass.review') && <Link to="/break-glass">Break-glass review</Link>}
           {can('alerts.manage') && <Link to="/alerts">Alerts</Link>}

@@ -1,7 +1,7 @@
 /** Enquiry list (metadata only) and detail (opened through the audited door). */
 import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
+import { Link, navigate } from './App.js';
 import { ErrorText } from './SignIn.js';
 
 interface Summary {
@@ -86,7 +86,7 @@ function BreakGlass(props: { id: string; onGranted: () => void }) {
   );
 }
 
-export function EnquiryDetailPage(props: { id: string }) {
+export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
   const [detail, setDetail] = useState<Detail>();
   const [error, setError] = useState<{ message: string; isNotFound: boolean; needsApproval: boolean }>();
   const [requested, setRequested] = useState(false);
@@ -148,6 +148,11 @@ export function EnquiryDetailPage(props: { id: string }) {
         <dt>Status</dt>
         <dd>{detail.status}</dd>
       </dl>
+      {props.canConvert && (
+        <button type="button" onClick={() => api<{ patientId: string }>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`), (e: unknown) => setError({ message: describeError(e), isNotFound: false, needsApproval: false }))}>
+          Make a patient record
+        </button>
+      )}
     </>
   );
 }
