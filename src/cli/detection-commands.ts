@@ -10,13 +10,14 @@ import { systemClock } from '../platform/clock.js';
 import { loadCoreConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { readSecret } from './prompt.js';
+import { createLocalBlobStore } from '../storage/blob-store.js';
 
-export async function withDatabase<T>(work: (context: { db: Awaited<ReturnType<typeof openDatabase>>['db']; dialect: Awaited<ReturnType<typeof openDatabase>>['dialect'] }) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(work: (context: { db: Awaited<ReturnType<typeof openDatabase>>['db']; dialect: Awaited<ReturnType<typeof openDatabase>>['dialect']; config: ReturnType<typeof loadCoreConfig> }) => Promise<T>): Promise<T> {
   const config = loadCoreConfig();
   const { db, dialect } = await openDatabase(config.database, { createSchema: true });
   try {
     await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
-    return await work({ db, dialect });
+    return await work({ db, dialect, config });
   } finally {
     await db.destroy();
   }
@@ -27,15 +28,15 @@ export async function runCanaryAdd(options: { count: string; emailDomain: string
   const count = Number(options.count);
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('--count must be a whole number from 1 to 1000');
   if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(options.emailDomain)) throw new Error('--email-domain must be a domain name, ideally one the clinic controls');
-  await withDatabase(async ({ db, dialect }) => {
+  await withDatabase(async ({ db, dialect, config }) => {
     const audit = createAuditLog({ dialect, clock: systemClock });
     const vault = createVaultService({ db, audit, clock: systemClock });
     await vault.unsealWithPassphrase(await readSecret('Unseal passphrase: ', options.passphraseFile));
     const logger = createLogger({ level: 'warn' });
     const ingest = createIngestService({ db, vault, audit, clock: systemClock, logger, batchSize: 500 });
-    const planted = await plantCanaries({ db, vault, audit, clock: systemClock, ingest }, { count, emailDomain: options.emailDomain });
+    const planted = await plantCanaries({ db, vault, audit, clock: systemClock, ingest, blobs: createLocalBlobStore(config.blobDir) }, { count, emailDomain: options.emailDomain });
     vault.seal();
-    process.stdout.write(`Planted ${planted} canary people across the clinics. Any touch of one raises a critical alert and locks the account.\n`);
+    process.stdout.write(`Planted ${planted.people} canary people across the clinics (${planted.patients} of them with patient records). Any touch of one raises a critical alert and locks the account.\n`);
   });
 }
 

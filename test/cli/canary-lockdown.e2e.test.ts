@@ -28,7 +28,8 @@ describe('canary and lockdown commands', () => {
     assert.equal((await harness.core.db.selectFrom('canary_markers').select('marker').execute()).length, 0);
     fs.writeFileSync(file, PASSPHRASE, { mode: 0o600 });
     const { stdout } = await tacet('canary', 'add', '--count', '3', '--email-domain', 'clinic-mail.example', '--passphrase-file', file);
-    assert.match(stdout, /Planted 3 canary people/);
+    assert.match(stdout, /Planted 3 canary people across the clinics \(2 of them with patient records\)/);
+    assert.equal((await harness.core.db.selectFrom('patients').select('id').execute()).length, 2);
     assert.equal((await harness.core.db.selectFrom('canary_markers').select('marker').execute()).length, 3);
     assert.equal((await harness.core.db.selectFrom('enquiries').select('id').execute()).length, 3);
     await assert.rejects(tacet('canary', 'add', '--count', '0', '--passphrase-file', file), /--count must be a whole number/);

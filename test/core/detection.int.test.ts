@@ -13,7 +13,7 @@ import { setLockdown } from '../../src/core/detection/lockdown.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, RECEPTION, signIn } from '../helpers/harness.js';
+import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -72,8 +72,13 @@ for (const dialect of DIALECTS) {
 
     it('plants canaries that look like everyone else, and one touch from any role contains the account', async () => {
       const { core } = harness;
-      const planted = await plantCanaries({ db: core.db, vault: core.vault, audit: core.audit, clock, ingest: core.ingest }, { count: 6, emailDomain: 'clinic-mail.example' });
-      assert.equal(planted, 6);
+      // With a photo-consent form in place, canary patients get photos too.
+      const admin0 = await signIn(core.app, ADMIN);
+      await stepUp(core.app, admin0, ADMIN.email);
+      assert.equal((await post(core.app, '/api/v1/consent-forms', admin0, { kind: 'photo', procedureKey: 'photos', title: 'Clinical photography', body: 'I agree to clinical photographs being taken and kept.' })).statusCode, 201);
+      const planted = await plantCanaries({ db: core.db, vault: core.vault, audit: core.audit, clock, ingest: core.ingest, blobs: core.blobs }, { count: 6, emailDomain: 'clinic-mail.example' });
+      assert.deepEqual(planted, { people: 6, patients: 3 });
+      assert.equal((await core.db.selectFrom('photos').select('id').execute()).length, 6);
       // The database shows HMAC markers only, and the audit log says how many, never which.
       const markers = await core.db.selectFrom('canary_markers').select('marker').execute();
       const personIds = (await core.db.selectFrom('persons').select('id').execute()).map((p) => p.id);
@@ -110,6 +115,23 @@ for (const dialect of DIALECTS) {
         // An administrator unlocks after review.
         const admin = await signIn(core.app, ADMIN);
         assert.equal((await core.app.inject({ method: 'POST', url: `/api/v1/staff/${staff.id}/unlock`, headers: { cookie: admin } })).statusCode, 200);
+      }
+
+      // Canary patients and their photos are tripwires too; the patient list (no personal data) is not a touch.
+      const canaryPatient = await core.db.selectFrom('patients').innerJoin('photos', 'photos.patient_id', 'patients.id').select(['patients.id', 'photos.id as photo_id']).where('patients.clinic_id', '=', harness.clinicIds['clinic-a'] as string).executeTakeFirstOrThrow();
+      const receptionist = await signIn(core.app, RECEPTION);
+      assert.equal((await core.app.inject({ url: '/api/v1/patients', headers: { cookie: receptionist } })).statusCode, 200);
+      const opened = await core.app.inject({ url: `/api/v1/patients/${canaryPatient.id}`, headers: { cookie: receptionist } });
+      assert.equal(opened.statusCode, 423);
+      const nurse = await signIn(core.app, NURSE);
+      const photo = await core.app.inject({ url: `/api/v1/photos/${canaryPatient.photo_id}/thumb`, headers: { cookie: nurse } });
+      assert.equal(photo.statusCode, 423, photo.body);
+      const contained = await core.db.selectFrom('staff').select('locked_at').where('email', 'in', [RECEPTION.email, NURSE.email]).execute();
+      assert.ok(contained.length === 2 && contained.every((s) => s.locked_at));
+      const admin = await signIn(core.app, ADMIN);
+      for (const email of [RECEPTION.email, NURSE.email]) {
+        const id = (await core.db.selectFrom('staff').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+        assert.equal((await core.app.inject({ method: 'POST', url: `/api/v1/staff/${id}/unlock`, headers: { cookie: admin } })).statusCode, 200);
       }
     });
 

@@ -1,8 +1,10 @@
 /**
  * `tacet canary add`: plant canary people through the real path — sealed to
  * the intake key, written to the inbox, ingested — spread across clinics and
- * over the past weeks, then marked (see canary.ts). The audit event records
- * how many were planted, never which: the audit log must not betray them.
+ * over the past weeks, then marked (see canary.ts); every other one is carried
+ * on into a patient record, with photos when the organisation has a photo
+ * consent form (see canary-patients.ts). The audit event records how many
+ * were planted, never which: the audit log must not betray them.
  */
 import type { AuditLog } from '../../audit/audit-log.js';
 import { utf8 } from '../../crypto/bytes.js';
@@ -16,13 +18,15 @@ import { listClinics } from '../org/org.repository.js';
 import { buildPublication } from '../org/publication.service.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { canaryFields, markCanaries } from './canary.js';
+import { plantCanaryPatient } from './canary-patients.js';
+import type { BlobStore } from '../../storage/blob-store.js';
 
 const SPREAD_DAYS = 60;
 
 export async function plantCanaries(
-  deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; ingest: IngestService },
+  deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; ingest: IngestService; blobs?: BlobStore },
   options: { count: number; emailDomain: string; random?: () => number },
-): Promise<number> {
+): Promise<{ people: number; patients: number }> {
   const random = options.random ?? Math.random;
   const publication = await buildPublication(deps.db);
   const key = publication?.keys.find((k) => k.kid === publication.activeKid);
@@ -31,6 +35,7 @@ export async function plantCanaries(
   const sealing = importSealingKey(key.kid, key.publicKey);
   const now = deps.clock.now().getTime();
   const hashes: string[] = [];
+  const names = new Map<string, string>();
   for (let i = 0; i < options.count; i++) {
     const clinic = clinics[i % clinics.length];
     if (!clinic) throw new Error('no clinics');
@@ -39,13 +44,21 @@ export async function plantCanaries(
     const sealed = sealEnquiry(sealing, clinic.slug, utf8(JSON.stringify(fields)));
     const receivedAt = new Date(now - Math.floor(random() * SPREAD_DAYS * 86_400_000)).toISOString();
     await writeToInbox(deps.db, { clinic: clinic.slug, kid: key.kid, enc: sealed.enc, ct: sealed.ct, source: 'js' }, receivedAt);
-    hashes.push(sha256Hex(`submission|${clinic.id}|${sid}`));
+    const hash = sha256Hex(`submission|${clinic.id}|${sid}`);
+    hashes.push(hash);
+    names.set(hash, fields.name);
   }
   await deps.ingest.drain();
-  const rows = hashes.length === 0 ? [] : await deps.db.selectFrom('enquiries').select('person_id').where('submission_hash', 'in', hashes).execute();
+  const rows = hashes.length === 0 ? [] : await deps.db.selectFrom('enquiries').select(['id', 'person_id', 'clinic_id', 'received_at', 'submission_hash']).where('submission_hash', 'in', hashes).orderBy('received_at').execute();
   if (rows.length !== options.count) throw new Error(`only ${rows.length} of ${options.count} canaries were ingested`);
   const at = deps.clock.now().toISOString();
   await markCanaries(deps.db, deps.vault.keyring(), rows.map((r) => r.person_id), at);
-  await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:cli', action: 'canary.add', purpose: `count:${rows.length}`, outcome: 'success' }]));
-  return rows.length;
+  let patients = 0;
+  for (const [i, row] of rows.entries()) {
+    if (i % 2 !== 0) continue;
+    const made = await plantCanaryPatient(deps, { personId: row.person_id, enquiryId: row.id, clinicId: row.clinic_id, receivedAt: row.received_at, name: names.get(row.submission_hash) ?? '', random });
+    if (made) patients += 1;
+  }
+  await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:cli', action: 'canary.add', purpose: `count:${rows.length};patients:${patients}`, outcome: 'success' }]));
+  return { people: rows.length, patients };
 }
