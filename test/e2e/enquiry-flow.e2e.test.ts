@@ -9,21 +9,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import net from 'node:net';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateEnquiry } from '../helpers/enquiries.js';
-import { hasChromium, launchChromium } from '../helpers/browser.js';
+import { freePort, hasChromium, launchChromium } from '../helpers/browser.js';
 import { ADMIN, createHarness, type Harness, RECEPTION } from '../helpers/harness.js';
-
-/** A free loopback port, known before the core starts (WebAuthn binds passkeys to the configured origin). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A Chrome DevTools virtual authenticator (platform passkey with user verification). */
 async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {

@@ -6,27 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { hasChromium, launchChromium } from '../helpers/browser.js';
+import { freePort, hasChromium, launchChromium } from '../helpers/browser.js';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
 import { ADMIN, createHarness, type Harness, post, signIn, stepUp } from '../helpers/harness.js';
 import { cameraJpeg } from '../helpers/images.js';
 
 const DOCTOR = { email: 'surgeon@clinic.test', password: 'marble orchard falcon 36', name: 'Dr Surgeon' };
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
 

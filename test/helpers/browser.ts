@@ -1,5 +1,6 @@
 /** Debian's Chromium through playwright-core, with the flags this closed network needs. */
 import fs from 'node:fs';
+import net from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['TACET_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -16,4 +17,13 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** A free loopback port, known before the core starts (WebAuthn binds passkeys to the configured origin). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

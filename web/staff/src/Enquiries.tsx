@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './App.js';
 import { ErrorText } from './SignIn.js';
+import { useResource } from './hooks.js';
 
 interface Summary {
   id: string;
@@ -22,13 +23,8 @@ interface Detail extends Summary {
 
 
 export function EnquiryListPage() {
-  const [rows, setRows] = useState<Summary[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api<{ enquiries: Summary[] }>('GET', '/api/v1/enquiries')
-      .then((r) => setRows(r.enquiries))
-      .catch((e: unknown) => setError(describeError(e)));
-  }, []);
+  const { data, error } = useResource<{ enquiries: Summary[] }>('/api/v1/enquiries');
+  const rows = data?.enquiries;
   return (
     <>
       <h1>Enquiries</h1>

@@ -1,5 +1,6 @@
 /** Patients: search and list (no personal data in the list), the record, consents, clinical notes, finance and photos. */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useResource } from './hooks.js';
 import { api, describeError, formatWhen } from './api.js';
 import { Link } from './App.js';
 import { type ConsentForm, SCOPE_LABELS, SigningPanel } from './Consent.js';
@@ -38,14 +39,9 @@ interface Financial {
 const money = (minor: number, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
 
 export function PatientListPage() {
-  const [rows, setRows] = useState<PatientRow[]>();
+  const { data, error, setError } = useResource<{ patients: PatientRow[] }>('/api/v1/patients');
+  const rows = data?.patients;
   const [results, setResults] = useState<{ patientId: string; name: string; dob?: string }[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api<{ patients: PatientRow[] }>('GET', '/api/v1/patients')
-      .then((r) => setRows(r.patients))
-      .catch((e: unknown) => setError(describeError(e)));
-  }, []);
   return (
     <>
       <h1>Patients</h1>
@@ -284,18 +280,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
 }
 
 function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
-  const [record, setRecord] = useState<Clinical>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<Clinical>('GET', `/api/v1/patients/${props.patientId}/clinical`)
-        .then(setRecord)
-        .catch((e: unknown) => setError(describeError(e))),
-    [props.patientId],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: record, error, setError, reload: load } = useResource<Clinical>(`/api/v1/patients/${props.patientId}/clinical`);
   return (
     <section>
       <h2>Clinical record</h2>
@@ -336,18 +321,7 @@ function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
 }
 
 function Finance(props: { patientId: string; canWrite: boolean }) {
-  const [record, setRecord] = useState<Financial>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<Financial>('GET', `/api/v1/patients/${props.patientId}/financial`)
-        .then(setRecord)
-        .catch((e: unknown) => setError(describeError(e))),
-    [props.patientId],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: record, error, setError, reload: load } = useResource<Financial>(`/api/v1/patients/${props.patientId}/financial`);
   return (
     <section>
       <h2>Invoices and payments</h2>
@@ -396,18 +370,7 @@ function Finance(props: { patientId: string; canWrite: boolean }) {
 }
 
 export function PatientDetailPage(props: { id: string; can: (permission: string) => boolean }) {
-  const [patient, setPatient] = useState<Patient>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<Patient>('GET', `/api/v1/patients/${props.id}`)
-        .then(setPatient)
-        .catch((e: unknown) => setError(describeError(e))),
-    [props.id],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: patient, error, reload: load } = useResource<Patient>(`/api/v1/patients/${props.id}`);
   if (error) return <ErrorText error={error} />;
   if (!patient) return <p className="loading">Loading…</p>;
   const { can } = props;

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
 import { ErrorText } from './SignIn.js';
+import { useResource } from './hooks.js';
 
 interface Photo {
   id: string;
@@ -259,12 +260,8 @@ interface ExportRow {
 
 /** Photo exports: approvals by a second person, and downloads of approved ones. */
 export function ExportsPage(props: { staffId: string }) {
-  const [rows, setRows] = useState<ExportRow[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => api<{ exports: ExportRow[] }>('GET', '/api/v1/photo-exports').then((r) => setRows(r.exports), (e: unknown) => setError(describeError(e))), []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data, error, setError, reload: load } = useResource<{ exports: ExportRow[] }>('/api/v1/photo-exports');
+  const rows = data?.exports;
   return (
     <>
       <h1>Photo exports</h1>
