@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the real services the tests use are present and running:
-# PostgreSQL on 127.0.0.1:5432 and Debian's Chromium for the browser tests.
+# PostgreSQL on 127.0.0.1:5432, Debian's Chromium for the browser tests and
+# poppler-utils (pdftotext) to read back the PDF reports the breach tests render.
 set -euo pipefail
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
@@ -10,13 +11,16 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "services: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
 
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
-    echo "services: installing Debian chromium for the browser tests" >&2
+    echo "services: installing Debian packages for the tests: ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "services: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2
+    echo "services: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi

@@ -28,6 +28,7 @@ import { createPatientIndex } from './door/patient-index.js';
 import { createPatientService } from './patients/patients.service.js';
 import { createConsentService } from './consents/consent.service.js';
 import { createPhotoService, type PhotoService } from './photos/photo.service.js';
+import { createIncidentService, type IncidentService } from './incidents/incident.service.js';
 import { type BlobStore, createLocalBlobStore } from '../storage/blob-store.js';
 
 /** A running (or ready to run) core. */
@@ -39,6 +40,7 @@ export interface CoreRuntime {
   readonly door: PersonalDataDoor;
   readonly patients: PatientDoor;
   readonly photos: PhotoService;
+  readonly incidents: IncidentService;
   readonly blobs: BlobStore;
   readonly ingest: IngestService;
   readonly mfa: MfaService;
@@ -60,7 +62,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
   const audit = createAuditLog({ dialect, clock, db });
   const vault = createVaultService({ db, audit, clock });
-  const outbox = createOutboxService({ db, clock, config: config.detection, logger });
+  const outbox = createOutboxService({ db, clock, config: config.detection, logger, vault });
   const kickOutbox = () => void outbox.deliverDue().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
   const alerts = createAlertService({ clock, config: config.detection, onQueued: kickOutbox });
   const containment = createContainment({ db, audit, alerts, clock });
@@ -74,6 +76,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const patientService = createPatientService({ db, audit, clock, vault, door, patients, index: patientIndex });
   const consents = createConsentService({ db, audit, clock, vault, patients });
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
+  const incidents = createIncidentService({ db, dialect, audit, clock, vault, alertFrom: config.detection.alertFrom, onQueued: kickOutbox });
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
@@ -105,6 +108,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     patientService,
     consents,
     photos,
+    incidents,
     sessions,
     mfa,
     throttle,
@@ -134,6 +138,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     door,
     patients,
     photos,
+    incidents,
     blobs,
     ingest,
     mfa,

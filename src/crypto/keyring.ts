@@ -165,6 +165,8 @@ export interface Keyring {
   readonly markerKey: Buffer;
   /** Key for staff secrets at rest (TOTP seeds, break-glass justifications), derived from the vault key. */
   readonly staffSecretKey: SymmetricKey;
+  /** Key for queued messages that carry personal data (breach notices), derived from the vault key. */
+  readonly outboxKey: SymmetricKey;
 }
 
 /** Unwrap all key material with the vault key. Throws `UnsealError` if a record does not open. */
@@ -206,6 +208,7 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
     auditSigning,
     markerKey: hkdfExpand(hkdfExtract(utf8('tacet/markers'), vaultKey.bytes), utf8('v1'), 32),
     staffSecretKey: { id: `staff-secrets:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/staff-secrets'), vaultKey.bytes), utf8('v1'), 32) },
+    outboxKey: { id: `outbox:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/outbox'), vaultKey.bytes), utf8('v1'), 32) },
   };
 }
 
@@ -283,4 +286,14 @@ export function openStaffSecret(keyring: Keyring, purpose: string, ownerId: stri
  */
 export function personFileKey(key: PersonKey, fileId: string): Buffer {
   return hkdfExpand(key.dek, utf8(`tacet/file/${key.domain}/${fileId}/v1`), 32);
+}
+
+/** Seal a queued message (e.g. a breach notice with its address) bound to its outbox row. */
+export function sealOutboxPayload(keyring: Keyring, outboxId: string, value: unknown): string {
+  return sealEnvelope(keyring.outboxKey, utf8(JSON.stringify(value)), `outbox|${outboxId}`);
+}
+
+/** Open a sealed queued message; throws `EnvelopeError` if tampered with or moved to another row. */
+export function openOutboxPayload(keyring: Keyring, outboxId: string, envelope: string): unknown {
+  return JSON.parse(fromUtf8(openEnvelope((id) => (id === keyring.outboxKey.id ? keyring.outboxKey : undefined), envelope, `outbox|${outboxId}`))) as unknown;
 }

@@ -7,6 +7,7 @@ import type { Db } from './database.js';
 import { detectionMigration } from './migration-detection.js';
 import { identityMigration } from './migration-identity.js';
 import { patientsMigration } from './migration-patients.js';
+import { incidentsMigration } from './migration-incidents.js';
 
 const createdAt = 'created_at';
 
@@ -148,7 +149,7 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

@@ -135,6 +135,9 @@ for (const dialect of DIALECTS) {
       await harness.core.db.insertInto('photo_consents').values({ patient_id: patientId, scope: 'clinical', consent_id: 'seed', granted_at: at, withdrawn_at: null }).execute();
       await harness.core.db.insertInto('photo_exports').values({ id: exportId, requester_id: adminId, patient_ids: JSON.stringify([patientId]), reason: 'seeded for the sweep', created_at: at, approver_id: null, approved_at: null, expires_at: null, downloaded_at: null }).execute();
       const signature = `data:image/png;base64,${'A'.repeat(64)}`;
+      const incident = await inject(app, 'POST', '/api/v1/incidents', cookies['admin'], { title: 'Sweep target', regime: 'uk-gdpr', awareAt: at, details: { whatHappened: '', howDiscovered: '', likelyConsequences: '', measuresBefore: '', measuresAfter: '', staffInvolved: false, staffTraining: '', contactPoint: '' } });
+      assert.equal(incident.statusCode, 201, incident.body);
+      const incidentId = (incident.json() as { id: string }).id;
       const slot = { kind: 'consultation', startsAt: '2027-01-05T10:00:00Z', endsAt: '2027-01-05T10:30:00Z' };
       // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
       const targets: Record<string, { id: string; body?: unknown }> = {
@@ -169,6 +172,18 @@ for (const dialect of DIALECTS) {
         '/api/v1/photos/:id/download': { id: photoId },
         '/api/v1/photo-exports/:id/approve': { id: exportId },
         '/api/v1/photo-exports/:id/download': { id: exportId },
+        '/api/v1/incidents/:id': { id: incidentId },
+        '/api/v1/incidents/:id/details': { id: incidentId, body: { details: { whatHappened: 'x', howDiscovered: '', likelyConsequences: '', measuresBefore: '', measuresAfter: '', staffInvolved: false, staffTraining: '', contactPoint: '' } } },
+        '/api/v1/incidents/:id/indicators': { id: incidentId, body: { kind: 'component', value: 'database-copy' } },
+        '/api/v1/incidents/:id/scope': { id: incidentId },
+        '/api/v1/incidents/:id/persons': { id: incidentId },
+        '/api/v1/incidents/:id/assessment': { id: incidentId },
+        '/api/v1/incidents/:id/decision': { id: incidentId, body: { notifyRegulator: false, notifyIndividuals: false, reasons: 'probing the decision route' } },
+        '/api/v1/incidents/:id/reports': { id: incidentId, body: { kind: 'initial' } },
+        '/api/v1/incidents/:id/reports/:version': { id: incidentId },
+        '/api/v1/incidents/:id/notices': { id: incidentId },
+        '/api/v1/incidents/:id/containment/sessions': { id: incidentId },
+        '/api/v1/incidents/:id/evidence': { id: incidentId },
       };
       // Break-glass is *meant* for records out of reach; its own test covers it.
       const exempt = new Set(['/api/v1/enquiries/:id/break-glass']);
@@ -183,7 +198,7 @@ for (const dialect of DIALECTS) {
       await stepUp(app, cookies['reception'] as string, RECEPTION.email);
       for (const route of routes) {
         const target = targets[route.url] as { id: string; body?: unknown };
-        const url = route.url.replace(':id', target.id);
+        const url = route.url.replace(':id', target.id).replace(':version', '1');
         for (const attacker of attackers) {
           // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
           if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/'))) continue;
@@ -204,6 +219,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await harness.core.db.selectFrom('appointments').select('id').execute()).length, 0);
       assert.equal((await harness.core.db.selectFrom('photo_consents').select('withdrawn_at').where('patient_id', '=', patientId).executeTakeFirstOrThrow()).withdrawn_at, null);
       assert.equal((await harness.core.db.selectFrom('photo_exports').select('approved_at').where('id', '=', exportId).executeTakeFirstOrThrow()).approved_at, null);
+      assert.equal((await harness.core.db.selectFrom('incident_indicators').select('id').where('incident_id', '=', incidentId).execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('incidents').select('decision').where('id', '=', incidentId).executeTakeFirstOrThrow()).decision, null);
     });
   });
 }

@@ -10,6 +10,8 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DetectionConfig } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
+import { openOutboxPayload } from '../../crypto/keyring.js';
+import type { VaultService } from '../vault/vault.service.js';
 
 export const MAX_BACKOFF_MS = 10 * 60_000;
 export const FIRST_BACKOFF_MS = 5_000;
@@ -47,7 +49,7 @@ function emailText(alert: AlertPayload): { subject: string; text: string } {
   };
 }
 
-export function createOutboxService(deps: { db: Db; clock: Clock; config: DetectionConfig; logger: Logger }): OutboxService {
+export function createOutboxService(deps: { db: Db; clock: Clock; config: DetectionConfig; logger: Logger; vault?: VaultService }): OutboxService {
   const { db, clock, config } = deps;
   let transport: Transporter | undefined;
   const mailer = (): Transporter => {
@@ -57,7 +59,15 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
   // Runs are serialised: each call gets a run that starts after it was made (so it sees every row committed before the call).
   let queue: Promise<{ sent: number; failed: number }> = Promise.resolve({ sent: 0, failed: 0 });
 
-  async function deliver(row: { channel: string; target: string; payload: string }): Promise<void> {
+  async function deliver(row: { id: string; channel: string; target: string; payload: string }): Promise<void> {
+    if (row.channel === 'notice-email') {
+      // A breach notice: address and letter are sealed; opened only here, only to hand to the mail server.
+      if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
+      if (!deps.vault?.isUnsealed()) throw new Error('vault sealed: notices wait until it is unsealed');
+      const notice = openOutboxPayload(deps.vault.keyring(), row.id, row.payload) as { to: string; subject: string; text: string; from?: string };
+      await mailer().sendMail({ from: notice.from ?? config.alertFrom, to: notice.to, subject: notice.subject, text: notice.text });
+      return;
+    }
     const alert = JSON.parse(row.payload) as AlertPayload;
     if (row.channel === 'email') {
       if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
@@ -85,7 +95,12 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
     for (const row of due) {
       try {
         await deliver(row);
-        await db.updateTable('notification_outbox').set({ sent_at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, last_error: null }).where('id', '=', row.id).execute();
+        // A delivered notice's sealed address and letter are no longer needed: drop them.
+        await db
+          .updateTable('notification_outbox')
+          .set({ sent_at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, last_error: null, ...(row.channel === 'notice-email' ? { payload: '"delivered"' } : {}) })
+          .where('id', '=', row.id)
+          .execute();
         sent += 1;
       } catch (error) {
         const attempts = Number(row.attempts) + 1;

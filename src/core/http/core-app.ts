@@ -40,6 +40,8 @@ import { registerPhotoRoutes } from '../photos/photo.routes.js';
 import type { PhotoService } from '../photos/photo.service.js';
 import { DEFAULT_PHOTO_LIMITS } from '../photos/photo-intake.js';
 import type { PatientDoor } from '../door/patient-door.js';
+import { registerIncidentRoutes } from '../incidents/incident.routes.js';
+import type { IncidentService } from '../incidents/incident.service.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -53,6 +55,7 @@ export interface CoreAppDeps {
   readonly patientService: PatientService;
   readonly consents: ConsentService;
   readonly photos: PhotoService;
+  readonly incidents: IncidentService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -199,6 +202,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerPatientRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
+  registerIncidentRoutes(app, ctx);
   registerStaffUi(app);
   return app;
 }

@@ -1,0 +1,35 @@
+/**
+ * The door for breach notification: contact details of the people in an
+ * incident's scope are decrypted only here, only to address their notices
+ * (or to count US residents per state for HIPAA thresholds), and every
+ * opening is audited with its purpose. The caller must hold incident.manage.
+ */
+import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
+import type { Db } from '../../db/database.js';
+import type { VaultService } from '../vault/vault.service.js';
+import { type ContactRecord, RECORD } from './records.js';
+
+const BATCH = 500;
+
+/** Contact details of these persons (those that still exist: a shredded person has no key), opened for `purpose` and audited. */
+export async function contactsForIncident(deps: { db: Db; vault: VaultService; audit: AuditLog }, actor: StaffActor, incidentId: string, personIds: readonly string[], purpose: 'breach-notice' | 'breach-state-count'): Promise<Map<string, ContactRecord>> {
+  const keyring = deps.vault.keyring();
+  const out = new Map<string, ContactRecord>();
+  for (let i = 0; i < personIds.length; i += BATCH) {
+    const ids = personIds.slice(i, i + BATCH);
+    const rows = await deps.db
+      .selectFrom('persons')
+      .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
+      .select(['persons.id', 'persons.contact_envelope', 'person_keys.wrapped_dek'])
+      .where('persons.id', 'in', ids)
+      .where('persons.organisation_id', '=', actor.organisationId)
+      .execute();
+    await deps.db.transaction().execute((trx) =>
+      deps.audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'incident.contact.open', personIds: rows.map((r) => r.id), recordRefs: [`incident:${incidentId}`], purpose, outcome: 'success' }]),
+    );
+    for (const row of rows) out.set(row.id, openPersonRecord(openPersonKey(keyring, row.id, 'contact', row.wrapped_dek), RECORD.contact, row.id, row.contact_envelope) as ContactRecord);
+  }
+  return out;
+}

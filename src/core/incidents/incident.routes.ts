@@ -1,0 +1,163 @@
+/**
+ * Breach response API for the DPO and administrators (incident.manage):
+ * the register, indicators, scope, assessment, decisions, reports (Markdown
+ * and PDF), notice template and notices, containment and evidence. Steps
+ * that decrypt people's contact details or act on accounts need a fresh
+ * step-up.
+ */
+import type { FastifyInstance } from 'fastify';
+import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
+import type { RouteContext } from '../http/core-app.js';
+import { type IncidentDetails, type Regime, REGIMES, renderReportPdf } from './report.js';
+import { COMPONENTS } from './scope.js';
+
+const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
+const ISO = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$' } as const;
+const detailsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['whatHappened', 'howDiscovered', 'likelyConsequences', 'measuresBefore', 'measuresAfter', 'staffInvolved', 'staffTraining', 'contactPoint'],
+  properties: {
+    whatHappened: text(5000),
+    howDiscovered: text(2000),
+    likelyConsequences: text(3000),
+    measuresBefore: text(3000),
+    measuresAfter: text(3000),
+    staffInvolved: { type: 'boolean' },
+    staffTraining: text(2000),
+    contactPoint: text(1000),
+    lateReason: text(2000),
+  },
+} as const;
+const versionParams = { type: 'object', properties: { id: { type: 'string', pattern: UUID_PATTERN }, version: { type: 'integer', minimum: 1 } } } as const;
+
+export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { incidents } = ctx;
+  const access = { access: 'incident.manage' as const };
+
+  app.get('/api/v1/incidents', { config: access }, async (request) => ({ incidents: await incidents.list(ctx.actorOf(request)) }));
+
+  app.post<{ Body: { title: string; regime: Regime; awareAt: string; occurredFrom?: string; occurredTo?: string; details: IncidentDetails } }>(
+    '/api/v1/incidents',
+    { config: access, schema: { body: { type: 'object', additionalProperties: false, required: ['title', 'regime', 'awareAt', 'details'], properties: { title: { type: 'string', minLength: 3, maxLength: 200 }, regime: { type: 'string', enum: [...REGIMES] }, awareAt: ISO, occurredFrom: ISO, occurredTo: ISO, details: detailsSchema } } } },
+    async (request, reply) => reply.status(201).send(await incidents.declare(ctx.actorOf(request), request.body)),
+  );
+
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { config: access, schema: { params: uuidParams } }, async (request) => incidents.view(ctx.actorOf(request), request.params.id));
+
+  app.put<{ Params: { id: string }; Body: { details: IncidentDetails; occurredFrom?: string; occurredTo?: string; status?: string } }>(
+    '/api/v1/incidents/:id/details',
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['details'], properties: { details: detailsSchema, occurredFrom: ISO, occurredTo: ISO, status: { type: 'string', enum: ['open', 'contained', 'closed'] } } } } },
+    async (request) => {
+      await incidents.updateDetails(ctx.actorOf(request), request.params.id, request.body);
+      return { status: 'updated' };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { kind: 'staff' | 'session' | 'ip-range' | 'window' | 'component'; value: string; from?: string; to?: string } }>(
+    '/api/v1/incidents/:id/indicators',
+    {
+      config: access,
+      schema: {
+        params: uuidParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'value'],
+          properties: { kind: { type: 'string', enum: ['staff', 'session', 'ip-range', 'window', 'component'] }, value: { type: 'string', minLength: 1, maxLength: 100 }, from: ISO, to: ISO },
+          allOf: [
+            { if: { properties: { kind: { const: 'component' } } }, then: { properties: { value: { anyOf: [{ enum: COMPONENTS.filter((c) => c !== 'key') }, { pattern: '^key:[a-z0-9.-]{2,40}$' }] } } } },
+            { if: { properties: { kind: { const: 'staff' } } }, then: { properties: { value: { pattern: UUID_PATTERN } } } },
+            { if: { properties: { kind: { const: 'ip-range' } } }, then: { properties: { value: { pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$' } } } },
+            { if: { properties: { kind: { const: 'window' } } }, then: { required: ['from', 'to'] } },
+          ],
+        },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await incidents.addIndicator(ctx.actorOf(request), request.params.id, request.body)),
+  );
+
+  app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/scope', { config: access, schema: { params: uuidParams } }, async (request) => incidents.computeScope(ctx.actorOf(request), request.params.id));
+
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/persons', { config: access, schema: { params: uuidParams } }, async (request) => ({ persons: await incidents.persons(ctx.actorOf(request), request.params.id) }));
+
+  app.post<{ Params: { id: string }; Body: { hipaa?: { natureAndExtent: string; unauthorisedPerson: string; acquiredOrViewed: string; mitigation: string; lowProbabilityOfCompromise: boolean } } }>(
+    '/api/v1/incidents/:id/assessment',
+    {
+      config: access,
+      schema: {
+        params: uuidParams,
+        body: { type: 'object', additionalProperties: false, properties: { hipaa: { type: 'object', additionalProperties: false, required: ['natureAndExtent', 'unauthorisedPerson', 'acquiredOrViewed', 'mitigation', 'lowProbabilityOfCompromise'], properties: { natureAndExtent: text(3000), unauthorisedPerson: text(3000), acquiredOrViewed: text(3000), mitigation: text(3000), lowProbabilityOfCompromise: { type: 'boolean' } } } } },
+      },
+    },
+    async (request) => {
+      const actor = ctx.actorOf(request);
+      // A HIPAA assessment opens addresses (state counts): re-authenticate first.
+      const incident = await incidents.view(actor, request.params.id);
+      if (incident.regime === 'hipaa') await ctx.requireStepUp(request);
+      return incidents.assess(actor, request.params.id, request.body ?? {});
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { notifyRegulator: boolean; notifyIndividuals: boolean; reasons: string } }>(
+    '/api/v1/incidents/:id/decision',
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['notifyRegulator', 'notifyIndividuals', 'reasons'], properties: { notifyRegulator: { type: 'boolean' }, notifyIndividuals: { type: 'boolean' }, reasons: { type: 'string', minLength: 10, maxLength: 5000 } } } } },
+    async (request) => incidents.decide(ctx.actorOf(request), request.params.id, request.body),
+  );
+
+  app.post<{ Params: { id: string }; Body: { kind: 'initial' | 'follow-up' } }>(
+    '/api/v1/incidents/:id/reports',
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: ['initial', 'follow-up'] } } } } },
+    async (request, reply) => reply.status(201).send(await incidents.report(ctx.actorOf(request), request.params.id, request.body.kind)),
+  );
+
+  app.get<{ Params: { id: string; version: number }; Querystring: { format: 'md' | 'pdf' } }>(
+    '/api/v1/incidents/:id/reports/:version',
+    { config: access, schema: { params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['md', 'pdf'], default: 'md' } } } } },
+    async (request, reply) => {
+      const markdown = await incidents.reportMarkdown(ctx.actorOf(request), request.params.id, request.params.version);
+      const name = `breach-report-${request.params.id.slice(0, 8)}-v${request.params.version}`;
+      if (request.query.format === 'pdf') {
+        void reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`);
+        return reply.send(await renderReportPdf(markdown));
+      }
+      void reply.header('content-type', 'text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="${name}.md"`);
+      return reply.send(markdown);
+    },
+  );
+
+  app.get('/api/v1/notice-template', { config: access }, async (request) => incidents.template(ctx.actorOf(request)));
+  app.put<{ Body: { subject: string; body: string } }>(
+    '/api/v1/notice-template',
+    { config: access, schema: { body: { type: 'object', additionalProperties: false, required: ['subject', 'body'], properties: { subject: { type: 'string', minLength: 5, maxLength: 200 }, body: { type: 'string', minLength: 50, maxLength: 20_000 } } } } },
+    async (request) => {
+      await incidents.saveTemplate(ctx.actorOf(request), request.body);
+      return { status: 'saved' };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { includeUnintelligible?: boolean } }>(
+    '/api/v1/incidents/:id/notices',
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, properties: { includeUnintelligible: { type: 'boolean' } } } } },
+    async (request) => {
+      await ctx.requireStepUp(request);
+      return incidents.sendNotices(ctx.actorOf(request), request.params.id, { includeUnintelligible: request.body?.includeUnintelligible ?? false });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/notices', { config: access, schema: { params: uuidParams } }, async (request) => incidents.noticeStatus(ctx.actorOf(request), request.params.id));
+
+  app.post<{ Params: { id: string }; Body: { staffId?: string } }>(
+    '/api/v1/incidents/:id/containment/sessions',
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, properties: { staffId: { type: 'string', pattern: UUID_PATTERN } } } } },
+    async (request) => {
+      await ctx.requireStepUp(request);
+      return incidents.revokeSessions(ctx.actorOf(request), request.params.id, request.body?.staffId);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/evidence', { config: access, schema: { params: uuidParams } }, async (request) => {
+    await ctx.requireStepUp(request);
+    return incidents.evidence(ctx.actorOf(request), request.params.id);
+  });
+}
