@@ -169,7 +169,7 @@ function latin(text: string): string {
     .replace(/≤/g, '<=')
     .replace(/→/g, '->')
     .replace(/…/g, '...')
-    .replace(/[^\u0009\u000a\u0020-\u007e\u00a0-\u00ff]/g, '?');
+    .replace(/[^\t\n\u0020-\u007e\u00a0-\u00ff]/g, '?');
 }
 
 /** Render the report's Markdown (headings, bullets, paragraphs) as a PDF. */
