@@ -39,9 +39,10 @@ export const incidentsMigration: Migration = {
       .execute();
     await db.schema
       .createTable('incident_persons')
-      .addColumn('incident_id', 'text', (c) => c.notNull().references('incidents.id'))
+      // Derived rows, hundreds of thousands at a time: no foreign key to check per row (the service owns their lifecycle).
+      .addColumn('incident_id', 'text', (c) => c.notNull())
       .addColumn('person_id', 'text', (c) => c.notNull())
-      .addColumn('categories', 'text', (c) => c.notNull())
+      .addColumn('category_mask', 'integer', (c) => c.notNull())
       .addColumn('records', 'integer', (c) => c.notNull())
       .addColumn('unintelligible', 'integer', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())

@@ -493,7 +493,8 @@ export interface IncidentIndicatorsTable {
 export interface IncidentPersonsTable {
   incident_id: string;
   person_id: string;
-  categories: string;
+  /** Data categories exposed, one bit each (see incidents/scope.ts CATEGORY_BITS). */
+  category_mask: number;
   records: number;
   unintelligible: number;
   reason: string;

@@ -66,9 +66,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
           required: ['kind', 'value'],
           properties: { kind: { type: 'string', enum: ['staff', 'session', 'ip-range', 'window', 'component'] }, value: { type: 'string', minLength: 1, maxLength: 100 }, from: ISO, to: ISO },
           allOf: [
-            { if: { properties: { kind: { const: 'component' } } }, then: { properties: { value: { anyOf: [{ enum: COMPONENTS.filter((c) => c !== 'key') }, { pattern: '^key:[a-z0-9.-]{2,40}$' }] } } } },
-            { if: { properties: { kind: { const: 'staff' } } }, then: { properties: { value: { pattern: UUID_PATTERN } } } },
-            { if: { properties: { kind: { const: 'ip-range' } } }, then: { properties: { value: { pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$' } } } },
+            { if: { properties: { kind: { const: 'component' } } }, then: { properties: { value: { type: 'string', anyOf: [{ enum: COMPONENTS.filter((c) => c !== 'key') }, { type: 'string', pattern: '^key:[a-z0-9.-]{2,40}$' }] } } } },
+            { if: { properties: { kind: { const: 'staff' } } }, then: { properties: { value: { type: 'string', pattern: UUID_PATTERN } } } },
+            { if: { properties: { kind: { const: 'ip-range' } } }, then: { properties: { value: { type: 'string', pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$' } } } },
             { if: { properties: { kind: { const: 'window' } } }, then: { required: ['from', 'to'] } },
           ],
         },
@@ -79,7 +79,11 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/scope', { config: access, schema: { params: uuidParams } }, async (request) => incidents.computeScope(ctx.actorOf(request), request.params.id));
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/persons', { config: access, schema: { params: uuidParams } }, async (request) => ({ persons: await incidents.persons(ctx.actorOf(request), request.params.id) }));
+  app.get<{ Params: { id: string }; Querystring: { limit: number; after?: string } }>(
+    '/api/v1/incidents/:id/persons',
+    { config: access, schema: { params: uuidParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 }, after: { type: 'string', pattern: UUID_PATTERN } } } } },
+    async (request) => ({ persons: await incidents.persons(ctx.actorOf(request), request.params.id, { limit: request.query.limit ?? 1000, ...(request.query.after ? { after: request.query.after } : {}) }) }),
+  );
 
   app.post<{ Params: { id: string }; Body: { hipaa?: { natureAndExtent: string; unauthorisedPerson: string; acquiredOrViewed: string; mitigation: string; lowProbabilityOfCompromise: boolean } } }>(
     '/api/v1/incidents/:id/assessment',

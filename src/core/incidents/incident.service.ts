@@ -5,6 +5,7 @@
  * and a signed evidence bundle with its chain of custody. Every step is in
  * the incident's timeline and in the audit log.
  */
+import { sql } from 'kysely';
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { sealOutboxPayload } from '../../crypto/keyring.js';
@@ -16,7 +17,7 @@ import { appError } from '../../platform/errors.js';
 import { contactsForIncident } from '../door/notice-contacts.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { type Assessment, deadlineOf, type Decision, type HipaaAssessment, type IncidentDetails, type Regime, renderReportMarkdown } from './report.js';
-import { CATEGORY_LABELS, computeScope, type Indicator, type ScopeResult } from './scope.js';
+import { CATEGORY_LABELS, categoriesOf, computeScope, type Indicator, reasonText, type ScopeSummary } from './scope.js';
 
 export const NOTICE_TEMPLATE_KEY = 'breach-notice';
 
@@ -68,7 +69,7 @@ export interface IncidentView {
   readonly occurredFrom: string | null;
   readonly occurredTo: string | null;
   readonly details: IncidentDetails;
-  readonly scope: Omit<ScopeResult, 'list'> | null;
+  readonly scope: ScopeSummary | null;
   readonly assessment: Assessment | null;
   readonly decision: Decision | null;
   readonly indicators: { id: string; kind: string; value: string; from: string | null; to: string | null }[];
@@ -119,7 +120,7 @@ export function createIncidentService(deps: IncidentDeps) {
       occurredFrom: row.occurred_from,
       occurredTo: row.occurred_to,
       details: JSON.parse(row.details) as IncidentDetails,
-      scope: row.scope ? (JSON.parse(row.scope) as Omit<ScopeResult, 'list'>) : null,
+      scope: row.scope ? (JSON.parse(row.scope) as ScopeSummary) : null,
       assessment: row.assessment ? (JSON.parse(row.assessment) as Assessment) : null,
       decision: row.decision ? (JSON.parse(row.decision) as Decision) : null,
       indicators: indicators.map((i) => ({ id: i.id, kind: i.kind, value: i.value, from: i.window_from, to: i.window_to })),
@@ -174,42 +175,46 @@ export function createIncidentService(deps: IncidentDeps) {
     },
 
     /** Compute the scope from the indicators and store it (ids and categories only). */
-    async computeScope(actor: StaffActor, incidentId: string): Promise<Omit<ScopeResult, 'list'>> {
+    async computeScope(actor: StaffActor, incidentId: string): Promise<ScopeSummary> {
       const incident = await load(actor, incidentId);
       const rows = await db.selectFrom('incident_indicators').selectAll().where('incident_id', '=', incidentId).execute();
       const indicators = rows.map((r) => ({ kind: r.kind, value: r.value, from: r.window_from ?? incident.occurred_from ?? undefined, to: r.window_to ?? incident.occurred_to ?? undefined }) as Indicator);
-      const result = await computeScope(db, deps.dialect, actor.organisationId, indicators);
-      const { list, ...summary } = result;
+      // The per-person rows are derived data (recomputed at will), so on PostgreSQL their commit need not wait for the disk;
+      // the decision-bearing step below (summary, timeline, audit) commits durably as usual.
+      const summary = await db.transaction().execute(async (trx) => {
+        if (deps.dialect === 'postgres') await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+        return computeScope(trx, deps.dialect, actor.organisationId, incidentId, indicators);
+      });
       await step(actor, incidentId, 'scope', `Scope computed: ${summary.persons} people, ${summary.records} records; ${summary.unintelligible} unintelligible under unexposed keys, ${summary.intelligible} intelligible.`, async (trx) => {
-        await trx.deleteFrom('incident_persons').where('incident_id', '=', incidentId).execute();
-        for (let i = 0; i < list.length; i += 1000) {
-          await trx.insertInto('incident_persons').values(list.slice(i, i + 1000).map((p) => ({ incident_id: incidentId, person_id: p.personId, categories: JSON.stringify(p.categories), records: p.records, unintelligible: p.unintelligible ? 1 : 0, reason: p.reason }))).execute();
-        }
         await trx.updateTable('incidents').set({ scope: JSON.stringify(summary) }).where('id', '=', incidentId).execute();
       });
-      return summary;
+      return summary as ScopeSummary;
     },
 
     /** The scoped people (ids, categories, whether unintelligible, why) for the DPO's review. */
-    async persons(actor: StaffActor, incidentId: string) {
+    async persons(actor: StaffActor, incidentId: string, page: { limit: number; after?: string } = { limit: 1000 }) {
       await load(actor, incidentId);
-      return (await scopedPersons(incidentId)).map((p) => ({ personId: p.person_id, categories: JSON.parse(p.categories) as string[], records: p.records, unintelligible: p.unintelligible === 1, reason: p.reason }));
+      let query = db.selectFrom('incident_persons').selectAll().where('incident_id', '=', incidentId).orderBy('person_id').limit(page.limit);
+      if (page.after) query = query.where('person_id', '>', page.after);
+      return (await query.execute()).map((p) => ({ personId: p.person_id, categories: categoriesOf(Number(p.category_mask)), records: Number(p.records), unintelligible: Number(p.unintelligible) === 1, reason: reasonText(p.reason) }));
     },
 
     /** Art. 34(3)(a) per person from the stored scope; HIPAA four-factor form and state counts for US organisations. */
     async assess(actor: StaffActor, incidentId: string, input: { hipaa?: HipaaAssessment }): Promise<Assessment> {
       const incident = await load(actor, incidentId);
       if (!incident.scope) throw appError('CONFLICT');
-      const persons = await scopedPersons(incidentId);
-      const intelligible = persons.filter((p) => p.unintelligible === 0);
-      const unintelligible = persons.length - intelligible.length;
+      const summary = JSON.parse(incident.scope) as ScopeSummary;
+      const intelligible = await db.selectFrom('incident_persons').select(['person_id', 'category_mask']).where('incident_id', '=', incidentId).where('unintelligible', '=', 0).execute();
+      const unintelligible = summary.persons - intelligible.length;
+      const persons = { length: summary.persons };
       const reasoning =
         intelligible.length === 0
           ? `Every one of the ${persons.length} people's exposed data was encrypted (AES-256-GCM under per-person keys, wrapped by domain keys wrapped by a vault key that is never stored) and no key able to open it was exposed, so the data is unintelligible to anyone not authorised to access it (Art. 34(3)(a)); communication to the data subjects is not required. The regulator is still informed where required and the incident is kept in the breach register.`
-          : `${intelligible.length} people's data was exposed in intelligible form (${[...new Set(intelligible.flatMap((p) => JSON.parse(p.categories) as string[]))].map((c) => CATEGORY_LABELS[c] ?? c).join('; ')}): their data was read in clear or its keys were exposed, so Art. 34(3)(a) does not apply to them and, where the breach is likely to result in a high risk to their rights and freedoms, they must be told without undue delay. ${unintelligible} people's exposed data stayed unintelligible.`;
+          : `${intelligible.length} people's data was exposed in intelligible form (${[...new Set(intelligible.flatMap((p) => categoriesOf(Number(p.category_mask))))].map((c) => CATEGORY_LABELS[c] ?? c).join('; ')}): their data was read in clear or its keys were exposed, so Art. 34(3)(a) does not apply to them and, where the breach is likely to result in a high risk to their rights and freedoms, they must be told without undue delay. ${unintelligible} people's exposed data stayed unintelligible.`;
       let usStateCounts: Record<string, number> | undefined;
       if (incident.regime === 'hipaa') {
-        const contacts = await contactsForIncident(deps, actor, incidentId, persons.map((p) => p.person_id), 'breach-state-count');
+        const everyone = (await scopedPersons(incidentId)).map((p) => p.person_id);
+        const contacts = await contactsForIncident(deps, actor, incidentId, everyone, 'breach-state-count');
         usStateCounts = {};
         for (const contact of contacts.values()) {
           const state = US_STATE.exec(contact.address ?? '')?.[1] ?? 'unknown';
@@ -313,7 +318,7 @@ export function createIncidentService(deps: IncidentDeps) {
             name: contact.name,
             organisation: organisation.name,
             what_happened: incident.details.whatHappened,
-            categories: (JSON.parse(person.categories) as string[]).map((c) => `- ${CATEGORY_LABELS[c] ?? c}`).join('\n'),
+            categories: categoriesOf(Number(person.category_mask)).map((c) => `- ${CATEGORY_LABELS[c] ?? c}`).join('\n'),
             measures: incident.details.measuresAfter,
             contact: incident.details.contactPoint,
           };
