@@ -9,6 +9,7 @@ import { SecurityPage } from './Security.js';
 import { PatientDetailPage, PatientListPage } from './Patients.js';
 import { ExportsPage } from './Photos.js';
 import { SignByLinkPage } from './Consent.js';
+import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './Incidents.js';
 
 export function navigate(path: string): void {
   window.history.pushState(null, '', path);
@@ -69,11 +70,15 @@ function StaffApp(props: { path: string }) {
   };
   const enquiryMatch = /^\/enquiries\/([0-9a-f-]{36})$/.exec(path);
   const patientMatch = /^\/patients\/([0-9a-f-]{36})$/.exec(path);
+  const incidentMatch = /^\/incidents\/([0-9a-f-]{36})$/.exec(path);
   let page: React.ReactNode;
   if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} canConvert={can('patient.write')} />;
   else if (patientMatch?.[1] && can('contact.read')) page = <PatientDetailPage id={patientMatch[1]} can={can} />;
   else if (path === '/patients' && can('contact.read')) page = <PatientListPage />;
   else if (path === '/exports' && can('photo.export')) page = <ExportsPage staffId={state.staff?.id ?? ''} />;
+  else if (path === '/incidents' && can('incident.manage')) page = <IncidentListPage />;
+  else if (path === '/incidents/template' && can('incident.manage')) page = <NoticeTemplatePage />;
+  else if (incidentMatch?.[1] && can('incident.manage')) page = <IncidentDetailPage id={incidentMatch[1]} />;
   else if (path === '/security') page = <SecurityPage state={state} onChange={refresh} />;
   else if (path === '/staff' && can('staff.manage')) page = <StaffAdminPage />;
   else if (path === '/break-glass' && can('break-glass.review')) page = <BreakGlassReviewPage />;
@@ -93,6 +98,7 @@ function StaffApp(props: { path: string }) {
           {can('staff.manage') && <Link to="/staff">Staff</Link>}
           {can('break-glass.review') && <Link to="/break-glass">Break-glass review</Link>}
           {can('alerts.manage') && <Link to="/alerts">Alerts</Link>}
+          {can('incident.manage') && <Link to="/incidents">Incidents</Link>}
           {can('enquiry.read') && <Link to="/approvals">Approvals</Link>}
           <Link to="/security">Security</Link>
         </nav>
