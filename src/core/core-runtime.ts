@@ -29,6 +29,7 @@ import { createPatientService } from './patients/patients.service.js';
 import { createConsentService } from './consents/consent.service.js';
 import { createPhotoService, type PhotoService } from './photos/photo.service.js';
 import { createIncidentService, type IncidentService } from './incidents/incident.service.js';
+import { createRewrapService, type RewrapService } from './vault/rewrap.service.js';
 import { type BlobStore, createLocalBlobStore } from '../storage/blob-store.js';
 
 /** A running (or ready to run) core. */
@@ -41,6 +42,7 @@ export interface CoreRuntime {
   readonly patients: PatientDoor;
   readonly photos: PhotoService;
   readonly incidents: IncidentService;
+  readonly rewrap: RewrapService;
   readonly blobs: BlobStore;
   readonly ingest: IngestService;
   readonly mfa: MfaService;
@@ -76,6 +78,8 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const patientService = createPatientService({ db, audit, clock, vault, door, patients, index: patientIndex });
   const consents = createConsentService({ db, audit, clock, vault, patients });
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
+  const rewrap = createRewrapService({ db, vault, audit, clock });
+  const rewrapNow = () => void rewrap.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'key re-wrap failed; it resumes on the next run'));
   const incidents = createIncidentService({ db, dialect, audit, clock, vault, alertFrom: config.detection.alertFrom, onQueued: kickOutbox });
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
@@ -109,6 +113,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     consents,
     photos,
     incidents,
+    rewrap,
     sessions,
     mfa,
     throttle,
@@ -119,6 +124,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     authRateMax: config.authRateMax,
     onUnsealed: () => {
       void ingestNow();
+      rewrapNow();
       void patientIndex.rebuild().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'patient index build failed'));
     },
   });
@@ -139,6 +145,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     patients,
     photos,
     incidents,
+    rewrap,
     blobs,
     ingest,
     mfa,
@@ -152,6 +159,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       every(config.ingestIntervalMs, () => void ingestNow());
       every(2_000, kickOutbox);
       every(config.detection.checkpointMs, checkpointNow);
+      every(60_000, rewrapNow);
     },
     async close() {
       for (const timer of timers) clearInterval(timer);

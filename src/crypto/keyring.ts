@@ -297,3 +297,24 @@ export function sealOutboxPayload(keyring: Keyring, outboxId: string, value: unk
 export function openOutboxPayload(keyring: Keyring, outboxId: string, envelope: string): unknown {
   return JSON.parse(fromUtf8(openEnvelope((id) => (id === keyring.outboxKey.id ? keyring.outboxKey : undefined), envelope, `outbox|${outboxId}`))) as unknown;
 }
+
+/**
+ * A new version of a domain key, wrapped by the vault key (key rotation).
+ * The previous versions stay in the keyring until every person key they
+ * wrap has been re-wrapped (see `rewrapPersonKey`).
+ */
+export function newDomainKey(vaultKey: SymmetricKey, domain: Domain, version: number): KeyMaterialRecord {
+  const id = `${domain}.v${version}`;
+  return { id, kind: 'domain', domain, version, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext(id)), publicKey: null, status: 'active' };
+}
+
+/** Re-wrap a person's DEK under the domain's active key (the DEK itself, and so every record, is unchanged). */
+export function rewrapPersonKey(keyring: Keyring, personId: string, domain: Domain, wrapped: string): { wrapped: string; wrappingKeyId: string } {
+  const dek = openEnvelope(keyring.domainKeyById, wrapped, personKeyContext(personId, domain));
+  const active = keyring.activeDomainKey(domain);
+  try {
+    return { wrapped: sealEnvelope(active, dek, personKeyContext(personId, domain)), wrappingKeyId: active.id };
+  } finally {
+    dek.fill(0);
+  }
+}

@@ -184,6 +184,7 @@ for (const dialect of DIALECTS) {
         '/api/v1/incidents/:id/notices': { id: incidentId },
         '/api/v1/incidents/:id/containment/sessions': { id: incidentId },
         '/api/v1/incidents/:id/evidence': { id: incidentId },
+        '/api/v1/incidents/:id/containment/keys': { id: incidentId, body: { domains: ['contact'], passphrase: 'not the passphrase' } },
       };
       // Break-glass is *meant* for records out of reach; its own test covers it.
       const exempt = new Set(['/api/v1/enquiries/:id/break-glass']);

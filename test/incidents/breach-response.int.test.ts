@@ -18,7 +18,7 @@ import { verifyMessage } from '../../src/crypto/signing.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { fastSealedBody, type GeneratedEnquiry, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { ADMIN, createHarness, type Harness, PASSPHRASE, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -205,6 +205,10 @@ for (const dialect of DIALECTS) {
       const revoked = (await post(app, `/api/v1/incidents/${id}/containment/sessions`, dpo, { staffId: receptionist.id })).json<{ revoked: number }>();
       assert.ok(revoked.revoked >= 1);
       assert.equal((await app.inject({ url: '/api/v1/enquiries', headers: { cookie: session } })).statusCode, 401);
+      const rotatedKeys = await post(app, `/api/v1/incidents/${id}/containment/keys`, dpo, { domains: ['contact'], passphrase: PASSPHRASE });
+      assert.deepEqual(rotatedKeys.json(), { rotated: ['contact.v2'] });
+      await harness.core.rewrap.drain();
+      assert.ok((await harness.core.db.selectFrom('person_keys').select('wrapping_key_id').where('domain', '=', 'contact').execute()).every((k) => k.wrapping_key_id === 'contact.v2'));
       const evidence = (await post(app, `/api/v1/incidents/${id}/evidence`, dpo)).json<{ bundle: string; signature: string; publicKey: string }>();
       assert.ok(verifyMessage(evidence.publicKey, evidence.bundle, evidence.signature), 'the bundle is signed');
       assert.ok(!verifyMessage(evidence.publicKey, evidence.bundle.replace('Receptionist', 'Receptionisz'), evidence.signature), 'a changed bundle fails');
@@ -213,7 +217,7 @@ for (const dialect of DIALECTS) {
       assert.ok(bundle.auditSegment.events.some((e) => e.action === 'enquiry.read'));
       const view = (await app.inject({ url: `/api/v1/incidents/${id}`, headers: { cookie: dpo } })).json<{ timeline: { kind: string }[] }>();
       assert.deepEqual(
-        ['declare', 'indicator', 'scope', 'assessment', 'decision', 'report', 'notices.queued', 'containment.sessions', 'evidence.export'].filter((k) => !view.timeline.some((t) => t.kind === k)),
+        ['declare', 'indicator', 'scope', 'assessment', 'decision', 'report', 'notices.queued', 'containment.sessions', 'containment.keys', 'evidence.export'].filter((k) => !view.timeline.some((t) => t.kind === k)),
         [],
         'every step is in the timeline',
       );

@@ -42,6 +42,8 @@ import { DEFAULT_PHOTO_LIMITS } from '../photos/photo-intake.js';
 import type { PatientDoor } from '../door/patient-door.js';
 import { registerIncidentRoutes } from '../incidents/incident.routes.js';
 import type { IncidentService } from '../incidents/incident.service.js';
+import { registerKeyRoutes } from '../vault/keys.routes.js';
+import type { RewrapService } from '../vault/rewrap.service.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -56,6 +58,7 @@ export interface CoreAppDeps {
   readonly consents: ConsentService;
   readonly photos: PhotoService;
   readonly incidents: IncidentService;
+  readonly rewrap: RewrapService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -203,6 +206,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   registerStaffUi(app);
   return app;
 }

@@ -10,6 +10,7 @@ import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import type { RouteContext } from '../http/core-app.js';
 import { type IncidentDetails, type Regime, REGIMES, renderReportPdf } from './report.js';
 import { COMPONENTS } from './scope.js';
+import { type RotateBody, rotateBodySchema, rotateDomains } from '../vault/keys.routes.js';
 
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const ISO = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$' } as const;
@@ -159,6 +160,15 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
       return incidents.revokeSessions(ctx.actorOf(request), request.params.id, request.body?.staffId);
     },
   );
+
+  app.post<{ Params: { id: string }; Body: RotateBody }>('/api/v1/incidents/:id/containment/keys', { config: access, schema: { params: uuidParams, body: rotateBodySchema } }, async (request) => {
+    await ctx.requireStepUp(request);
+    const actor = ctx.actorOf(request);
+    await incidents.view(actor, request.params.id);
+    const rotated = await rotateDomains(ctx, request.body, `staff:${actor.staffId}`, actor.ip);
+    await incidents.recordStep(actor, request.params.id, 'containment.keys', `Keys rotated (${rotated.join(', ')}); person keys are being re-wrapped in the background, with no downtime.`);
+    return { rotated };
+  });
 
   app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/evidence', { config: access, schema: { params: uuidParams } }, async (request) => {
     await ctx.requireStepUp(request);

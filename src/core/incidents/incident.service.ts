@@ -141,6 +141,12 @@ export function createIncidentService(deps: IncidentDeps) {
   return {
     view,
 
+    /** Record a step taken elsewhere (e.g. key rotation) in the incident's timeline and the audit log. */
+    async recordStep(actor: StaffActor, incidentId: string, kind: string, detail: string): Promise<void> {
+      await load(actor, incidentId);
+      await step(actor, incidentId, kind, detail);
+    },
+
     async list(actor: StaffActor) {
       const rows = await db.selectFrom('incidents').select(['id', 'title', 'regime', 'status', 'aware_at', 'decision', 'created_at']).where('organisation_id', '=', actor.organisationId).orderBy('aware_at', 'desc').execute();
       return rows.map((r) => ({ id: r.id, title: r.title, regime: r.regime, status: r.status, awareAt: r.aware_at, deadline: deadlineOf(r.regime, r.aware_at), reported: r.decision ? (JSON.parse(r.decision) as Decision).notifyRegulator : null }));

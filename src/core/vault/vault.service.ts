@@ -4,7 +4,9 @@
  */
 import type { AuditLog } from '../../audit/audit-log.js';
 import {
+  type Domain,
   initVault,
+  newDomainKey,
   type Keyring,
   openKeyring,
   UnsealError,
@@ -33,6 +35,13 @@ export interface VaultService {
   readonly keyring: () => Keyring;
   readonly isUnsealed: () => boolean;
   readonly seal: () => void;
+  /**
+   * Key rotation: with the unseal material (the vault key itself is never
+   * kept), create the next version of a domain key, make it the one new
+   * person keys are wrapped under, and reload the keyring (old versions stay
+   * until the re-wrap job has moved every person key off them). Returns the new key id.
+   */
+  readonly rotateDomainKey: (domain: Domain, material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null) => Promise<string>;
 }
 
 /** Create the vault service. */
@@ -100,6 +109,36 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       return keyring;
     },
     isUnsealed: () => keyring !== undefined,
+    async rotateDomainKey(domain, material, actor, ip) {
+      if (!keyring) throw appError('VAULT_SEALED');
+      const vault = await loadVault();
+      let vaultKey: SymmetricKey;
+      try {
+        if (material.passphrase) vaultKey = await vaultKeyFromPassphrase(vault.record, material.passphrase);
+        else if (material.shares && material.shares.length > 0) vaultKey = await vaultKeyFromShares(vault.record, material.shares);
+        else throw new UnsealError('unseal material required');
+      } catch (error) {
+        if (error instanceof UnsealError) {
+          await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor, action: 'key.rotate', purpose: domain, outcome: 'failure', ip: ip ?? null }]));
+          throw appError('UNSEAL_FAILED');
+        }
+        throw error;
+      }
+      try {
+        const records = await listKeyMaterial(deps.db);
+        const version = Math.max(0, ...records.filter((r) => r.kind === 'domain' && r.domain === domain).map((r) => r.version)) + 1;
+        const record = newDomainKey(vaultKey, domain, version);
+        const at = deps.clock.now().toISOString();
+        await deps.db.transaction().execute(async (trx) => {
+          await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: null, status: record.status, created_at: at }).execute();
+          await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: [`key:${record.id}`], purpose: domain, outcome: 'success', ip: ip ?? null }]);
+        });
+        keyring = openKeyring(vaultKey, [...records, record]);
+        return record.id;
+      } finally {
+        vaultKey.bytes.fill(0);
+      }
+    },
     seal() {
       keyring = undefined;
       pendingShares = [];
