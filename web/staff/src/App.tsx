@@ -10,6 +10,7 @@ import { PatientDetailPage, PatientListPage } from './Patients.js';
 import { ExportsPage } from './Photos.js';
 import { SignByLinkPage } from './Consent.js';
 import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './Incidents.js';
+import { KeysPanel } from './Keys.js';
 
 export function navigate(path: string): void {
   window.history.pushState(null, '', path);
@@ -80,7 +81,13 @@ function StaffApp(props: { path: string }) {
   else if (path === '/incidents/template' && can('incident.manage')) page = <NoticeTemplatePage />;
   else if (incidentMatch?.[1] && can('incident.manage')) page = <IncidentDetailPage id={incidentMatch[1]} />;
   else if (path === '/security') page = <SecurityPage state={state} onChange={refresh} />;
-  else if (path === '/staff' && can('staff.manage')) page = <StaffAdminPage />;
+  else if (path === '/staff' && can('staff.manage'))
+    page = (
+      <>
+        <StaffAdminPage />
+        <KeysPanel />
+      </>
+    );
   else if (path === '/break-glass' && can('break-glass.review')) page = <BreakGlassReviewPage />;
   else if (path === '/alerts' && can('alerts.manage')) page = <AlertsPage />;
   else if (path === '/approvals' && can('enquiry.read')) page = <ApprovalsPage />;

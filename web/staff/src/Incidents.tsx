@@ -4,6 +4,7 @@ import { api, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './App.js';
 import { useResource } from './hooks.js';
 import { ErrorText } from './SignIn.js';
+import { RotateKeys } from './Keys.js';
 
 interface Details {
   whatHappened: string;
@@ -280,6 +281,10 @@ export function IncidentDetailPage(props: { id: string }) {
 
       <section>
         <h2>6. Containment and evidence</h2>
+        <details>
+          <summary>Rotate encryption keys (re-wrap in the background, no downtime)</summary>
+          <RotateKeys url={`${base}/containment/keys`} onDone={() => void reload()} />
+        </details>
         <div className="row">
           <button type="button" className="secondary" disabled={busy} onClick={() => act('POST', `${base}/containment/sessions`, {})}>
             Sign everyone out

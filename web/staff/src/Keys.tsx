@@ -1,0 +1,89 @@
+/** Key rotation: the domain keys, re-wrap progress, and a rotate form (unseal passphrase + step-up). */
+import { useEffect, useState } from 'react';
+import { api, describeError } from './api.js';
+import { useResource } from './hooks.js';
+import { ErrorText } from './SignIn.js';
+
+interface DomainStatus {
+  domain: string;
+  activeKeyId: string;
+  versions: { id: string; status: string }[];
+  personKeys: number;
+  toRewrap: number;
+}
+
+/** Rotate form; `url` is the admin route or an incident's containment route. */
+export function RotateKeys(props: { url: string; onDone?: () => void }) {
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = event.currentTarget;
+        const data = new FormData(form);
+        api<{ rotated: string[] }>('POST', props.url, { domains: data.getAll('domain'), passphrase: data.get('passphrase') })
+          .then((r) => {
+            form.reset();
+            setDone(`Rotated: ${r.rotated.join(', ')}. Person keys are being re-wrapped in the background; Tacet stays available.`);
+            props.onDone?.();
+          })
+          .catch((e: unknown) => setError(describeError(e)));
+      }}
+    >
+      <fieldset>
+        <legend>Keys to rotate</legend>
+        {['contact', 'enquiry', 'clinical', 'photo', 'financial'].map((domain) => (
+          <label key={domain} className="check">
+            <input type="checkbox" name="domain" value={domain} /> {domain}
+          </label>
+        ))}
+      </fieldset>
+      <label htmlFor="rotate-passphrase">Unseal passphrase (the vault key is never kept in memory)</label>
+      <input id="rotate-passphrase" name="passphrase" type="password" autoComplete="off" required />
+      <ErrorText error={error} />
+      {done && <p role="status">{done}</p>}
+      <button type="submit">Rotate</button>
+    </form>
+  );
+}
+
+export function KeysPanel() {
+  const { data, error, reload } = useResource<{ domains: DomainStatus[] }>('/api/v1/keys');
+  useEffect(() => {
+    const timer = setInterval(() => void reload(), 5_000);
+    return () => clearInterval(timer);
+  }, [reload]);
+  return (
+    <section>
+      <h2>Encryption keys</h2>
+      <ErrorText error={error} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Domain</th>
+            <th scope="col">Active key</th>
+            <th scope="col">Versions</th>
+            <th scope="col">Re-wrap progress</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(data?.domains ?? []).map((d) => (
+            <tr key={d.domain}>
+              <td>{d.domain}</td>
+              <td>{d.activeKeyId}</td>
+              <td>{d.versions.map((v) => `${v.id} (${v.status})`).join(', ')}</td>
+              <td>
+                <progress max={Math.max(1, d.personKeys)} value={d.personKeys - d.toRewrap} aria-label={`${d.domain} re-wrap progress`} /> {d.personKeys - d.toRewrap} / {d.personKeys}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <details>
+        <summary>Rotate keys</summary>
+        <RotateKeys url="/api/v1/keys/rotate" onDone={() => void reload()} />
+      </details>
+    </section>
+  );
+}
