@@ -224,6 +224,20 @@ for (const dialect of DIALECTS) {
       // The register keeps every incident, reported or not.
       const register = (await app.inject({ url: '/api/v1/incidents', headers: { cookie: dpo } })).json<{ incidents: unknown[] }>().incidents;
       assert.equal(register.length, 2);
+      // If the database had been copied as well: everyone is in scope, and exactly the people read in clear are intelligible.
+      await post(app, `/api/v1/incidents/${id}/indicators`, dpo, { kind: 'component', value: 'database-copy' });
+      const merged = (await post(app, `/api/v1/incidents/${id}/scope`, dpo)).json<{ persons: number; intelligible: number; unintelligible: number }>();
+      assert.deepEqual([merged.persons, merged.intelligible, merged.unintelligible], [PEOPLE, truth.size, PEOPLE - truth.size]);
+      const pages: { personId: string; unintelligible: boolean; reason: string }[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = (await app.inject({ url: `/api/v1/incidents/${id}/persons?limit=7${after ? `&after=${after}` : ''}`, headers: { cookie: dpo } })).json<{ persons: typeof pages }>().persons;
+        pages.push(...page);
+        if (page.length < 7) break;
+        after = page.at(-1)?.personId;
+      }
+      assert.equal(new Set(pages.map((p) => p.personId)).size, PEOPLE, 'paging lists everyone once');
+      assert.deepEqual(new Set(pages.filter((p) => !p.unintelligible).map((p) => p.personId)), truth);
+      assert.ok(pages.filter((p) => !p.unintelligible).every((p) => /read in clear/.test(p.reason) && /database copied/.test(p.reason)));
       // Administrators share the register with the DPO.
       assert.equal((await app.inject({ url: `/api/v1/incidents/${id}`, headers: { cookie: await signIn(app, ADMIN) } })).statusCode, 200);
     });

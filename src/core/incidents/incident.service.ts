@@ -17,7 +17,7 @@ import { appError } from '../../platform/errors.js';
 import { contactsForIncident } from '../door/notice-contacts.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { type Assessment, deadlineOf, type Decision, type HipaaAssessment, type IncidentDetails, type Regime, renderReportMarkdown } from './report.js';
-import { CATEGORY_LABELS, categoriesOf, computeScope, type Indicator, reasonText, type ScopeSummary } from './scope.js';
+import { CATEGORY_LABELS, categoriesOf, computeScope, type Indicator, reasonText, type ScopeSummary, scopeRows } from './scope.js';
 
 export const NOTICE_TEMPLATE_KEY = 'breach-notice';
 
@@ -129,8 +129,10 @@ export function createIncidentService(deps: IncidentDeps) {
     };
   }
 
-  async function scopedPersons(incidentId: string) {
-    return db.selectFrom('incident_persons').selectAll().where('incident_id', '=', incidentId).execute();
+  /** The people in the incident's stored scope (a copy's people from its definition, merged with those read in clear). */
+  async function scopedPersons(incident: { id: string; organisation_id: string; scope: string | null }, filter: { onlyIntelligible?: boolean; after?: string; limit?: number } = {}) {
+    const summary = incident.scope ? (JSON.parse(incident.scope) as ScopeSummary) : undefined;
+    return scopeRows(db, incident.organisation_id, incident.id, summary?.copy ?? null, filter);
   }
 
   async function template(organisationId: string): Promise<{ subject: string; body: string }> {
@@ -199,10 +201,9 @@ export function createIncidentService(deps: IncidentDeps) {
 
     /** The scoped people (ids, categories, whether unintelligible, why) for the DPO's review. */
     async persons(actor: StaffActor, incidentId: string, page: { limit: number; after?: string } = { limit: 1000 }) {
-      await load(actor, incidentId);
-      let query = db.selectFrom('incident_persons').selectAll().where('incident_id', '=', incidentId).orderBy('person_id').limit(page.limit);
-      if (page.after) query = query.where('person_id', '>', page.after);
-      return (await query.execute()).map((p) => ({ personId: p.person_id, categories: categoriesOf(Number(p.category_mask)), records: Number(p.records), unintelligible: Number(p.unintelligible) === 1, reason: reasonText(p.reason) }));
+      const incident = await load(actor, incidentId);
+      const rows = await scopedPersons(incident, { limit: page.limit, ...(page.after ? { after: page.after } : {}) });
+      return rows.map((p) => ({ personId: p.personId, categories: categoriesOf(p.mask), records: p.records, unintelligible: p.unintelligible, reason: reasonText(p.reason) }));
     },
 
     /** Art. 34(3)(a) per person from the stored scope; HIPAA four-factor form and state counts for US organisations. */
@@ -210,16 +211,16 @@ export function createIncidentService(deps: IncidentDeps) {
       const incident = await load(actor, incidentId);
       if (!incident.scope) throw appError('CONFLICT');
       const summary = JSON.parse(incident.scope) as ScopeSummary;
-      const intelligible = await db.selectFrom('incident_persons').select(['person_id', 'category_mask']).where('incident_id', '=', incidentId).where('unintelligible', '=', 0).execute();
+      const intelligible = await scopedPersons(incident, { onlyIntelligible: true });
       const unintelligible = summary.persons - intelligible.length;
       const persons = { length: summary.persons };
       const reasoning =
         intelligible.length === 0
           ? `Every one of the ${persons.length} people's exposed data was encrypted (AES-256-GCM under per-person keys, wrapped by domain keys wrapped by a vault key that is never stored) and no key able to open it was exposed, so the data is unintelligible to anyone not authorised to access it (Art. 34(3)(a)); communication to the data subjects is not required. The regulator is still informed where required and the incident is kept in the breach register.`
-          : `${intelligible.length} people's data was exposed in intelligible form (${[...new Set(intelligible.flatMap((p) => categoriesOf(Number(p.category_mask))))].map((c) => CATEGORY_LABELS[c] ?? c).join('; ')}): their data was read in clear or its keys were exposed, so Art. 34(3)(a) does not apply to them and, where the breach is likely to result in a high risk to their rights and freedoms, they must be told without undue delay. ${unintelligible} people's exposed data stayed unintelligible.`;
+          : `${intelligible.length} people's data was exposed in intelligible form (${[...new Set(intelligible.flatMap((p) => categoriesOf(p.mask)))].map((c) => CATEGORY_LABELS[c] ?? c).join('; ')}): their data was read in clear or its keys were exposed, so Art. 34(3)(a) does not apply to them and, where the breach is likely to result in a high risk to their rights and freedoms, they must be told without undue delay. ${unintelligible} people's exposed data stayed unintelligible.`;
       let usStateCounts: Record<string, number> | undefined;
       if (incident.regime === 'hipaa') {
-        const everyone = (await scopedPersons(incidentId)).map((p) => p.person_id);
+        const everyone = (await scopedPersons(incident)).map((p) => p.personId);
         const contacts = await contactsForIncident(deps, actor, incidentId, everyone, 'breach-state-count');
         usStateCounts = {};
         for (const contact of contacts.values()) {
@@ -247,9 +248,9 @@ export function createIncidentService(deps: IncidentDeps) {
     async report(actor: StaffActor, incidentId: string, kind: 'initial' | 'follow-up'): Promise<{ id: string; version: number; markdown: string }> {
       const incident = await view(actor, incidentId);
       const organisation = await db.selectFrom('organisations').select('name').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
-      const persons = await scopedPersons(incidentId);
+      const persons = await scopedPersons(await load(actor, incidentId));
       const patientIds = persons.length === 0 ? new Set<string>() : new Set((await db.selectFrom('patients').select('person_id').execute()).map((p) => p.person_id));
-      const patients = persons.filter((p) => patientIds.has(p.person_id)).length;
+      const patients = persons.filter((p) => patientIds.has(p.personId)).length;
       const last = incident.reports.at(-1)?.version ?? 0;
       const markdown = renderReportMarkdown({
         organisation: organisation.name,
@@ -299,10 +300,10 @@ export function createIncidentService(deps: IncidentDeps) {
     async sendNotices(actor: StaffActor, incidentId: string, options: { includeUnintelligible: boolean }): Promise<{ queued: number; substitute: number; already: number }> {
       const incident = await view(actor, incidentId);
       const organisation = await db.selectFrom('organisations').select('name').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
-      const persons = (await scopedPersons(incidentId)).filter((p) => options.includeUnintelligible || p.unintelligible === 0);
+      const persons = await scopedPersons(await load(actor, incidentId), options.includeUnintelligible ? {} : { onlyIntelligible: true });
       const done = new Set((await db.selectFrom('incident_notices').select('person_id').where('incident_id', '=', incidentId).execute()).map((n) => n.person_id));
-      const todo = persons.filter((p) => !done.has(p.person_id));
-      const contacts = await contactsForIncident(deps, actor, incidentId, todo.map((p) => p.person_id), 'breach-notice');
+      const todo = persons.filter((p) => !done.has(p.personId));
+      const contacts = await contactsForIncident(deps, actor, incidentId, todo.map((p) => p.personId), 'breach-notice');
       const letter = await template(actor.organisationId);
       const keyring = deps.vault.keyring();
       const at = clock.now().toISOString();
@@ -312,11 +313,11 @@ export function createIncidentService(deps: IncidentDeps) {
         const outbox: { id: string; alert_id: null; channel: string; target: string; payload: string; created_at: string; next_attempt_at: string; sent_at: null; last_error: null }[] = [];
         const notices: { id: string; incident_id: string; person_id: string; channel: string; outbox_id: string | null; created_at: string }[] = [];
         for (const person of todo) {
-          const contact = contacts.get(person.person_id);
+          const contact = contacts.get(person.personId);
           if (!contact) continue; // shredded since the scope was computed: nobody left to tell
           const usable = EMAIL.test(contact.email ?? '');
           if (!usable) {
-            notices.push({ id: newId(), incident_id: incidentId, person_id: person.person_id, channel: 'substitute', outbox_id: null, created_at: at });
+            notices.push({ id: newId(), incident_id: incidentId, person_id: person.personId, channel: 'substitute', outbox_id: null, created_at: at });
             substitute += 1;
             continue;
           }
@@ -324,13 +325,13 @@ export function createIncidentService(deps: IncidentDeps) {
             name: contact.name,
             organisation: organisation.name,
             what_happened: incident.details.whatHappened,
-            categories: categoriesOf(Number(person.category_mask)).map((c) => `- ${CATEGORY_LABELS[c] ?? c}`).join('\n'),
+            categories: categoriesOf(person.mask).map((c) => `- ${CATEGORY_LABELS[c] ?? c}`).join('\n'),
             measures: incident.details.measuresAfter,
             contact: incident.details.contactPoint,
           };
           const outboxId = newId();
           outbox.push({ id: outboxId, alert_id: null, channel: 'notice-email', target: '', payload: sealOutboxPayload(keyring, outboxId, { to: contact.email, from: deps.alertFrom, subject: fill(letter.subject, values), text: fill(letter.body, values) }), created_at: at, next_attempt_at: at, sent_at: null, last_error: null });
-          notices.push({ id: newId(), incident_id: incidentId, person_id: person.person_id, channel: 'email', outbox_id: outboxId, created_at: at });
+          notices.push({ id: newId(), incident_id: incidentId, person_id: person.personId, channel: 'email', outbox_id: outboxId, created_at: at });
           queued += 1;
         }
         for (let i = 0; i < outbox.length; i += 500) await trx.insertInto('notification_outbox').values(outbox.slice(i, i + 500)).execute();

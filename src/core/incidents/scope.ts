@@ -150,7 +150,15 @@ const domainBit = sql`CASE pk.domain ${sql.join(
   sql` `,
 )} ELSE 0 END`;
 
-/** Summary of a computed scope (the per-person rows are in incident_persons). */
+/** What a copy of stored data exposed: the components taken and the keys taken with them. */
+export interface CopySpec {
+  readonly stored: boolean;
+  readonly intake: boolean;
+  readonly blob: boolean;
+  readonly exposedKeys: readonly string[];
+}
+
+/** Summary of a computed scope. People reached through the application are rows in incident_persons; people in a copy are defined by `copy`. */
 export interface ScopeSummary {
   readonly persons: number;
   readonly records: number;
@@ -158,7 +166,17 @@ export interface ScopeSummary {
   readonly unintelligible: number;
   readonly intelligible: number;
   readonly exposedKeys: string[];
+  readonly copy: CopySpec | null;
   readonly computedMs: number;
+}
+
+/** One person in scope. */
+export interface ScopeRow {
+  readonly personId: string;
+  readonly mask: number;
+  readonly records: number;
+  readonly unintelligible: boolean;
+  readonly reason: string;
 }
 
 /** A person found through the audit log, with the categories read in clear. */
@@ -168,53 +186,88 @@ interface ClearRead {
   readonly reasons: Set<string>;
 }
 
+async function soleOrganisation(db: Db): Promise<boolean> {
+  return Number((await db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) === 1;
+}
+
 /**
- * Compute an incident's scope and store it, one row per person, in
- * incident_persons (inside `trx`). Copies of stored data are scoped in SQL
- * (the database does the work for hundreds of thousands of people); reads
- * through the application come from the audit log and are merged in.
+ * The people a copy exposed, as SQL (one row per person: id, category mask,
+ * records, unintelligible 0/1, reason code), optionally limited to some ids,
+ * to those still intelligible, or to a page.
+ */
+async function copyRows(db: Db, organisationId: string, copy: CopySpec, filter: { personIds?: readonly string[]; onlyIntelligible?: boolean; after?: string; limit?: number }): Promise<ScopeRow[]> {
+  const sole = await soleOrganisation(db);
+  const inOrg = (column: ReturnType<typeof sql.ref>) => (sole ? sql`1 = 1` : sql`${column} IN (SELECT id FROM persons WHERE organisation_id = ${organisationId})`);
+  const only = (column: ReturnType<typeof sql.ref>) => (filter.personIds ? (filter.personIds.length === 0 ? sql`1 = 0` : sql`${column} IN (${sql.join(filter.personIds)})`) : sql`1 = 1`);
+  const after = (column: ReturnType<typeof sql.ref>) => (filter.after ? sql`${column} > ${filter.after}` : sql`1 = 1`);
+  const vault = copy.exposedKeys.includes('vault');
+  const keyIn = copy.exposedKeys.length > 0 ? sql`pk.wrapping_key_id IN (${sql.join([...copy.exposedKeys])})` : sql`1 = 0`;
+  let source;
+  if (copy.stored) {
+    const clear = vault ? sql`0` : sql`min(CASE WHEN ${keyIn} THEN 0 ELSE 1 END)`;
+    source = sql`SELECT pk.person_id AS person_id, sum(${domainBit}) AS mask, count(*) AS records, ${clear} AS unintelligible, CASE WHEN ${clear} = 1 THEN 'copy-sealed' ELSE 'copy-key' END AS reason
+      FROM person_keys pk WHERE ${inOrg(sql.ref('pk.person_id'))} AND ${only(sql.ref('pk.person_id'))} AND ${after(sql.ref('pk.person_id'))} GROUP BY pk.person_id`;
+  } else {
+    const intakeOpen = vault || copy.exposedKeys.some((k) => k.startsWith('intake.'));
+    const parts = [];
+    if (copy.intake) parts.push(sql`SELECT e.person_id AS person_id, ${sql.lit(maskOf(['contact', 'enquiry']))} AS mask, 1 AS records, ${sql.lit(intakeOpen ? 0 : 1)} AS unintelligible, ${intakeOpen ? 'intake-key' : 'intake-sealed'} AS reason FROM enquiries e WHERE ${inOrg(sql.ref('e.person_id'))} AND ${only(sql.ref('e.person_id'))} AND ${after(sql.ref('e.person_id'))}`);
+    if (copy.blob) parts.push(sql`SELECT pa.person_id AS person_id, ${sql.lit(maskOf(['photo']))} AS mask, 1 AS records, 1 AS unintelligible, 'blob-sealed' AS reason FROM photos ph INNER JOIN patients pa ON pa.id = ph.patient_id WHERE ${inOrg(sql.ref('pa.person_id'))} AND ${only(sql.ref('pa.person_id'))} AND ${after(sql.ref('pa.person_id'))}`);
+    if (parts.length === 0) return [];
+    source = sql`SELECT person_id, max(mask) | min(mask) AS mask, sum(records) AS records, min(unintelligible) AS unintelligible, min(reason) AS reason FROM (${sql.join(parts, sql` UNION ALL `)}) u GROUP BY person_id`;
+  }
+  const rows = await sql<{ person_id: string; mask: number; records: number; unintelligible: number; reason: string }>`SELECT person_id, mask, records, unintelligible, reason FROM (${source}) c
+    WHERE ${filter.onlyIntelligible ? sql`unintelligible = 0` : sql`1 = 1`} ORDER BY person_id ${filter.limit ? sql`LIMIT ${sql.lit(filter.limit)}` : sql``}`.execute(db);
+  return rows.rows.map((r) => ({ personId: r.person_id, mask: Number(r.mask), records: Number(r.records), unintelligible: Number(r.unintelligible) === 1, reason: r.reason }));
+}
+
+/** Aggregates of a copy without listing its people (fast at hundreds of thousands). */
+async function copySummary(db: Db, organisationId: string, copy: CopySpec): Promise<{ persons: number; records: number; unintelligible: number; categories: Record<string, number> }> {
+  const sole = await soleOrganisation(db);
+  const inOrg = (column: ReturnType<typeof sql.ref>) => (sole ? sql`1 = 1` : sql`${column} IN (SELECT id FROM persons WHERE organisation_id = ${organisationId})`);
+  const vault = copy.exposedKeys.includes('vault');
+  if (copy.stored) {
+    // Each person has at most one key per domain, so counting keys by domain counts people by category.
+    const byDomain = await sql<{ domain: string; n: number }>`SELECT pk.domain AS domain, count(*) AS n FROM person_keys pk WHERE ${inOrg(sql.ref('pk.person_id'))} GROUP BY pk.domain`.execute(db);
+    const persons = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM persons ${sole ? sql`` : sql`WHERE organisation_id = ${organisationId}`}`.execute(db)).rows[0]?.n ?? 0);
+    const categories: Record<string, number> = {};
+    let records = 0;
+    for (const row of byDomain.rows) {
+      categories[row.domain] = Number(row.n);
+      records += Number(row.n);
+    }
+    let clear = 0;
+    if (vault) clear = persons;
+    else if (copy.exposedKeys.length > 0) clear = Number((await sql<{ n: number }>`SELECT count(DISTINCT pk.person_id) AS n FROM person_keys pk WHERE pk.wrapping_key_id IN (${sql.join([...copy.exposedKeys])}) AND ${inOrg(sql.ref('pk.person_id'))}`.execute(db)).rows[0]?.n ?? 0);
+    return { persons, records, unintelligible: persons - clear, categories };
+  }
+  // Intake and/or photo store only: few enough combinations to count from the rows.
+  const rows = await copyRows(db, organisationId, copy, {});
+  const categories: Record<string, number> = {};
+  for (const row of rows) for (const c of categoriesOf(row.mask)) categories[c] = (categories[c] ?? 0) + 1;
+  return { persons: rows.length, records: rows.reduce((a, r) => a + r.records, 0), unintelligible: rows.filter((r) => r.unintelligible).length, categories };
+}
+
+/** Merge what the audit log shows (read in clear) into a copy's row. */
+function merge(copyRow: ScopeRow | undefined, read: { mask: number; records: number; reason: string }, personId: string): ScopeRow {
+  return { personId, mask: read.mask | (copyRow?.mask ?? 0), records: read.records + (copyRow?.records ?? 0), unintelligible: false, reason: [...(copyRow ? [copyRow.reason] : []), read.reason].join(';') };
+}
+
+/**
+ * Compute an incident's scope. People reached through the application are
+ * stored, one row each, in incident_persons (inside `trx`); a copy of stored
+ * data is kept as its definition (which components, which keys) and counted
+ * in SQL, so hundreds of thousands of people cost a few aggregate queries.
  */
 export async function computeScope(trx: Db, dialect: Dialect, organisationId: string, incidentId: string, indicators: readonly Indicator[]): Promise<ScopeSummary> {
+  void dialect;
   const started = performance.now();
   await trx.deleteFrom('incident_persons').where('incident_id', '=', incidentId).execute();
-
-  // 1. Copies of stored data, judged by key custody, materialised in SQL.
   const components = new Set(indicators.filter((i) => i.kind === 'component' && !i.value.startsWith('key:')).map((i) => i.value));
   const exposedKeys = indicators.filter((i) => i.kind === 'component' && i.value.startsWith('key:')).map((i) => i.value.slice(4));
-  const vaultExposed = exposedKeys.includes('vault');
   const stored = components.has('database-copy') || components.has('backup');
-  const keyIn = exposedKeys.length > 0 ? sql`pk.wrapping_key_id IN (${sql.join(exposedKeys)})` : sql`1 = 0`;
-  // Most installations hold one organisation: then every person is in it and the join can go.
-  const soleOrganisation = Number((await trx.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) === 1;
-  const inOrganisation = (personColumn: ReturnType<typeof sql.ref>) => (soleOrganisation ? sql`1 = 1` : sql`${personColumn} IN (SELECT id FROM persons WHERE organisation_id = ${organisationId})`);
-  if (stored) {
-    const clear = vaultExposed ? sql`0` : sql`min(CASE WHEN ${keyIn} THEN 0 ELSE 1 END)`;
-    await sql`INSERT INTO incident_persons (incident_id, person_id, category_mask, records, unintelligible, reason)
-      SELECT ${incidentId}, pk.person_id, sum(${domainBit}), count(*), ${clear},
-        CASE WHEN ${clear} = 1 THEN 'copy-sealed' ELSE 'copy-key' END
-      FROM person_keys pk
-      WHERE ${inOrganisation(sql.ref('pk.person_id'))}
-      GROUP BY pk.person_id`.execute(trx);
-  }
-  if (components.has('intake-tier') && !stored) {
-    const open = vaultExposed || exposedKeys.some((k) => k.startsWith('intake.'));
-    await sql`INSERT INTO incident_persons (incident_id, person_id, category_mask, records, unintelligible, reason)
-      SELECT ${incidentId}, e.person_id, ${sql.lit(maskOf(['contact', 'enquiry']))}, count(*), ${open ? 0 : 1},
-        ${open ? 'intake-key' : 'intake-sealed'}
-      FROM enquiries e
-      WHERE ${inOrganisation(sql.ref('e.person_id'))}
-      GROUP BY e.person_id`.execute(trx);
-  }
-  if (components.has('blob-store') && !stored) {
-    await sql`INSERT INTO incident_persons (incident_id, person_id, category_mask, records, unintelligible, reason)
-      SELECT ${incidentId}, pa.person_id, ${sql.lit(maskOf(['photo']))}, count(*), 1, 'blob-sealed'
-      FROM photos ph INNER JOIN patients pa ON pa.id = ph.patient_id INNER JOIN persons p ON p.id = pa.person_id
-      WHERE p.organisation_id = ${organisationId}
-      GROUP BY pa.person_id
-      ON CONFLICT (incident_id, person_id) DO UPDATE SET category_mask = ${sql.lit(maskOf(['contact', 'enquiry', 'photo']))}, records = incident_persons.records + excluded.records, reason = incident_persons.reason || ';' || excluded.reason`.execute(trx);
-  }
+  const copy: CopySpec | null = stored || components.has('intake-tier') || components.has('blob-store') ? { stored, intake: components.has('intake-tier'), blob: components.has('blob-store'), exposedKeys } : null;
 
-  // 2. Reads through the application, from the audit log: shown in clear.
+  // Reads through the application, from the audit log: shown in clear.
   const reads = new Map<string, ClearRead>();
   for (const indicator of indicators) {
     if (indicator.kind === 'component') continue;
@@ -236,43 +289,55 @@ export async function computeScope(trx: Db, dialect: Dialect, organisationId: st
       }
     }
   }
-  if (reads.size > 0) {
-    const ids = [...reads.keys()];
-    for (let i = 0; i < ids.length; i += 500) {
-      const batch = ids.slice(i, i + 500);
-      // Only people of this organisation; merged with what a copy exposed, if anything.
-      const known = new Set((await trx.selectFrom('persons').select('id').where('id', 'in', batch).where('organisation_id', '=', organisationId).execute()).map((r) => r.id));
-      const existing = new Map((await trx.selectFrom('incident_persons').selectAll().where('incident_id', '=', incidentId).where('person_id', 'in', batch).execute()).map((r) => [r.person_id, r]));
-      for (const personId of batch) {
-        if (!known.has(personId)) continue;
-        const read = reads.get(personId) as ClearRead;
-        const before = existing.get(personId);
-        const mask = maskOf(read.categories) | (before ? Number(before.category_mask) : 0);
-        const reason = [...(before ? [before.reason] : []), ...read.reasons].join(';');
-        if (before) {
-          await trx.updateTable('incident_persons').set({ category_mask: mask, records: Number(before.records) + read.records, unintelligible: 0, reason }).where('incident_id', '=', incidentId).where('person_id', '=', personId).execute();
-        } else {
-          await trx.insertInto('incident_persons').values({ incident_id: incidentId, person_id: personId, category_mask: mask, records: read.records, unintelligible: 0, reason }).execute();
-        }
-      }
+  const read: ScopeRow[] = [];
+  const ids = [...reads.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    const batch = ids.slice(i, i + 500);
+    const known = new Set((await trx.selectFrom('persons').select('id').where('id', 'in', batch).where('organisation_id', '=', organisationId).execute()).map((r) => r.id));
+    for (const personId of batch) {
+      if (!known.has(personId)) continue;
+      const entry = reads.get(personId) as ClearRead;
+      read.push({ personId, mask: maskOf(entry.categories), records: entry.records, unintelligible: false, reason: [...entry.reasons].join(';') });
     }
   }
+  for (let i = 0; i < read.length; i += 500) {
+    await trx.insertInto('incident_persons').values(read.slice(i, i + 500).map((r) => ({ incident_id: incidentId, person_id: r.personId, category_mask: r.mask, records: r.records, unintelligible: 0, reason: r.reason }))).execute();
+  }
 
-  // 3. The summary, from what was stored.
-  const counts = await trx
-    .selectFrom('incident_persons')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('persons'),
-      eb.fn.sum<number>('records').as('records'),
-      eb.fn.sum<number>('unintelligible').as('unintelligible'),
-      ...CATEGORY_ORDER.map((c) => eb.fn.sum<number>(sql<number>`CASE WHEN (category_mask & ${sql.lit(CATEGORY_BITS[c] as number)}) <> 0 THEN 1 ELSE 0 END`).as(`c_${c}`)),
-    ])
-    .where('incident_id', '=', incidentId)
-    .executeTakeFirstOrThrow();
-  const row = counts as unknown as Record<string, number | string | null>;
-  const persons = Number(row['persons'] ?? 0);
-  const unintelligible = Number(row['unintelligible'] ?? 0);
+  // The summary: the copy's aggregates, adjusted for the people the audit log adds or makes intelligible.
+  const summary = copy ? await copySummary(trx, organisationId, copy) : { persons: 0, records: 0, unintelligible: 0, categories: {} as Record<string, number> };
+  const overlap = new Map<string, ScopeRow>();
+  if (copy) for (let i = 0; i < read.length; i += 500) for (const row of await copyRows(trx, organisationId, copy, { personIds: read.slice(i, i + 500).map((r) => r.personId) })) overlap.set(row.personId, row);
+  for (const row of read) {
+    const inCopy = overlap.get(row.personId);
+    summary.records += row.records;
+    if (!inCopy) summary.persons += 1;
+    else if (inCopy.unintelligible) summary.unintelligible -= 1;
+    for (const c of categoriesOf(row.mask)) if (!inCopy || (inCopy.mask & (CATEGORY_BITS[c] as number)) === 0) summary.categories[c] = (summary.categories[c] ?? 0) + 1;
+  }
   const categories: Record<string, number> = {};
-  for (const c of CATEGORY_ORDER) if (Number(row[`c_${c}`] ?? 0) > 0) categories[c] = Number(row[`c_${c}`]);
-  return { persons, records: Number(row['records'] ?? 0), categories, unintelligible, intelligible: persons - unintelligible, exposedKeys, computedMs: Math.round(performance.now() - started) };
+  for (const c of CATEGORY_ORDER) if ((summary.categories[c] ?? 0) > 0) categories[c] = summary.categories[c] as number;
+  return { persons: summary.persons, records: summary.records, categories, unintelligible: summary.unintelligible, intelligible: summary.persons - summary.unintelligible, exposedKeys, copy, computedMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * The people in a stored scope, in person-id order: the copy's people (from
+ * its definition) merged with those reached through the application.
+ */
+export async function scopeRows(db: Db, organisationId: string, incidentId: string, copy: CopySpec | null, filter: { onlyIntelligible?: boolean; after?: string; limit?: number } = {}): Promise<ScopeRow[]> {
+  let readQuery = db.selectFrom('incident_persons').selectAll().where('incident_id', '=', incidentId).orderBy('person_id');
+  if (filter.after) readQuery = readQuery.where('person_id', '>', filter.after);
+  const reads = (await readQuery.execute()).map((r) => ({ personId: r.person_id, mask: Number(r.category_mask), records: Number(r.records), reason: r.reason }));
+  const fromCopy = copy ? await copyRows(db, organisationId, copy, { ...(filter.onlyIntelligible ? { onlyIntelligible: true } : {}), ...(filter.after ? { after: filter.after } : {}), ...(filter.limit ? { limit: filter.limit } : {}) }) : [];
+  // Copy rows that the audit log makes intelligible but the copy alone does not (filtered out above) come back through `reads`.
+  const byId = new Map<string, ScopeRow>(fromCopy.map((r) => [r.personId, r]));
+  const readIds = reads.map((r) => r.personId);
+  const overlap = copy && filter.onlyIntelligible ? new Map((await copyRows(db, organisationId, copy, { personIds: readIds })).map((r) => [r.personId, r])) : byId;
+  const last = filter.limit && fromCopy.length === filter.limit ? fromCopy[fromCopy.length - 1]?.personId : undefined;
+  for (const r of reads) {
+    if (last && r.personId > last) continue; // belongs to a later page
+    byId.set(r.personId, merge(overlap.get(r.personId), r, r.personId));
+  }
+  const rows = [...byId.values()].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+  return filter.limit ? rows.slice(0, filter.limit) : rows;
 }
