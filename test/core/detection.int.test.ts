@@ -77,8 +77,8 @@ for (const dialect of DIALECTS) {
       await stepUp(core.app, admin0, ADMIN.email);
       assert.equal((await post(core.app, '/api/v1/consent-forms', admin0, { kind: 'photo', procedureKey: 'photos', title: 'Clinical photography', body: 'I agree to clinical photographs being taken and kept.' })).statusCode, 201);
       const planted = await plantCanaries({ db: core.db, vault: core.vault, audit: core.audit, clock, ingest: core.ingest, blobs: core.blobs }, { count: 6, emailDomain: 'clinic-mail.example' });
-      assert.deepEqual(planted, { people: 6, patients: 3 });
-      assert.equal((await core.db.selectFrom('photos').select('id').execute()).length, 6);
+      assert.deepEqual(planted, { people: 6, patients: 4 });
+      assert.equal((await core.db.selectFrom('photos').select('id').execute()).length, 8);
       // The database shows HMAC markers only, and the audit log says how many, never which.
       const markers = await core.db.selectFrom('canary_markers').select('marker').execute();
       const personIds = (await core.db.selectFrom('persons').select('id').execute()).map((p) => p.id);

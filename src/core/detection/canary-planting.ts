@@ -2,7 +2,7 @@
  * `tacet canary add`: plant canary people through the real path — sealed to
  * the intake key, written to the inbox, ingested — spread across clinics and
  * over the past weeks, then marked (see canary.ts); every other one is carried
- * on into a patient record, with photos when the organisation has a photo
+ * on into a patient record (every other one in each clinic), with photos when the organisation has a photo
  * consent form (see canary-patients.ts). The audit event records how many
  * were planted, never which: the audit log must not betray them.
  */
@@ -54,8 +54,12 @@ export async function plantCanaries(
   const at = deps.clock.now().toISOString();
   await markCanaries(deps.db, deps.vault.keyring(), rows.map((r) => r.person_id), at);
   let patients = 0;
-  for (const [i, row] of rows.entries()) {
-    if (i % 2 !== 0) continue;
+  // Every other canary of each clinic (so every clinic with canaries has canary patients too).
+  const seenInClinic = new Map<string, number>();
+  for (const row of rows) {
+    const nth = seenInClinic.get(row.clinic_id) ?? 0;
+    seenInClinic.set(row.clinic_id, nth + 1);
+    if (nth % 2 !== 0) continue;
     const made = await plantCanaryPatient(deps, { personId: row.person_id, enquiryId: row.id, clinicId: row.clinic_id, receivedAt: row.received_at, name: names.get(row.submission_hash) ?? '', random });
     if (made) patients += 1;
   }
