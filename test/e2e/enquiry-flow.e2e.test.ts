@@ -10,25 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { generateEnquiry } from '../helpers/enquiries.js';
-import { freePort, hasChromium, launchChromium } from '../helpers/browser.js';
+import { addVirtualAuthenticator, freePort, hasChromium, launchChromium, signInWithPassword } from '../helpers/browser.js';
 import { ADMIN, createHarness, type Harness, RECEPTION } from '../helpers/harness.js';
-
-/** A Chrome DevTools virtual authenticator (platform passkey with user verification). */
-async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-}
-
-async function signInWithPassword(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 // `npm test` installs Chromium and sets TACET_REQUIRE_BROWSER=1, so there a missing browser fails instead of skipping.
 const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
