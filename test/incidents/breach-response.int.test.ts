@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { openPersonKey, openPersonRecord, sealPersonRecord } from '../../src/crypto/keyring.js';
 import { verifyMessage } from '../../src/crypto/signing.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -240,6 +241,38 @@ for (const dialect of DIALECTS) {
       assert.ok(pages.filter((p) => !p.unintelligible).every((p) => /read in clear/.test(p.reason) && /database copied/.test(p.reason)));
       // Administrators share the register with the DPO.
       assert.equal((await app.inject({ url: `/api/v1/incidents/${id}`, headers: { cookie: await signIn(app, ADMIN) } })).statusCode, 200);
+    });
+
+    it('(c) HIPAA: 60-day clock, four-factor assessment, state counts, HHS and media thresholds; substitute notice for an unusable address', async () => {
+      const dpoId = (await harness.core.db.selectFrom('staff').select('id').where('email', '=', DPO.email).executeTakeFirstOrThrow()).id;
+      dpo = await signIn(app, DPO);
+      const declared = (await post(app, '/api/v1/incidents', dpo, { title: 'Backup and vault passphrase stolen', regime: 'hipaa', awareAt: clock.now().toISOString(), details })).json<{ id: string; deadline: string }>();
+      assert.equal(declared.deadline, new Date(clock.now().getTime() + 60 * 86_400_000).toISOString());
+      for (const value of ['backup', 'key:vault']) await post(app, `/api/v1/incidents/${declared.id}/indicators`, dpo, { kind: 'component', value });
+      const scope = (await post(app, `/api/v1/incidents/${declared.id}/scope`, dpo)).json<{ persons: number; intelligible: number }>();
+      assert.deepEqual([scope.persons, scope.intelligible], [PEOPLE, PEOPLE]);
+      const hipaa = { natureAndExtent: 'Names, contact details and procedures of interest.', unauthorisedPerson: 'Unknown external attacker.', acquiredOrViewed: 'The backup was exfiltrated; assume viewed.', mitigation: 'Keys rotated; backup host rebuilt.', lowProbabilityOfCompromise: false };
+      await harness.core.db.updateTable('sessions').set({ stepped_up_at: '2000-01-01T00:00:00.000Z' }).where('staff_id', '=', dpoId).execute();
+      assert.equal((await post(app, `/api/v1/incidents/${declared.id}/assessment`, dpo, { hipaa })).json<{ error: { code: string } }>().error.code, 'STEP_UP_REQUIRED');
+      await stepUp(app, dpo, DPO.email);
+      const assessment = (await post(app, `/api/v1/incidents/${declared.id}/assessment`, dpo, { hipaa })).json<{ art34NoticeRequired: boolean; usStateCounts: Record<string, number> }>();
+      assert.equal(assessment.art34NoticeRequired, true);
+      assert.equal(Object.values(assessment.usStateCounts).reduce((a, b) => a + b, 0), PEOPLE);
+      await post(app, `/api/v1/incidents/${declared.id}/decision`, dpo, { notifyRegulator: true, notifyIndividuals: true, reasons: 'PHI exposed in intelligible form (vault passphrase stolen).' });
+      const report = (await post(app, `/api/v1/incidents/${declared.id}/reports`, dpo, { kind: 'initial' })).json<{ markdown: string }>().markdown;
+      for (const text of ['## 14. HIPAA', 'Four-factor risk assessment', 'Unknown external attacker.', 'log and report to the Secretary within 60 days of the end of the calendar year', 'Media notice (more than 500 residents of a State or jurisdiction): not required', '60 days after awareness']) assert.ok(report.includes(text), text);
+      // One person's stored address is unusable (e.g. legacy data): they go on the substitute-notice list.
+      const person = (await harness.core.db.selectFrom('persons').select(['id', 'contact_envelope']).orderBy('id').executeTakeFirstOrThrow());
+      const keyring = harness.core.vault.keyring();
+      const wrapped = (await harness.core.db.selectFrom('person_keys').select('wrapped_dek').where('person_id', '=', person.id).where('domain', '=', 'contact').executeTakeFirstOrThrow()).wrapped_dek;
+      const key = openPersonKey(keyring, person.id, 'contact', wrapped);
+      const contact = openPersonRecord(key, 'contact', person.id, person.contact_envelope) as Record<string, string>;
+      await harness.core.db.updateTable('persons').set({ contact_envelope: sealPersonRecord(key, 'contact', person.id, { ...contact, email: 'not an address' }) }).where('id', '=', person.id).execute();
+      const sent = (await post(app, `/api/v1/incidents/${declared.id}/notices`, dpo, {})).json<{ queued: number; substitute: number }>();
+      assert.equal(sent.substitute, 1);
+      const status = (await app.inject({ url: `/api/v1/incidents/${declared.id}/notices`, headers: { cookie: dpo } })).json<{ substitute: number; notices: { personId: string; status: string }[] }>();
+      assert.equal(status.substitute, 1);
+      assert.equal(status.notices.find((n) => n.personId === person.id)?.status, 'substitute-notice');
     });
   });
 }

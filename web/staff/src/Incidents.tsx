@@ -223,9 +223,41 @@ export function IncidentDetailPage(props: { id: string }) {
 
       <section>
         <h2>3. Assessment and decision</h2>
-        <button type="button" disabled={busy || !incident.scope} onClick={() => act('POST', `${base}/assessment`, {})}>
-          Assess (Art. 34(3)(a))
-        </button>
+        {incident.regime === 'hipaa' ? (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              const data = new FormData(event.currentTarget);
+              const text = (name: string) => String(data.get(name) ?? '');
+              act('POST', `${base}/assessment`, { hipaa: { natureAndExtent: text('natureAndExtent'), unauthorisedPerson: text('unauthorisedPerson'), acquiredOrViewed: text('acquiredOrViewed'), mitigation: text('mitigation'), lowProbabilityOfCompromise: data.get('lowProbability') === 'on' } });
+            }}
+          >
+            <p className="hint">HIPAA four-factor risk assessment (45 CFR 164.402(2)). Counting residents per state opens addresses: re-authentication is required.</p>
+            {(
+              [
+                ['natureAndExtent', '(i) Nature and extent of the PHI involved'],
+                ['unauthorisedPerson', '(ii) The unauthorised person who used or received it'],
+                ['acquiredOrViewed', '(iii) Whether it was actually acquired or viewed'],
+                ['mitigation', '(iv) The extent to which the risk has been mitigated'],
+              ] as const
+            ).map(([name, label]) => (
+              <span key={name} className="field">
+                <label htmlFor={name}>{label}</label>
+                <textarea id={name} name={name} required maxLength={3000} />
+              </span>
+            ))}
+            <label className="check">
+              <input type="checkbox" name="lowProbability" /> Low probability that the PHI has been compromised
+            </label>
+            <button type="submit" disabled={busy || !incident.scope}>
+              Assess
+            </button>
+          </form>
+        ) : (
+          <button type="button" disabled={busy || !incident.scope} onClick={() => act('POST', `${base}/assessment`, {})}>
+            Assess (Art. 34(3)(a))
+          </button>
+        )}
         {incident.assessment && (
           <p className="notice">
             Notices to individuals {incident.assessment.art34NoticeRequired ? 'required' : 'not required'}. {incident.assessment.reasoning}
