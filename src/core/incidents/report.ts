@@ -75,6 +75,7 @@ export function renderReportMarkdown(input: ReportInput): string {
   const deadline = deadlineOf(incident.regime, incident.awareAt);
   const late = Date.parse(input.generatedAt) > Date.parse(deadline);
   const lines: string[] = [];
+  const section = (title: string, ...body: string[]) => lines.push(`## ${title}`, ...body, '');
   lines.push(`# Personal data breach report: ${incident.title}`);
   lines.push('');
   lines.push(`- Report: ${input.kind} report, version ${input.version}, generated ${input.generatedAt} (UTC)`);
@@ -82,12 +83,8 @@ export function renderReportMarkdown(input: ReportInput): string {
   lines.push(`- Regime: ${REGIME_NAMES[incident.regime]}`);
   lines.push(`- Incident reference: ${incident.id}`);
   lines.push('');
-  lines.push('## 1. What happened');
-  lines.push(para(d.whatHappened));
-  lines.push('');
-  lines.push('## 2. How the breach was discovered');
-  lines.push(para(d.howDiscovered));
-  lines.push('');
+  section('1. What happened', para(d.whatHappened));
+  section('2. How the breach was discovered', para(d.howDiscovered));
   lines.push('## 3. When it happened and when it was discovered');
   lines.push(`- Occurred: ${incident.occurredFrom ?? 'not yet known'} to ${incident.occurredTo ?? 'not yet known'} (UTC)`);
   lines.push(`- Discovered (controller aware): ${incident.awareAt} (UTC)`);
@@ -99,15 +96,9 @@ export function renderReportMarkdown(input: ReportInput): string {
     for (const [category, count] of Object.entries(scope.categories)) lines.push(`- ${CATEGORY_LABELS[category] ?? category}: ${count} people`);
   } else lines.push('_Scope not yet computed._');
   lines.push('');
-  lines.push('## 5. Categories of data subjects concerned');
-  lines.push(scope ? `- Patients: ${scope.patients}\n- Prospective patients who made an enquiry (not patients): ${scope.enquirers}` : '_Scope not yet computed._');
-  lines.push('');
-  lines.push('## 6. Approximate numbers');
-  lines.push(scope ? `- Data subjects: ${scope.persons}\n- Personal data records: ${scope.records}` : '_Scope not yet computed._');
-  lines.push('');
-  lines.push('## 7. Likely consequences for the people concerned');
-  lines.push(para(d.likelyConsequences));
-  lines.push('');
+  section('5. Categories of data subjects concerned', scope ? `- Patients: ${scope.patients}\n- Prospective patients who made an enquiry (not patients): ${scope.enquirers}` : '_Scope not yet computed._');
+  section('6. Approximate numbers', scope ? `- Data subjects: ${scope.persons}\n- Personal data records: ${scope.records}` : '_Scope not yet computed._');
+  section('7. Likely consequences for the people concerned', para(d.likelyConsequences));
   lines.push('## 8. Encryption and the assessment of risk to individuals');
   if (assessment) {
     lines.push(`- Data subjects whose exposed data stayed encrypted under keys that were not exposed (unintelligible, Art. 34(3)(a)): ${assessment.unintelligible}`);
@@ -116,21 +107,14 @@ export function renderReportMarkdown(input: ReportInput): string {
     lines.push(`- Reasoning: ${assessment.reasoning}`);
   } else lines.push('_Assessment not yet recorded._');
   lines.push('');
-  lines.push('## 9. Measures in place before the breach');
-  lines.push(para(d.measuresBefore));
-  lines.push('');
+  section('9. Measures in place before the breach', para(d.measuresBefore));
   lines.push('## 10. Measures taken or proposed to address the breach and mitigate its effects');
   lines.push(para(d.measuresAfter));
   const containment = input.timeline.filter((t) => t.kind.startsWith('containment') || t.kind === 'notices.queued' || t.kind === 'evidence.export');
   for (const step of containment) lines.push(`- ${step.at}: ${step.detail}`);
   lines.push('');
-  lines.push('## 11. Staff involvement and training');
-  lines.push(`- Staff involved: ${d.staffInvolved ? 'yes' : 'no'}`);
-  lines.push(`- Training: ${para(d.staffTraining)}`);
-  lines.push('');
-  lines.push('## 12. Contact point for more information (data protection officer)');
-  lines.push(para(d.contactPoint));
-  lines.push('');
+  section('11. Staff involvement and training', `- Staff involved: ${d.staffInvolved ? 'yes' : 'no'}`, `- Training: ${para(d.staffTraining)}`);
+  section('12. Contact point for more information (data protection officer)', para(d.contactPoint));
   lines.push('## 13. Decisions and their reasons (breach register, Art. 33(5))');
   if (decision) {
     lines.push(`- Regulator notified: ${decision.notifyRegulator ? 'yes' : 'no'}`);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './App.js';
 import { ErrorText } from './SignIn.js';
+import { Table } from './Table.js';
 import { useResource } from './hooks.js';
 
 interface Summary {
@@ -31,28 +32,10 @@ export function EnquiryListPage() {
       <ErrorText error={error} />
       {rows && rows.length === 0 && <p>No enquiries yet.</p>}
       {rows && rows.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Reference</th>
-              <th scope="col">Clinic</th>
-              <th scope="col">Status</th>
-              <th scope="col">Received</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>
-                  <Link to={`/enquiries/${row.id}`}>{row.reference}</Link>
-                </td>
-                <td>{row.clinic.name}</td>
-                <td>{row.status}</td>
-                <td>{formatWhen(row.receivedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          headings={['Reference', 'Clinic', 'Status', 'Received']}
+          rows={rows.map((row) => ({ key: row.id, cells: [<Link to={`/enquiries/${row.id}`}>{row.reference}</Link>, row.clinic.name, row.status, formatWhen(row.receivedAt)] }))}
+        />
       )}
     </>
   );

@@ -4,6 +4,7 @@ import { api, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './App.js';
 import { useResource } from './hooks.js';
 import { ErrorText } from './SignIn.js';
+import { Table } from './Table.js';
 import { RotateKeys } from './Keys.js';
 
 interface Details {
@@ -69,30 +70,13 @@ export function IncidentListPage() {
       <h1>Incidents</h1>
       <p>The breach register keeps every incident, reported or not, with each decision and its reasons.</p>
       <ErrorText error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Incident</th>
-            <th scope="col">Regime</th>
-            <th scope="col">Aware</th>
-            <th scope="col">Clock</th>
-            <th scope="col">Regulator</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.incidents ?? []).map((i) => (
-            <tr key={i.id}>
-              <td>
-                <Link to={`/incidents/${i.id}`}>{i.title}</Link>
-              </td>
-              <td>{i.regime}</td>
-              <td>{formatWhen(i.awareAt)}</td>
-              <td>{i.reported === null ? <Clock deadline={i.deadline} /> : 'decided'}</td>
-              <td>{i.reported === null ? '—' : i.reported ? 'notified' : 'not notified (reasons recorded)'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headings={['Incident', 'Regime', 'Aware', 'Clock', 'Regulator']}
+        rows={(data?.incidents ?? []).map((i) => ({
+          key: i.id,
+          cells: [<Link to={`/incidents/${i.id}`}>{i.title}</Link>, i.regime, formatWhen(i.awareAt), i.reported === null ? <Clock deadline={i.deadline} /> : 'decided', i.reported === null ? '—' : i.reported ? 'notified' : 'not notified (reasons recorded)'],
+        }))}
+      />
       <details>
         <summary>Declare an incident</summary>
         <form

@@ -6,6 +6,7 @@ import { Link } from './App.js';
 import { type ConsentForm, SCOPE_LABELS, SigningPanel } from './Consent.js';
 import { PhotosPanel } from './Photos.js';
 import { ErrorText } from './SignIn.js';
+import { Table } from './Table.js';
 
 interface PatientRow {
   id: string;
@@ -88,28 +89,10 @@ export function PatientListPage() {
       <h2>Recently added</h2>
       {rows && rows.length === 0 && <p>No patients yet. Convert an enquiry to start a record.</p>}
       {rows && rows.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Record</th>
-              <th scope="col">Clinic</th>
-              <th scope="col">Added</th>
-              <th scope="col">Next appointment</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>
-                  <Link to={`/patients/${row.id}`}>P-{row.id.slice(0, 8).toUpperCase()}</Link>
-                </td>
-                <td>{row.clinic.name}</td>
-                <td>{formatWhen(row.createdAt)}</td>
-                <td>{formatWhen(row.nextAppointment)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          headings={['Record', 'Clinic', 'Added', 'Next appointment']}
+          rows={rows.map((row) => ({ key: row.id, cells: [<Link to={`/patients/${row.id}`}>P-{row.id.slice(0, 8).toUpperCase()}</Link>, row.clinic.name, formatWhen(row.createdAt), formatWhen(row.nextAppointment)] }))}
+        />
       )}
     </>
   );
