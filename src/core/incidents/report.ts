@@ -134,7 +134,8 @@ export function renderReportMarkdown(input: ReportInput): string {
     lines.push(`- Low probability that the PHI has been compromised: ${h ? (h.lowProbabilityOfCompromise ? 'yes (no notification required)' : 'no (notification required)') : 'not assessed'}`);
     const total = scope?.persons ?? 0;
     lines.push(`- HHS: ${total >= 500 ? 'notify the Secretary within 60 days of discovery (500 or more individuals)' : 'log and report to the Secretary within 60 days of the end of the calendar year (fewer than 500 individuals)'}`);
-    const states = Object.entries(assessment?.usStateCounts ?? {}).filter(([, n]) => n > 500 - 1);
+    // 45 CFR 164.406: media notice where more than 500 residents of a State or jurisdiction are affected.
+    const states = Object.entries(assessment?.usStateCounts ?? {}).filter(([state, n]) => state !== 'unknown' && n > 500);
     lines.push(`- Media notice (more than 500 residents of a State or jurisdiction): ${states.length > 0 ? states.map(([s, n]) => `${s} (${n})`).join(', ') : 'not required'}`);
     lines.push('- Individual notices state: what happened and when; the types of PHI involved; steps individuals should take; what we are doing; contact procedures (toll-free number, e-mail, website or postal address).');
   }

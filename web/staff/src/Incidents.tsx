@@ -305,6 +305,19 @@ export function IncidentDetailPage(props: { id: string }) {
           <button type="button" className="secondary" disabled={busy} onClick={() => act('POST', `${base}/containment/sessions`, {})}>
             Sign everyone out
           </button>
+          <form
+            className="row"
+            onSubmit={(event) => {
+              event.preventDefault();
+              act('POST', `${base}/containment/sessions`, { staffId: String(new FormData(event.currentTarget).get('staffId')) });
+            }}
+          >
+            <label htmlFor="contain-staff">Staff id</label>
+            <input id="contain-staff" name="staffId" pattern="[0-9a-f-]{36}" required />
+            <button type="submit" className="secondary" disabled={busy}>
+              Sign out and lock this account
+            </button>
+          </form>
           <button
             type="button"
             className="secondary"
