@@ -10,7 +10,7 @@ import { systemClock } from '../platform/clock.js';
 import { loadCoreConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { readSecret } from './prompt.js';
-import { createLocalBlobStore } from '../storage/blob-store.js';
+import { blobStoreFor } from '../storage/s3-blob-store.js';
 
 export async function withDatabase<T>(work: (context: { db: Awaited<ReturnType<typeof openDatabase>>['db']; dialect: Awaited<ReturnType<typeof openDatabase>>['dialect']; config: ReturnType<typeof loadCoreConfig> }) => Promise<T>): Promise<T> {
   const config = loadCoreConfig();
@@ -34,7 +34,7 @@ export async function runCanaryAdd(options: { count: string; emailDomain: string
     await vault.unsealWithPassphrase(await readSecret('Unseal passphrase: ', options.passphraseFile));
     const logger = createLogger({ level: 'warn' });
     const ingest = createIngestService({ db, vault, audit, clock: systemClock, logger, batchSize: 500 });
-    const planted = await plantCanaries({ db, vault, audit, clock: systemClock, ingest, blobs: createLocalBlobStore(config.blobDir) }, { count, emailDomain: options.emailDomain });
+    const planted = await plantCanaries({ db, vault, audit, clock: systemClock, ingest, blobs: blobStoreFor(config) }, { count, emailDomain: options.emailDomain });
     vault.seal();
     process.stdout.write(`Planted ${planted.people} canary people across the clinics (${planted.patients} of them with patient records). Any touch of one raises a critical alert and locks the account.\n`);
   });

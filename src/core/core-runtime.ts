@@ -30,7 +30,8 @@ import { createConsentService } from './consents/consent.service.js';
 import { createPhotoService, type PhotoService } from './photos/photo.service.js';
 import { createIncidentService, type IncidentService } from './incidents/incident.service.js';
 import { createRewrapService, type RewrapService } from './vault/rewrap.service.js';
-import { type BlobStore, createLocalBlobStore } from '../storage/blob-store.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { blobStoreFor } from '../storage/s3-blob-store.js';
 
 /** A running (or ready to run) core. */
 export interface CoreRuntime {
@@ -74,7 +75,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const door = createPersonalDataDoor({ db, vault, audit, clock, detection, gate });
   const patientIndex = createPatientIndex({ db, vault, audit, clock });
   const patients = createPatientDoor({ db, gate, vault, index: patientIndex });
-  const blobs = createLocalBlobStore(config.blobDir);
+  const blobs = blobStoreFor(config);
   const patientService = createPatientService({ db, audit, clock, vault, door, patients, index: patientIndex });
   const consents = createConsentService({ db, audit, clock, vault, patients });
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });

@@ -88,6 +88,10 @@ const coreSchema = z.object({
   TACET_DETECT_DENIAL_MINUTES: positiveInt.default(10),
   TACET_DETECT_PHOTOS: positiveInt.default(60),
   TACET_BLOB_DIR: z.string().min(1).optional(),
+  TACET_BLOB_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).optional(),
+  TACET_BLOB_S3_REGION: z.string().min(1).default('us-east-1'),
+  TACET_BLOB_S3_ENDPOINT: z.string().url().optional(),
+  TACET_BLOB_S3_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9/-]*\/$/).optional(),
   TACET_DETECT_PHOTO_MINUTES: positiveInt.default(10),
   TACET_BUSINESS_HOURS: z
     .string()
@@ -151,6 +155,8 @@ export interface CoreConfig extends TierConfig {
   readonly detection: DetectionConfig;
   /** Local blob store root (encrypted photos and exports). */
   readonly blobDir: string;
+  /** S3-compatible object storage instead of the local directory (credentials from the AWS SDK's usual sources, e.g. AWS_ACCESS_KEY_ID). */
+  readonly blobS3: { readonly bucket: string; readonly region: string; readonly endpoint?: string; readonly prefix?: string } | undefined;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -249,5 +255,8 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),
     blobDir: path.resolve(v.TACET_BLOB_DIR ?? path.join(v.TACET_DATA_DIR, 'blobs')),
+    blobS3: v.TACET_BLOB_S3_BUCKET
+      ? Object.freeze({ bucket: v.TACET_BLOB_S3_BUCKET, region: v.TACET_BLOB_S3_REGION, ...(v.TACET_BLOB_S3_ENDPOINT ? { endpoint: v.TACET_BLOB_S3_ENDPOINT } : {}), ...(v.TACET_BLOB_S3_PREFIX ? { prefix: v.TACET_BLOB_S3_PREFIX } : {}) })
+      : undefined,
   });
 }
