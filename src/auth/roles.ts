@@ -30,7 +30,7 @@ export const CLINIC_PERMISSIONS = [
 export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
 
 /** Permissions held across the organisation: administration and oversight, no personal data. */
-export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage'] as const;
+export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage', 'retention.manage'] as const;
 export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
 
 export type Permission = ClinicPermission | OrgPermission;
@@ -50,7 +50,7 @@ const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> =
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {
   administrator: ['staff.manage', 'alerts.manage', 'consent.forms', 'incident.manage'],
-  dpo: ['restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage'],
+  dpo: ['restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage', 'retention.manage'],
 };
 
 /** Roles whose holders must use a passkey (phishing-resistant) as their factor. */

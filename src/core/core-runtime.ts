@@ -30,6 +30,7 @@ import { createConsentService } from './consents/consent.service.js';
 import { createPhotoService, type PhotoService } from './photos/photo.service.js';
 import { createIncidentService, type IncidentService } from './incidents/incident.service.js';
 import { createRewrapService, type RewrapService } from './vault/rewrap.service.js';
+import { createRetentionService, type RetentionService } from './retention/retention.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { blobStoreFor } from '../storage/s3-blob-store.js';
 
@@ -44,6 +45,7 @@ export interface CoreRuntime {
   readonly photos: PhotoService;
   readonly incidents: IncidentService;
   readonly rewrap: RewrapService;
+  readonly retention: RetentionService;
   readonly blobs: BlobStore;
   readonly ingest: IngestService;
   readonly mfa: MfaService;
@@ -80,6 +82,14 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const consents = createConsentService({ db, audit, clock, vault, patients });
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
   const rewrap = createRewrapService({ db, vault, audit, clock });
+  const retention = createRetentionService({ db, audit, clock, blobs });
+  const retentionNow = () =>
+    void (async () => {
+      for (const org of await db.selectFrom('organisations').select('id').execute()) {
+        const result = await retention.run(org.id);
+        logger.info({ retention: { run: result.id, shredded: result.shredded, held: result.held } }, 'retention run');
+      }
+    })().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'retention run failed; it runs again tomorrow'));
   const rewrapNow = () => void rewrap.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'key re-wrap failed; it resumes on the next run'));
   const incidents = createIncidentService({ db, dialect, audit, clock, vault, alertFrom: config.detection.alertFrom, onQueued: kickOutbox });
   const throttle = createThrottle({ db, clock });
@@ -115,6 +125,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     photos,
     incidents,
     rewrap,
+    retention,
     sessions,
     mfa,
     throttle,
@@ -147,6 +158,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     photos,
     incidents,
     rewrap,
+    retention,
     blobs,
     ingest,
     mfa,
@@ -161,6 +173,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       every(2_000, kickOutbox);
       every(config.detection.checkpointMs, checkpointNow);
       every(60_000, rewrapNow);
+      every(86_400_000, retentionNow);
     },
     async close() {
       for (const timer of timers) clearInterval(timer);

@@ -247,6 +247,9 @@ export interface Database {
   notice_templates: NoticeTemplatesTable;
   incident_notices: IncidentNoticesTable;
   evidence_exports: EvidenceExportsTable;
+  retention_rules: RetentionRulesTable;
+  legal_holds: LegalHoldsTable;
+  retention_runs: RetentionRunsTable;
 }
 
 export type InboxRow = Selectable<EnquiryInboxTable>;
@@ -548,4 +551,32 @@ export interface EvidenceExportsTable {
   exported_by: string;
   events_from: number;
   events_to: number;
+}
+
+/** Months to keep a data category after the person's last activity in it. */
+export interface RetentionRulesTable {
+  organisation_id: string;
+  /** 'unconverted-enquiry' | 'patient-record' */
+  category: string;
+  months: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** A person whose data must not be shredded (litigation, regulator, complaint); reason is organisation text. */
+export interface LegalHoldsTable {
+  person_id: string;
+  reason: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** One retention run: counts per category (JSON), never who. */
+export interface RetentionRunsTable {
+  id: string;
+  organisation_id: string;
+  started_at: string;
+  finished_at: string | null;
+  shredded: string;
+  held: number;
 }

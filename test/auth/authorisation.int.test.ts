@@ -184,6 +184,7 @@ for (const dialect of DIALECTS) {
         '/api/v1/incidents/:id/notices': { id: incidentId },
         '/api/v1/incidents/:id/containment/sessions': { id: incidentId },
         '/api/v1/incidents/:id/evidence': { id: incidentId },
+        '/api/v1/persons/:id/legal-hold': { id: personB, body: { reason: 'probing the legal-hold route' } },
         '/api/v1/incidents/:id/containment/keys': { id: incidentId, body: { domains: ['contact'], passphrase: 'not the passphrase' } },
       };
       // Break-glass is *meant* for records out of reach; its own test covers it.
@@ -221,6 +222,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await harness.core.db.selectFrom('photo_consents').select('withdrawn_at').where('patient_id', '=', patientId).executeTakeFirstOrThrow()).withdrawn_at, null);
       assert.equal((await harness.core.db.selectFrom('photo_exports').select('approved_at').where('id', '=', exportId).executeTakeFirstOrThrow()).approved_at, null);
       assert.equal((await harness.core.db.selectFrom('incident_indicators').select('id').where('incident_id', '=', incidentId).execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('legal_holds').select('person_id').execute()).length, 0);
       assert.equal((await harness.core.db.selectFrom('incidents').select('decision').where('id', '=', incidentId).executeTakeFirstOrThrow()).decision, null);
     });
   });

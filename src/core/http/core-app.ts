@@ -44,6 +44,8 @@ import { registerIncidentRoutes } from '../incidents/incident.routes.js';
 import type { IncidentService } from '../incidents/incident.service.js';
 import { registerKeyRoutes } from '../vault/keys.routes.js';
 import type { RewrapService } from '../vault/rewrap.service.js';
+import { registerRetentionRoutes } from '../retention/retention.routes.js';
+import type { RetentionService } from '../retention/retention.service.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -59,6 +61,7 @@ export interface CoreAppDeps {
   readonly photos: PhotoService;
   readonly incidents: IncidentService;
   readonly rewrap: RewrapService;
+  readonly retention: RetentionService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -207,6 +210,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerPhotoRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
+  registerRetentionRoutes(app, ctx);
   registerStaffUi(app);
   return app;
 }
