@@ -11,6 +11,7 @@ import { ExportsPage } from './Photos.js';
 import { SignByLinkPage } from './Consent.js';
 import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './Incidents.js';
 import { KeysPanel } from './Keys.js';
+import { RetentionPage } from './Retention.js';
 
 export function navigate(path: string): void {
   window.history.pushState(null, '', path);
@@ -78,6 +79,7 @@ function StaffApp(props: { path: string }) {
   else if (path === '/patients' && can('contact.read')) page = <PatientListPage />;
   else if (path === '/exports' && can('photo.export')) page = <ExportsPage staffId={state.staff?.id ?? ''} />;
   else if (path === '/incidents' && can('incident.manage')) page = <IncidentListPage />;
+  else if (path === '/retention' && can('retention.manage')) page = <RetentionPage />;
   else if (path === '/incidents/template' && can('incident.manage')) page = <NoticeTemplatePage />;
   else if (incidentMatch?.[1] && can('incident.manage')) page = <IncidentDetailPage id={incidentMatch[1]} />;
   else if (path === '/security') page = <SecurityPage state={state} onChange={refresh} />;
@@ -106,6 +108,7 @@ function StaffApp(props: { path: string }) {
           {can('break-glass.review') && <Link to="/break-glass">Break-glass review</Link>}
           {can('alerts.manage') && <Link to="/alerts">Alerts</Link>}
           {can('incident.manage') && <Link to="/incidents">Incidents</Link>}
+          {can('retention.manage') && <Link to="/retention">Retention</Link>}
           {can('enquiry.read') && <Link to="/approvals">Approvals</Link>}
           <Link to="/security">Security</Link>
         </nav>
