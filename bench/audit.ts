@@ -39,7 +39,7 @@ console.log(`Tacet audit benchmark - node ${process.version}, ${new Date().toISO
     await harness.core.ingest.drain();
     const ids = (await harness.core.db.selectFrom('enquiries').select('id').execute()).map((r) => r.id);
     const staff = await harness.core.db.selectFrom('staff').selectAll().where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
-    const actor: StaffActor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '10.0.0.1');
+    const actor: StaffActor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '10.0.0.1', []);
     const noAudit: AuditLog = { append: async () => [] };
     const detection = { beforeRead: async () => undefined, afterDenied: async () => undefined, exportAttempt: async () => undefined };
     const audited = createPersonalDataDoor({ db: harness.core.db, vault: harness.core.vault, audit: harness.core.audit, clock: systemClock, detection });

@@ -73,7 +73,7 @@ for (const dialect of DIALECTS.filter((d) => !args.only || d === args.only)) {
     const windowTo = new Date(T0 + 12 * 86_400_000 + 3 * 3_600_000).toISOString();
     // Through the service, as the DPO's button runs it: compute and store one row per person, in one transaction.
     const staff = await db.selectFrom('staff').selectAll().where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
-    const actor = await staffActorFor(db, staff, { public_id: 'bench' } as never, '127.0.0.1');
+    const actor = await staffActorFor(db, staff, { public_id: 'bench' } as never, '127.0.0.1', []);
     const details = { whatHappened: 'Benchmark.', howDiscovered: '', likelyConsequences: '', measuresBefore: '', measuresAfter: '', staffInvolved: false, staffTraining: '', contactPoint: '' };
     const incident = async (indicators: { kind: 'staff' | 'component'; value: string; from?: string; to?: string }[]) => {
       const { id } = await harness.core.incidents.declare(actor, { title: 'Benchmark', regime: 'uk-gdpr', awareAt: new Date(T0 + 13 * 86_400_000).toISOString(), details });
@@ -110,7 +110,7 @@ if (!args.only || args.only === 'sqlite') {
     for (let i = 0; i < NOTICES; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i), token) });
     await harness.core.ingest.drain();
     const staff = await harness.core.db.selectFrom('staff').selectAll().where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
-    const actor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '127.0.0.1');
+    const actor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '127.0.0.1', []);
     const incidents = harness.core.incidents;
     const details = { whatHappened: 'Benchmark.', howDiscovered: 'Benchmark.', likelyConsequences: '', measuresBefore: '', measuresAfter: 'Benchmark.', staffInvolved: false, staffTraining: '', contactPoint: 'dpo@clinic.test' };
     const { id } = await incidents.declare(actor, { title: 'Notice benchmark', regime: 'uk-gdpr', awareAt: systemClock.now().toISOString(), details });

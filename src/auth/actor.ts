@@ -1,5 +1,8 @@
 import type { ClinicRole, OrgRole } from './roles.js';
 
+/** What keeps a signed-in staff member from personal data: no second factor, training not current, a policy version not acknowledged. */
+export type ComplianceBlock = 'mfa' | 'training' | 'policy';
+
 /** Who is acting, as established by a verified session (password and second factor). */
 export interface StaffActor {
   readonly kind: 'staff';
@@ -12,6 +15,8 @@ export interface StaffActor {
   /** When the session last re-authenticated (step-up), ms since epoch; 0 if never. */
   readonly steppedUpAt: number;
   readonly ip: string | null;
+  /** SECURITY: while non-empty, the door admits no personal-data read or write (see core/people/compliance.service.ts). */
+  readonly blocks: readonly ComplianceBlock[];
 }
 
 /** Audit actor label: ids only. */

@@ -54,6 +54,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
       factors: { passkey: status.passkeys.length > 0, totp: status.hasTotp && !requiresPasskey(staff), recovery: status.recoveryCodesLeft > 0 },
       passkeyRequired: requiresPasskey(staff),
       steppedUp: isFresh(session.stepped_up_at),
+      // What keeps this person from patient data (the UI shows "My tasks" instead of patient pages).
+      blocks: stage === 'signed-in' ? await ctx.compliance.blocksFor(staff) : [],
     };
   }
 

@@ -10,6 +10,7 @@ const actor = (roles: Record<string, ClinicRole>, orgRole: OrgRole | null = null
   organisationId: 'org',
   orgRole,
   clinicRoles: new Map(Object.entries(roles)),
+  blocks: [],
   sessionId: 'x',
   steppedUpAt,
   ip: null,

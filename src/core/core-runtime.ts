@@ -32,6 +32,10 @@ import { createIncidentService, type IncidentService } from './incidents/inciden
 import { createRewrapService, type RewrapService } from './vault/rewrap.service.js';
 import { createRetentionService, type RetentionService } from './retention/retention.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { createComplianceService, type ComplianceService } from './people/compliance.service.js';
+import { createAccessReviewService, type AccessReviewService } from './people/access-review.service.js';
+import { createRightsService, type RightsService } from './rights/rights.service.js';
+import { createSubjectAccessDoor } from './door/subject-access.js';
 import { blobStoreFor } from '../storage/s3-blob-store.js';
 
 /** A running (or ready to run) core. */
@@ -46,6 +50,9 @@ export interface CoreRuntime {
   readonly incidents: IncidentService;
   readonly rewrap: RewrapService;
   readonly retention: RetentionService;
+  readonly compliance: ComplianceService;
+  readonly reviews: AccessReviewService;
+  readonly rights: RightsService;
   readonly blobs: BlobStore;
   readonly ingest: IngestService;
   readonly mfa: MfaService;
@@ -83,13 +90,20 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
   const rewrap = createRewrapService({ db, vault, audit, clock });
   const retention = createRetentionService({ db, audit, clock, blobs });
-  const retentionNow = () =>
+  const compliance = createComplianceService({ db, audit, clock, graceDays: config.trainingGraceDays });
+  const reviews = createAccessReviewService({ db, audit, clock, alerts, reviewDays: config.accessReviewDays });
+  const rights = createRightsService({ db, audit, clock, vault, door: createSubjectAccessDoor({ db, gate, vault, clock }), blobs, retention, index: patientIndex });
+  // The daily job: retention, then this quarter's access reviews (opened if due, overdue roles suspended).
+  const dailyNow = () =>
     void (async () => {
       for (const org of await db.selectFrom('organisations').select('id').execute()) {
         const result = await retention.run(org.id);
         logger.info({ retention: { run: result.id, shredded: result.shredded, held: result.held } }, 'retention run');
+        const opened = await reviews.openDue(org.id);
+        const { suspended } = await reviews.enforce(org.id);
+        logger.info({ accessReviews: { opened, suspended } }, 'access reviews');
       }
-    })().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'retention run failed; it runs again tomorrow'));
+    })().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'daily job failed; it runs again tomorrow'));
   const rewrapNow = () => void rewrap.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'key re-wrap failed; it resumes on the next run'));
   const incidents = createIncidentService({ db, dialect, audit, clock, vault, alertFrom: config.detection.alertFrom, onQueued: kickOutbox });
   const throttle = createThrottle({ db, clock });
@@ -126,6 +140,9 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     incidents,
     rewrap,
     retention,
+    compliance,
+    reviews,
+    rights,
     sessions,
     mfa,
     throttle,
@@ -134,6 +151,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     cookieSecure: config.cookieSecure,
     sessionAbsoluteMs: config.sessionAbsoluteMs,
     authRateMax: config.authRateMax,
+    onQueued: kickOutbox,
     onUnsealed: () => {
       void ingestNow();
       rewrapNow();
@@ -159,6 +177,9 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     incidents,
     rewrap,
     retention,
+    compliance,
+    reviews,
+    rights,
     blobs,
     ingest,
     mfa,
@@ -173,7 +194,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       every(2_000, kickOutbox);
       every(config.detection.checkpointMs, checkpointNow);
       every(60_000, rewrapNow);
-      every(86_400_000, retentionNow);
+      every(86_400_000, dailyNow);
     },
     async close() {
       for (const timer of timers) clearInterval(timer);

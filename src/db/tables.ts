@@ -3,7 +3,7 @@
  * timestamps (UTC ISO-8601 text), clinic, status. Every personal field lives
  * inside an `*_envelope` column (see crypto/envelope.ts).
  */
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export interface OrganisationsTable {
   id: string;
@@ -39,6 +39,8 @@ export interface StaffClinicRolesTable {
   staff_id: string;
   clinic_id: string;
   role: string;
+  /** Set when an access review was not completed in time; the role grants nothing while set. */
+  suspended_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -250,6 +252,13 @@ export interface Database {
   retention_rules: RetentionRulesTable;
   legal_holds: LegalHoldsTable;
   retention_runs: RetentionRunsTable;
+  training_modules: TrainingModulesTable;
+  training_completions: TrainingCompletionsTable;
+  policies: PoliciesTable;
+  policy_acks: PolicyAcksTable;
+  access_reviews: AccessReviewsTable;
+  access_review_items: AccessReviewItemsTable;
+  rights_requests: RightsRequestsTable;
 }
 
 export type InboxRow = Selectable<EnquiryInboxTable>;
@@ -579,4 +588,91 @@ export interface RetentionRunsTable {
   finished_at: string | null;
   shredded: string;
   held: number;
+}
+
+export interface TrainingModulesTable {
+  id: string;
+  organisation_id: string;
+  title: string;
+  version: number;
+  /** Markdown. */
+  content: string;
+  /** JSON: [{ question, options: string[], answer: index }]. */
+  quiz: string;
+  /** Percent needed to pass. */
+  pass_mark: number;
+  is_builtin: number;
+  updated_at: string;
+  updated_by: string;
+  retired_at: string | null;
+}
+
+export interface TrainingCompletionsTable {
+  id: string;
+  staff_id: string;
+  module_id: string;
+  module_version: number;
+  score: number;
+  passed: number;
+  completed_at: string;
+  expires_at: string;
+}
+
+export interface PoliciesTable {
+  id: string;
+  organisation_id: string;
+  slug: string;
+  title: string;
+  version: number;
+  body: string;
+  body_hash: string;
+  published_at: string;
+  published_by: string;
+  retired_at: string | null;
+}
+
+export interface PolicyAcksTable {
+  staff_id: string;
+  policy_id: string;
+  acknowledged_at: string;
+}
+
+export interface AccessReviewsTable {
+  id: string;
+  organisation_id: string;
+  clinic_id: string;
+  /** e.g. 2026-Q4 */
+  period: string;
+  opened_at: string;
+  due_at: string;
+  closed_at: string | null;
+}
+
+export interface AccessReviewItemsTable {
+  review_id: string;
+  staff_id: string;
+  role: string;
+  /** pending | kept | removed | suspended */
+  decision: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface RightsRequestsTable {
+  id: string;
+  organisation_id: string;
+  person_id: string;
+  /** access | portability | erasure | rectification */
+  kind: string;
+  received_at: string;
+  due_at: string;
+  extension_reason: string | null;
+  /** open | completed | refused */
+  status: string;
+  outcome: string | null;
+  /** JSON array of Art. 17(3) exception codes recorded for an erasure. */
+  exceptions: string;
+  created_by: string;
+  created_at: string;
+  closed_at: string | null;
 }

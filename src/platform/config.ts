@@ -92,6 +92,10 @@ const coreSchema = z.object({
   TACET_BLOB_S3_REGION: z.string().min(1).default('us-east-1'),
   TACET_BLOB_S3_ENDPOINT: z.string().url().optional(),
   TACET_BLOB_S3_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9/-]*\/$/).optional(),
+  // New starters: days to pass security training before it blocks personal data (0 = before first access).
+  TACET_TRAINING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(0),
+  // Quarterly access reviews: days a clinic manager has to re-certify before unreviewed roles are suspended.
+  TACET_ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(60).default(21),
   TACET_DETECT_PHOTO_MINUTES: positiveInt.default(10),
   TACET_BUSINESS_HOURS: z
     .string()
@@ -157,6 +161,8 @@ export interface CoreConfig extends TierConfig {
   readonly blobDir: string;
   /** S3-compatible object storage instead of the local directory (credentials from the AWS SDK's usual sources, e.g. AWS_ACCESS_KEY_ID). */
   readonly blobS3: { readonly bucket: string; readonly region: string; readonly endpoint?: string; readonly prefix?: string } | undefined;
+  readonly trainingGraceDays: number;
+  readonly accessReviewDays: number;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -252,6 +258,8 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     sessionAbsoluteMs: v.TACET_SESSION_ABSOLUTE_HOURS * 3_600_000,
     cookieSecure: v.TACET_COOKIE_SECURE === 'true',
     authRateMax: v.TACET_AUTH_RATE_MAX,
+    trainingGraceDays: v.TACET_TRAINING_GRACE_DAYS,
+    accessReviewDays: v.TACET_ACCESS_REVIEW_DAYS,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),
     blobDir: path.resolve(v.TACET_BLOB_DIR ?? path.join(v.TACET_DATA_DIR, 'blobs')),

@@ -104,7 +104,7 @@ for (const dialect of DIALECTS) {
       for (const route of table) assert.ok(isRouteAccess(route.access), `${route.method} ${route.url}`);
       const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
       // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in.
-      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|assets\/:name|healthz|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|assets\/:name|healthz|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
     });
 
     it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {
@@ -138,6 +138,12 @@ for (const dialect of DIALECTS) {
       const incident = await inject(app, 'POST', '/api/v1/incidents', cookies['admin'], { title: 'Sweep target', regime: 'uk-gdpr', awareAt: at, details: { whatHappened: '', howDiscovered: '', likelyConsequences: '', measuresBefore: '', measuresAfter: '', staffInvolved: false, staffTraining: '', contactPoint: '' } });
       assert.equal(incident.statusCode, 201, incident.body);
       const incidentId = (incident.json() as { id: string }).id;
+      // A rights request (the DPO's) and this quarter's access review of clinic A, to aim at.
+      const rightsId = '11111111-2222-4333-8444-777777777777';
+      await harness.core.db.insertInto('rights_requests').values({ id: rightsId, organisation_id: (await harness.core.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow()).id, person_id: personB, kind: 'access', received_at: at, due_at: at, extension_reason: null, status: 'open', outcome: null, exceptions: '[]', created_by: adminId, created_at: at, closed_at: null }).execute();
+      assert.equal((await inject(app, 'POST', '/api/v1/access-reviews/open', cookies['admin'])).statusCode, 200);
+      const reviewA = (await harness.core.db.selectFrom('access_reviews').select('id').where('clinic_id', '=', harness.clinicIds['clinic-a'] as string).executeTakeFirstOrThrow()).id;
+      const moduleId = (await harness.core.db.selectFrom('training_modules').select('id').executeTakeFirstOrThrow()).id;
       const slot = { kind: 'consultation', startsAt: '2027-01-05T10:00:00Z', endsAt: '2027-01-05T10:30:00Z' };
       // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
       const targets: Record<string, { id: string; body?: unknown }> = {
@@ -186,9 +192,17 @@ for (const dialect of DIALECTS) {
         '/api/v1/incidents/:id/evidence': { id: incidentId },
         '/api/v1/persons/:id/legal-hold': { id: personB, body: { reason: 'probing the legal-hold route' } },
         '/api/v1/incidents/:id/containment/keys': { id: incidentId, body: { domains: ['contact'], passphrase: 'not the passphrase' } },
+        '/api/v1/access-reviews/:id/items/:staffId': { id: reviewA, body: { decision: 'removed' } },
+        '/api/v1/training/modules/:id': { id: moduleId, body: { title: 'Probe', content: 'probing the module route', quiz: [{ question: 'Probe?', options: ['a', 'b'], answer: 0 }], passMark: 50 } },
+        '/api/v1/rights/requests/:id/extend': { id: rightsId, body: { reason: 'complex' } },
+        '/api/v1/rights/requests/:id/export': { id: rightsId },
+        '/api/v1/rights/requests/:id/erase': { id: rightsId, body: { exceptions: [] } },
+        '/api/v1/rights/requests/:id/rectify': { id: rightsId, body: { name: 'Probe' } },
+        '/api/v1/rights/requests/:id/close': { id: rightsId, body: { status: 'refused', reason: 'excessive' } },
       };
       // Break-glass is *meant* for records out of reach; its own test covers it.
-      const exempt = new Set(['/api/v1/enquiries/:id/break-glass']);
+      // Training modules and policies are the organisation's own documents, for every staff member to take and acknowledge.
+      const exempt = new Set(['/api/v1/enquiries/:id/break-glass', '/api/v1/training/modules/:id/attempts', '/api/v1/policies/:id', '/api/v1/policies/:id/acknowledge']);
       const routes = routeTable(app).filter((r) => r.url.includes(':id') && r.access !== 'public' && r.method !== 'HEAD' && !exempt.has(r.url));
       assert.deepEqual([...new Set(routes.map((r) => r.url))].sort(), Object.keys(targets).sort(), 'every id route has a target in this sweep');
       const attackers = [
@@ -200,7 +214,7 @@ for (const dialect of DIALECTS) {
       await stepUp(app, cookies['reception'] as string, RECEPTION.email);
       for (const route of routes) {
         const target = targets[route.url] as { id: string; body?: unknown };
-        const url = route.url.replace(':id', target.id).replace(':version', '1');
+        const url = route.url.replace(':id', target.id).replace(':version', '1').replace(':staffId', adminId);
         for (const attacker of attackers) {
           // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
           if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/'))) continue;
@@ -224,6 +238,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await harness.core.db.selectFrom('incident_indicators').select('id').where('incident_id', '=', incidentId).execute()).length, 0);
       assert.equal((await harness.core.db.selectFrom('legal_holds').select('person_id').execute()).length, 0);
       assert.equal((await harness.core.db.selectFrom('incidents').select('decision').where('id', '=', incidentId).executeTakeFirstOrThrow()).decision, null);
+      assert.equal((await harness.core.db.selectFrom('rights_requests').select('status').where('id', '=', rightsId).executeTakeFirstOrThrow()).status, 'open');
+      assert.equal((await harness.core.db.selectFrom('training_modules').select('version').where('id', '=', moduleId).executeTakeFirstOrThrow()).version, 1);
+      assert.ok((await harness.core.db.selectFrom('access_review_items').select('decision').where('review_id', '=', reviewA).execute()).every((i) => i.decision === 'pending'));
     });
   });
 }

@@ -266,5 +266,5 @@ for (const dialect of DIALECTS) {
 async function actorFor(harness: Harness, staffId: string) {
   const { staffActorFor } = await import('../../src/core/org/org.repository.js');
   const staff = await harness.core.db.selectFrom('staff').selectAll().where('id', '=', staffId).executeTakeFirstOrThrow();
-  return staffActorFor(harness.core.db, staff, { public_id: 'test' } as never, '127.0.0.1');
+  return staffActorFor(harness.core.db, staff, { public_id: 'test' } as never, '127.0.0.1', []);
 }

@@ -50,7 +50,8 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
   const database = await freshDatabase(dialect);
   const logFile = `${database.dataDir}/tacet.log`;
   // Tests run at any hour: business hours all day unless a test sets them (the off-hours rule has its own test).
-  const env = { TACET_BUSINESS_HOURS: '00:00-00:00', TACET_INTAKE_MIN_FILL_MS: '0', TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'info', TACET_LOG_FILE: logFile, ...database.env, ...options.env };
+  // New staff have 30 days to pass training, as a clinic might allow; the gate tests set 0 (the default).
+  const env = { TACET_BUSINESS_HOURS: '00:00-00:00', TACET_TRAINING_GRACE_DAYS: '30', TACET_INTAKE_MIN_FILL_MS: '0', TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'info', TACET_LOG_FILE: logFile, ...database.env, ...options.env };
   const coreConfig = loadCoreConfig(env);
   const intakeConfig = loadIntakeConfig(env);
   const clock = options.clock ?? systemClock;

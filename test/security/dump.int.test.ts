@@ -104,7 +104,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const form = (await post(app, '/api/v1/consent-forms', admin, { kind: 'photo', procedureKey: 'photos', title: 'Clinical photography', body: 'I agree to clinical photographs being taken and kept in my record.' })).json() as { id: string };
       const rows = await harness.core.db.selectFrom('enquiries').select('id').where('clinic_id', '=', harness.clinicIds['clinic-a'] as string).limit(3).execute();
       const staff = await harness.core.db.selectFrom('staff').selectAll().where('id', '=', doctorId as string).executeTakeFirstOrThrow();
-      const actor = await staffActorFor(harness.core.db, staff, { public_id: 'dump-test' } as never, '127.0.0.1');
+      const actor = await staffActorFor(harness.core.db, staff, { public_id: 'dump-test' } as never, '127.0.0.1', []);
       for (const [i, row] of rows.entries()) {
         const patientId = ((await post(app, `/api/v1/enquiries/${row.id}/convert`, admin)).json() as { patientId: string }).patientId;
         const signed = await post(app, `/api/v1/patients/${patientId}/consents`, admin, { formId: form.id, typedName: 'Signed Name', drawnSignature: `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]).toString('base64')}`, scopes: ['clinical'] });

@@ -68,6 +68,13 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
       await mailer().sendMail({ from: notice.from ?? config.alertFrom, to: notice.to, subject: notice.subject, text: notice.text });
       return;
     }
+    if (row.channel === 'staff-email') {
+      // A reminder to a staff member (their own tasks; no patient data).
+      if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
+      const message = JSON.parse(row.payload) as { subject: string; text: string };
+      await mailer().sendMail({ from: config.alertFrom, to: row.target, subject: message.subject, text: message.text });
+      return;
+    }
     const alert = JSON.parse(row.payload) as AlertPayload;
     if (row.channel === 'email') {
       if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');

@@ -9,7 +9,7 @@
  * domains asked for, and nothing else.
  */
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
-import { canAccessPerson, type PersonFacts } from '../../auth/policy.js';
+import { canAccessPerson, hasOrgPermission, type PersonFacts } from '../../auth/policy.js';
 import type { ClinicPermission } from '../../auth/roles.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { type Domain, openPersonKey, openPersonRecord, type PersonKey, personFileKey } from '../../crypto/keyring.js';
@@ -30,7 +30,8 @@ export interface PersonLocation {
 
 /** One read about to happen. */
 export interface AdmitRequest {
-  readonly permission: ClinicPermission;
+  /** A clinic permission, or `rights.manage`: the DPO fulfilling an open data-subject request for this very person. */
+  readonly permission: ClinicPermission | 'rights.manage';
   readonly action: string;
   readonly recordRefs: readonly string[];
   readonly purpose: string;
@@ -89,12 +90,25 @@ export function createGate(deps: GateDeps): Gate {
     return { organisationId: location.organisationId, clinicIds: location.clinicIds, isRestricted: location.isRestricted, isOnRestrictedList: Boolean(listed), hasBreakGlass: Boolean(grant), isInCareTeam: Boolean(care) };
   }
 
+  /** SECURITY: the DPO's access to a person is bound to an open access/portability/rectification request for that person. */
+  async function hasOpenRightsRequest(actor: StaffActor, location: PersonLocation): Promise<boolean> {
+    if (!hasOrgPermission(actor, 'rights.manage') || location.organisationId !== actor.organisationId) return false;
+    const open = await db.selectFrom('rights_requests').select('id').where('person_id', '=', location.personId).where('organisation_id', '=', actor.organisationId).where('status', '=', 'open').executeTakeFirst();
+    return open !== undefined;
+  }
+
   async function admit(actor: StaffActor, location: PersonLocation | undefined, request: AdmitRequest): Promise<Admission> {
     // SECURITY: forbidden and absent look the same to the caller (404).
     if (!location) return deny(actor, request.action, request.recordRefs);
     const personFacts = await facts(actor, location);
-    if (!canAccessPerson(actor, request.permission, personFacts)) return deny(actor, request.action, request.recordRefs, [location.personId]);
+    const isAllowed = request.permission === 'rights.manage' ? await hasOpenRightsRequest(actor, location) : canAccessPerson(actor, request.permission, personFacts);
+    if (!isAllowed) return deny(actor, request.action, request.recordRefs, [location.personId]);
     const refused = { action: request.action, recordRefs: request.recordRefs, personIds: [location.personId], outcome: 'denied' as const };
+    if (actor.blocks.length > 0) {
+      // SECURITY: no second factor, training out of date or a policy not acknowledged: nothing opens (the routes refuse first; this is the backstop).
+      await record(actor, { ...refused, purpose: `compliance:${actor.blocks.join(',')}` });
+      throw appError('COMPLIANCE_REQUIRED', actor.blocks);
+    }
     if ((await isLockdown(db)) && !(await hasApproval(db, actor.staffId, location.personId, deps.clock.now().toISOString()))) {
       await record(actor, { ...refused, purpose: 'lockdown:approval-required' });
       throw appError('APPROVAL_REQUIRED');

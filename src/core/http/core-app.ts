@@ -12,7 +12,7 @@ import { registerAuthRoutes } from '../../auth/auth.routes.js';
 import type { LoginService } from '../../auth/login.service.js';
 import type { MfaService } from '../../auth/mfa.service.js';
 import { clinicsWith, hasFreshStepUp, hasOrgPermission } from '../../auth/policy.js';
-import { isOrgPermission } from '../../auth/roles.js';
+import { isOrgPermission, isPersonalDataPermission } from '../../auth/roles.js';
 import type { SessionRow, SessionService } from '../../auth/session.service.js';
 import type { Throttle } from '../../auth/throttle.js';
 import type { AuditLog } from '../../audit/audit-log.js';
@@ -46,6 +46,11 @@ import { registerKeyRoutes } from '../vault/keys.routes.js';
 import type { RewrapService } from '../vault/rewrap.service.js';
 import { registerRetentionRoutes } from '../retention/retention.routes.js';
 import type { RetentionService } from '../retention/retention.service.js';
+import { registerComplianceRoutes } from '../people/compliance.routes.js';
+import type { ComplianceService } from '../people/compliance.service.js';
+import type { AccessReviewService } from '../people/access-review.service.js';
+import { registerRightsRoutes } from '../rights/rights.routes.js';
+import type { RightsService } from '../rights/rights.service.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -62,6 +67,9 @@ export interface CoreAppDeps {
   readonly incidents: IncidentService;
   readonly rewrap: RewrapService;
   readonly retention: RetentionService;
+  readonly compliance: ComplianceService;
+  readonly reviews: AccessReviewService;
+  readonly rights: RightsService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -73,6 +81,8 @@ export interface CoreAppDeps {
   readonly authRateMax: number;
   /** Called after a successful unseal (e.g. to start ingest at once). */
   readonly onUnsealed?: () => void;
+  /** Called after notifications were queued (delivers them at once). */
+  readonly onQueued?: () => void;
 }
 
 declare module 'fastify' {
@@ -150,7 +160,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     request.staff = staff;
     if (access === 'authenticating') return;
     if (!session.mfa_at) throw appError((await deps.mfa.hasAnyFactor(staff.id)) ? 'MFA_REQUIRED' : 'ENROLMENT_REQUIRED');
-    const actor = await staffActorFor(db, staff, session, request.ip);
+    const actor = await staffActorFor(db, staff, session, request.ip, await deps.compliance.blocksFor(staff));
     request.actor = actor;
     if (access === 'staff') return;
     const isAllowed = isOrgPermission(access) ? hasOrgPermission(actor, access) : clinicsWith(actor, access).length > 0;
@@ -158,6 +168,11 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
       // SECURITY: a route the actor may not use looks like one that does not exist.
       await record(request, { action: 'http.route', outcome: 'denied', purpose: access });
       throw appError('NOT_FOUND');
+    }
+    if ((isPersonalDataPermission(access) || access === 'rights.manage') && actor.blocks.length > 0) {
+      // SECURITY: the people gate — training, policies, second factor — before any route that reaches personal data.
+      await record(request, { action: 'http.route', outcome: 'denied', purpose: `compliance:${actor.blocks.join(',')}` });
+      throw appError('COMPLIANCE_REQUIRED', actor.blocks);
     }
   });
 
@@ -211,6 +226,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerIncidentRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
+  registerComplianceRoutes(app, ctx);
+  registerRightsRoutes(app, ctx);
   registerStaffUi(app);
   return app;
 }

@@ -6,7 +6,6 @@
  * nothing. A bad envelope is moved to quarantine with a reason, never dropped.
  */
 import type { AuditEvent, AuditLog } from '../../audit/audit-log.js';
-import { blindIndex } from '../../crypto/blind-index.js';
 import { createPersonKey, type Keyring, openPersonKey, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { openEnquiry } from '../../crypto/open.js';
 import { newId, sha256Hex } from '../../crypto/random.js';
@@ -18,8 +17,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { openContactForMatching } from '../door/personal-data-door.js';
 import { type ContactRecord, type EnquiryBodyRecord, RECORD } from '../door/records.js';
-import { normaliseEmail, normalisePhone, normaliseSurnameDob } from '../persons/normalise.js';
-import { findPersonKeys, findPersonsByIndexes, insertPersonKey, type PersonIndexes, type PersonRow, updatePersonContact } from '../persons/persons.repository.js';
+import { normaliseEmail } from '../persons/normalise.js';
+import { findPersonKeys, findPersonsByIndexes, insertPersonKey, indexesFor, type PersonIndexes, type PersonRow, updatePersonContact } from '../persons/persons.repository.js';
 import type { VaultService } from '../vault/vault.service.js';
 
 /** Why an envelope went to quarantine. */
@@ -102,16 +101,6 @@ function toContact(fields: EnquiryFields): ContactRecord {
     phone: fields.phone,
     ...(fields.dob ? { dob: fields.dob } : {}),
     ...(fields.address ? { address: fields.address } : {}),
-  };
-}
-
-function indexesFor(keyring: Keyring, contact: ContactRecord): PersonIndexes {
-  const phone = normalisePhone(contact.phone);
-  const surnameDob = normaliseSurnameDob(contact.name, contact.dob);
-  return {
-    emailBi: blindIndex(keyring.blindIndexKeys, 'email', normaliseEmail(contact.email)),
-    phoneBi: phone ? blindIndex(keyring.blindIndexKeys, 'phone', phone) : null,
-    surnameDobBi: surnameDob ? blindIndex(keyring.blindIndexKeys, 'surname-dob', surnameDob) : null,
   };
 }
 

@@ -2,7 +2,7 @@
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { ClinicRow, StaffRow } from '../../db/tables.js';
-import type { StaffActor } from '../../auth/actor.js';
+import type { ComplianceBlock, StaffActor } from '../../auth/actor.js';
 import { type ClinicRole, isClinicRole, isOrgRole, type OrgRole } from '../../auth/roles.js';
 import type { SessionRow } from '../../auth/session.service.js';
 
@@ -64,7 +64,8 @@ export async function findStaffById(db: Db, id: string): Promise<StaffRow | unde
 
 /** Clinic roles of a staff member, by clinic id. */
 export async function clinicRolesOf(db: Db, staffId: string): Promise<Map<string, ClinicRole>> {
-  const rows = await db.selectFrom('staff_clinic_roles').select(['clinic_id', 'role']).where('staff_id', '=', staffId).execute();
+  // A role suspended by an overdue access review grants nothing until re-certified.
+  const rows = await db.selectFrom('staff_clinic_roles').select(['clinic_id', 'role']).where('staff_id', '=', staffId).where('suspended_at', 'is', null).execute();
   return new Map(rows.flatMap((row) => (isClinicRole(row.role) ? [[row.clinic_id, row.role] as const] : [])));
 }
 
@@ -77,8 +78,8 @@ export async function setStaffRoles(db: Db, staffId: string, orgRole: OrgRole | 
   });
 }
 
-/** The actor for a verified session. */
-export async function staffActorFor(db: Db, staff: StaffRow, session: SessionRow, ip: string | null): Promise<StaffActor> {
+/** The actor for a verified session, with what currently blocks them from personal data. */
+export async function staffActorFor(db: Db, staff: StaffRow, session: SessionRow, ip: string | null, blocks: readonly ComplianceBlock[]): Promise<StaffActor> {
   return {
     kind: 'staff',
     staffId: staff.id,
@@ -88,5 +89,6 @@ export async function staffActorFor(db: Db, staff: StaffRow, session: SessionRow
     sessionId: session.public_id,
     steppedUpAt: session.stepped_up_at ? new Date(session.stepped_up_at).getTime() : 0,
     ip,
+    blocks,
   };
 }

@@ -1,12 +1,26 @@
 /** Persons and their wrapped data keys. Every personal field is an envelope. */
-import type { Domain } from '../../crypto/keyring.js';
+import { blindIndex } from '../../crypto/blind-index.js';
+import type { Domain, Keyring } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
+import type { ContactRecord } from '../door/records.js';
+import { normaliseEmail, normalisePhone, normaliseSurnameDob } from './normalise.js';
 
 /** Blind indexes of a person. */
 export interface PersonIndexes {
   readonly emailBi: string | null;
   readonly phoneBi: string | null;
   readonly surnameDobBi: string | null;
+}
+
+/** The blind indexes of a contact record (what ingest matches on and search finds by). */
+export function indexesFor(keyring: Keyring, contact: ContactRecord): PersonIndexes {
+  const phone = normalisePhone(contact.phone);
+  const surnameDob = normaliseSurnameDob(contact.name, contact.dob);
+  return {
+    emailBi: blindIndex(keyring.blindIndexKeys, 'email', normaliseEmail(contact.email)),
+    phoneBi: phone ? blindIndex(keyring.blindIndexKeys, 'phone', phone) : null,
+    surnameDobBi: surnameDob ? blindIndex(keyring.blindIndexKeys, 'surname-dob', surnameDob) : null,
+  };
 }
 
 /** A stored person (ciphertext only). */

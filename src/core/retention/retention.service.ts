@@ -14,6 +14,7 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { deletePhotoBlobs, shredPersons } from './shred.js';
 
 /** Categories and their defaults (months after the last activity in them). */
 export const RETENTION_DEFAULTS = {
@@ -61,25 +62,6 @@ export function createRetentionService(deps: { db: Db; audit: AuditLog; clock: C
               AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.patient_id = pa.id AND i.issued_at >= ${cutoff})
             LIMIT ${sql.lit(limit)}`.execute(db);
     return rows.rows.map((r) => r.person_id);
-  }
-
-  /** Crypto-shred these persons: keys first, then ciphertext rows; returns the photo blobs to delete after commit. */
-  async function shred(trx: Db, personIds: readonly string[]): Promise<string[]> {
-    // 1. The wrapped data keys: after this statement nothing of theirs can be decrypted, even with the vault key.
-    await trx.deleteFrom('person_keys').where('person_id', 'in', personIds).execute();
-    const patients = (await trx.selectFrom('patients').select('id').where('person_id', 'in', personIds).execute()).map((p) => p.id);
-    const blobs: string[] = [];
-    if (patients.length > 0) {
-      blobs.push(...(await trx.selectFrom('photos').select('blob_key').where('patient_id', 'in', patients).execute()).map((p) => p.blob_key));
-      const invoices = (await trx.selectFrom('invoices').select('id').where('patient_id', 'in', patients).execute()).map((i) => i.id);
-      if (invoices.length > 0) await trx.deleteFrom('payments').where('invoice_id', 'in', invoices).execute();
-      for (const table of ['invoices', 'clinical_notes', 'procedures', 'consents', 'photo_consents', 'consent_links', 'appointments', 'photos'] as const) await trx.deleteFrom(table).where('patient_id', 'in', patients).execute();
-      await trx.deleteFrom('patients').where('id', 'in', patients).execute();
-    }
-    await trx.deleteFrom('enquiries').where('person_id', 'in', personIds).execute();
-    for (const table of ['restricted_access', 'care_relationships', 'break_glass_grants', 'read_approvals'] as const) await trx.deleteFrom(table).where('person_id', 'in', personIds).execute();
-    await trx.deleteFrom('persons').where('id', 'in', personIds).execute();
-    return blobs;
   }
 
   return {
@@ -141,12 +123,12 @@ export function createRetentionService(deps: { db: Db; audit: AuditLog; clock: C
           const batch = await expired(organisationId, category, cutoff, BATCH);
           if (batch.length === 0) break;
           const blobs = await db.transaction().execute(async (trx) => {
-            const keys = await shred(trx, batch);
+            const keys = await shredPersons(trx, batch);
             await audit.append(trx, [{ actor: 'system:retention', action: 'retention.shred', recordRefs: [`retention-run:${id}`], purpose: `${category}:${batch.length}`, outcome: 'success' }]);
             return keys;
           });
           // Blobs go after the commit: their keys are already gone, so a crash here leaves only undecryptable bytes.
-          for (const key of blobs) await Promise.all([deps.blobs.delete(`${key}/image`), deps.blobs.delete(`${key}/thumb`)]);
+          await deletePhotoBlobs(deps.blobs, blobs);
           shredded[category] += batch.length;
         }
       }
