@@ -12,6 +12,10 @@ import { SignByLinkPage } from './Consent.js';
 import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './Incidents.js';
 import { KeysPanel } from './Keys.js';
 import { RetentionPage } from './Retention.js';
+import { GatePage, TasksPage } from './Tasks.js';
+import { CompliancePage } from './Compliance.js';
+import { RightsPage } from './Rights.js';
+import { AccessReviewsPage } from './AccessReviews.js';
 
 export function navigate(path: string): void {
   window.history.pushState(null, '', path);
@@ -73,8 +77,16 @@ function StaffApp(props: { path: string }) {
   const enquiryMatch = /^\/enquiries\/([0-9a-f-]{36})$/.exec(path);
   const patientMatch = /^\/patients\/([0-9a-f-]{36})$/.exec(path);
   const incidentMatch = /^\/incidents\/([0-9a-f-]{36})$/.exec(path);
+  const blocks = state.blocks ?? [];
+  // Pages that show patients' personal data: while the gate is closed, the reason and the way out are shown instead.
+  const isPersonalPage = /^\/(|enquiries.*|patients.*|exports|approvals)$/.test(path);
   let page: React.ReactNode;
-  if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} canConvert={can('patient.write')} />;
+  if (blocks.length > 0 && isPersonalPage) page = <GatePage blocks={blocks} />;
+  else if (path === '/tasks') page = <TasksPage onChange={refresh} />;
+  else if (path === '/compliance' && can('compliance.manage')) page = <CompliancePage />;
+  else if (path === '/rights' && can('rights.manage')) page = <RightsPage state={state} onChange={refresh} />;
+  else if (path === '/access-reviews' && (can('access.review') || can('compliance.manage'))) page = <AccessReviewsPage staffId={state.staff?.id ?? ''} canDecide={can('access.review')} canOpen={can('compliance.manage')} />;
+  else if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} canConvert={can('patient.write')} />;
   else if (patientMatch?.[1] && can('contact.read')) page = <PatientDetailPage id={patientMatch[1]} can={can} />;
   else if (path === '/patients' && can('contact.read')) page = <PatientListPage />;
   else if (path === '/exports' && can('photo.export')) page = <ExportsPage staffId={state.staff?.id ?? ''} />;
@@ -110,6 +122,10 @@ function StaffApp(props: { path: string }) {
           {can('incident.manage') && <Link to="/incidents">Incidents</Link>}
           {can('retention.manage') && <Link to="/retention">Retention</Link>}
           {can('enquiry.read') && <Link to="/approvals">Approvals</Link>}
+          {can('compliance.manage') && <Link to="/compliance">Compliance</Link>}
+          {can('rights.manage') && <Link to="/rights">Requests</Link>}
+          {(can('access.review') || can('compliance.manage')) && <Link to="/access-reviews">Access reviews</Link>}
+          <Link to="/tasks">My tasks{blocks.length > 0 ? ' (to do)' : ''}</Link>
           <Link to="/security">Security</Link>
         </nav>
         <span className="who">{state.staff?.name}</span>

@@ -19,12 +19,12 @@ interface Session {
 }
 
 
-function StepUp(props: { state: AuthState; onDone: () => void }) {
+export function StepUp(props: { state: AuthState; onDone: () => void; why?: string }) {
   const [error, setError] = useState<string>();
   return (
     <section className="notice" aria-labelledby="stepup-title">
       <h2 id="stepup-title">Confirm it is you</h2>
-      <p>Changing your sign-in methods needs a fresh confirmation (valid for 5 minutes).</p>
+      <p>{props.why ?? 'Changing your sign-in methods needs a fresh confirmation'} (valid for 5 minutes).</p>
       {props.state.factors?.passkey && (
         <button type="button" onClick={() => verifyWithPasskey().then(props.onDone).catch((e: unknown) => setError(describeError(e)))}>
           Confirm with passkey

@@ -180,7 +180,7 @@ export function EnrolPage(props: { state: AuthState; onDone: () => void }) {
   return (
     <main className="narrow">
       <h1>Set up your second factor</h1>
-      <p>Tacet protects patients’ most private data, so every account needs a second factor.{props.state.passkeyRequired ? ' Your role requires a passkey.' : ''}</p>
+      <p>Tacet protects patients’ most private data, so every account needs a second factor: you cannot open any patient record until it is set up.{props.state.passkeyRequired ? ' Your role requires a passkey.' : ''}</p>
       <EnrolFactors passkeyRequired={props.state.passkeyRequired ?? false} onEnrolled={(recoveryCodes) => (recoveryCodes ? setCodes(recoveryCodes) : props.onDone())} />
     </main>
   );

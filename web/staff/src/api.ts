@@ -42,6 +42,8 @@ export interface AuthState {
   readonly factors?: { readonly passkey: boolean; readonly totp: boolean; readonly recovery: boolean };
   readonly passkeyRequired?: boolean;
   readonly steppedUp?: boolean;
+  /** What keeps this person from patient data: 'mfa' | 'training' | 'policy'. */
+  readonly blocks?: readonly string[];
 }
 
 /** Words for password policy reasons (codes from the server). */

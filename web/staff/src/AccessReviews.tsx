@@ -1,0 +1,72 @@
+/** Quarterly access reviews: clinic managers re-certify or remove each role; unreviewed roles are suspended when the review falls due. */
+import { useState } from 'react';
+import { api, describeError, formatWhen } from './api.js';
+import { useResource } from './hooks.js';
+import { ErrorText } from './SignIn.js';
+import { Table } from './Table.js';
+
+interface Review {
+  id: string;
+  clinicName: string;
+  period: string;
+  openedAt: string;
+  dueAt: string;
+  closedAt: string | null;
+  items: { staffId: string; name: string; role: string; decision: string; decidedAt: string | null }[];
+}
+
+export function AccessReviewsPage(props: { staffId: string; canDecide: boolean; canOpen: boolean }) {
+  const { data, error, setError, reload } = useResource<Review[]>('/api/v1/access-reviews');
+  const [note, setNote] = useState<string>();
+  const decide = (review: string, staff: string, decision: 'kept' | 'removed') => api('POST', `/api/v1/access-reviews/${review}/items/${staff}`, { decision }).then(reload, (e: unknown) => setError(describeError(e)));
+  return (
+    <>
+      <h1>Access reviews</h1>
+      <p>Each quarter, every clinic’s manager confirms that each person still needs their role. A role not confirmed by the due date is suspended until someone confirms it.</p>
+      {props.canOpen && (
+        <div className="row">
+          <button type="button" onClick={() => api<{ opened: number; suspended: number }>('POST', '/api/v1/access-reviews/open').then((r) => (setNote(`${r.opened} review(s) opened, ${r.suspended} role(s) suspended.`), reload()), (e: unknown) => setError(describeError(e)))}>
+            Open this quarter’s reviews and apply due dates now
+          </button>
+          {note && <span role="status">{note}</span>}
+        </div>
+      )}
+      <ErrorText error={error} />
+      {(data ?? []).map((review) => (
+        <section key={review.id} aria-labelledby={`review-${review.id}`}>
+          <h2 id={`review-${review.id}`}>
+            {review.clinicName}, {review.period}
+          </h2>
+          <p className={!review.closedAt && review.dueAt < new Date().toISOString() ? 'overdue' : undefined}>
+            Opened {formatWhen(review.openedAt)}, due {formatWhen(review.dueAt)}
+            {review.closedAt ? `, closed ${formatWhen(review.closedAt)}` : ''}
+          </p>
+          <Table
+            headings={['Staff member', 'Role', 'Decision', '']}
+            rows={review.items.map((item) => ({
+              key: item.staffId,
+              cells: [
+                item.name,
+                item.role,
+                item.decision + (item.decidedAt ? ` (${formatWhen(item.decidedAt)})` : ''),
+                props.canDecide && item.staffId !== props.staffId && (item.decision === 'pending' || item.decision === 'suspended') ? (
+                  <span className="row">
+                    <button type="button" onClick={() => void decide(review.id, item.staffId, 'kept')}>
+                      Still needed
+                    </button>
+                    <button type="button" className="secondary" onClick={() => void decide(review.id, item.staffId, 'removed')}>
+                      Remove role
+                    </button>
+                  </span>
+                ) : (
+                  ''
+                ),
+              ],
+            }))}
+          />
+        </section>
+      ))}
+      {data && data.length === 0 && <p>No reviews yet.</p>}
+    </>
+  );
+}
