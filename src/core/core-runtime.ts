@@ -35,7 +35,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { createComplianceService, type ComplianceService } from './people/compliance.service.js';
 import { createAccessReviewService, type AccessReviewService } from './people/access-review.service.js';
 import { createRightsService, type RightsService } from './rights/rights.service.js';
-import { createSubjectAccessDoor } from './door/subject-access.js';
+import { createSubjectAccessDoor, type SubjectAccessDoor } from './door/subject-access.js';
 import { blobStoreFor } from '../storage/s3-blob-store.js';
 
 /** A running (or ready to run) core. */
@@ -53,6 +53,7 @@ export interface CoreRuntime {
   readonly compliance: ComplianceService;
   readonly reviews: AccessReviewService;
   readonly rights: RightsService;
+  readonly subjectAccess: SubjectAccessDoor;
   readonly blobs: BlobStore;
   readonly ingest: IngestService;
   readonly mfa: MfaService;
@@ -92,7 +93,8 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const retention = createRetentionService({ db, audit, clock, blobs });
   const compliance = createComplianceService({ db, audit, clock, graceDays: config.trainingGraceDays });
   const reviews = createAccessReviewService({ db, audit, clock, alerts, reviewDays: config.accessReviewDays });
-  const rights = createRightsService({ db, audit, clock, vault, door: createSubjectAccessDoor({ db, gate, vault, clock }), blobs, retention, index: patientIndex });
+  const subjectAccess = createSubjectAccessDoor({ db, gate, vault, clock });
+  const rights = createRightsService({ db, audit, clock, vault, door: subjectAccess, blobs, retention, index: patientIndex });
   // The daily job: retention, then this quarter's access reviews (opened if due, overdue roles suspended).
   const dailyNow = () =>
     void (async () => {
@@ -180,6 +182,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     compliance,
     reviews,
     rights,
+    subjectAccess,
     blobs,
     ingest,
     mfa,

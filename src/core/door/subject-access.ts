@@ -139,9 +139,9 @@ export function createSubjectAccessDoor(deps: { db: Db; gate: Gate; vault: Vault
       const { admission } = await admit(actor, requestId, personId, 'rights.rectify', ['contact']);
       const person = await db.selectFrom('persons').select('contact_envelope').where('id', '=', personId).executeTakeFirstOrThrow();
       const current = admission.open<ContactRecord>('contact', RECORD.contact, personId, person.contact_envelope);
-      const phone = changes.phone === undefined ? undefined : normalisePhone(changes.phone);
-      if (changes.phone !== undefined && !phone) throw appError('VALIDATION_FAILED', ['phone']);
-      const next: ContactRecord = { ...current, ...changes, ...(phone ? { phone } : {}), ...(changes.email ? { email: normaliseEmail(changes.email) } : {}) };
+      // Stored as given (like an enquiry); only checked to be a phone number. The blind index normalises it.
+      if (changes.phone !== undefined && !normalisePhone(changes.phone)) throw appError('VALIDATION_FAILED', ['phone']);
+      const next: ContactRecord = { ...current, ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}) };
       const changed = (Object.keys(changes) as (keyof ContactRecord)[]).filter((field) => current[field] !== next[field]);
       if (changed.length === 0) return [];
       await updatePersonContact(db, personId, sealPersonRecord(admission.personKey('contact'), RECORD.contact, personId, next), indexesFor(deps.vault.keyring(), next), deps.clock.now().toISOString());
