@@ -126,7 +126,7 @@ for (const dialect of DIALECTS) {
       // Straight to the door without a request: refused and audited.
       const before_ = (await harness.core.db.selectFrom('audit_events').select('seq').where('action', '=', 'rights.subject-access').where('outcome', '=', 'denied').execute()).length;
       await assert.rejects(harness.core.subjectAccess.collect(actor, '11111111-2222-4333-8444-555555555555', personId), { code: 'NOT_FOUND' });
-      const found = (await dpoPost('/api/v1/rights/lookup', { email: enquiry.email.toUpperCase() })).json<{ personId: string; enquiries: number; patientRecords: number }[]>();
+      const found = (await dpoPost('/api/v1/rights/lookup', { email: enquiry.email.toUpperCase() })).json<{ personId: string; knownSince: string; enquiries: number; patientRecords: number }[]>();
       assert.deepEqual(found, [{ personId, knownSince: found[0]?.knownSince, enquiries: 1, patientRecords: 1 }]);
       assert.deepEqual((await dpoPost('/api/v1/rights/lookup', { email: `x${enquiry.email}` })).json(), []);
       // The DPO has no clinic role: the ordinary patient routes stay closed to them.
