@@ -4,7 +4,8 @@
  * each (keep) or removes it. A role still unreviewed when the review falls
  * due (TACET_ACCESS_REVIEW_DAYS after it opened) is suspended — it grants
  * nothing until someone re-certifies it — and the DPO is alerted.
- * Nobody certifies their own access.
+ * The DPO or administrator can decide too (someone must review the
+ * managers themselves); nobody certifies their own access.
  */
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import { hasClinicPermission, hasOrgPermission } from '../../auth/policy.js';
@@ -92,7 +93,8 @@ export function createAccessReviewService(deps: { db: Db; audit: AuditLog; clock
 
   async function reviewFor(actor: StaffActor, reviewId: string) {
     const review = await db.selectFrom('access_reviews').selectAll().where('id', '=', reviewId).where('organisation_id', '=', actor.organisationId).executeTakeFirst();
-    if (!review || !hasClinicPermission(actor, 'access.review', review.clinic_id)) return refuse(actor, reviewId);
+    // The clinic's manager reviews; the DPO or administrator can too (someone must review the manager).
+    if (!review || !(hasClinicPermission(actor, 'access.review', review.clinic_id) || hasOrgPermission(actor, 'compliance.manage'))) return refuse(actor, reviewId);
     return review;
   }
 

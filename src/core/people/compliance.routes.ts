@@ -148,7 +148,8 @@ export function registerComplianceRoutes(app: FastifyInstance, ctx: RouteContext
   app.post<{ Params: { id: string; staffId: string }; Body: { decision: 'kept' | 'removed' } }>(
     '/api/v1/access-reviews/:id/items/:staffId',
     {
-      config: { access: 'access.review' },
+      // Clinic managers (access.review) and the DPO/administrator: checked per review, refusals audited.
+      config: { access: 'staff' },
       schema: {
         params: { type: 'object', properties: { id: { type: 'string', pattern: UUID_PATTERN }, staffId: { type: 'string', pattern: UUID_PATTERN } } },
         body: { type: 'object', additionalProperties: false, required: ['decision'], properties: { decision: { type: 'string', enum: ['kept', 'removed'] } } },

@@ -85,7 +85,7 @@ function StaffApp(props: { path: string }) {
   else if (path === '/tasks') page = <TasksPage onChange={refresh} />;
   else if (path === '/compliance' && can('compliance.manage')) page = <CompliancePage />;
   else if (path === '/rights' && can('rights.manage')) page = <RightsPage state={state} onChange={refresh} />;
-  else if (path === '/access-reviews' && (can('access.review') || can('compliance.manage'))) page = <AccessReviewsPage staffId={state.staff?.id ?? ''} canDecide={can('access.review')} canOpen={can('compliance.manage')} />;
+  else if (path === '/access-reviews' && (can('access.review') || can('compliance.manage'))) page = <AccessReviewsPage staffId={state.staff?.id ?? ''} canDecide={can('access.review') || can('compliance.manage')} canOpen={can('compliance.manage')} />;
   else if (enquiryMatch?.[1]) page = <EnquiryDetailPage id={enquiryMatch[1]} canConvert={can('patient.write')} />;
   else if (patientMatch?.[1] && can('contact.read')) page = <PatientDetailPage id={patientMatch[1]} can={can} />;
   else if (path === '/patients' && can('contact.read')) page = <PatientListPage />;
