@@ -203,7 +203,7 @@ for (const dialect of DIALECTS) {
       // A bundle with a broken resource does not validate: the check can fail.
       assert.equal(validateBundle({ ...bundle, entry: [{ resource: { resourceType: 'Patient', birthDate: 'yesterday' } }] }), false);
 
-      const audited = await harness.core.db.selectFrom('audit_events').select(['person_ids', 'outcome']).where('action', '=', 'rights.subject-access').execute();
+      const audited = await harness.core.db.selectFrom('audit_events').select(['person_ids', 'outcome']).where('action', '=', 'rights.subject-access').orderBy('seq').execute();
       assert.deepEqual(audited.map((a) => [JSON.parse(a.person_ids) as string[], a.outcome]), [[[personId], 'denied'], [[personId], 'success']]);
       // Answered: the request closes, and with it the DPO's access to this person.
       assert.equal((await dpoPost(`/api/v1/rights/requests/${request.id}/close`, { status: 'completed' })).statusCode, 200);
