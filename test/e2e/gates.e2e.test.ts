@@ -16,7 +16,7 @@ import { STARTER_QUIZ } from '../../src/core/people/starter-training.js';
 import { hashPassword } from '../../src/crypto/passphrase.js';
 import { newId } from '../../src/crypto/random.js';
 import { addVirtualAuthenticator, freePort, hasChromium, launchChromium, signInWithPassword } from '../helpers/browser.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
+import { fastSealedBody, generateEnquiry, type GeneratedEnquiry } from '../helpers/enquiries.js';
 import { ADMIN, createHarness, type Harness, RECEPTION } from '../helpers/harness.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -28,6 +28,7 @@ describe('people gates in the browser', { skip }, () => {
   let browser: Browser;
   let coreUrl: string;
   let organisationId: string;
+  const submitted: GeneratedEnquiry[] = [];
 
   const staffId = async (email: string) => (await harness.core.db.selectFrom('staff').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
   const addStaff = async (email: string, password: string) =>
@@ -65,7 +66,8 @@ describe('people gates in the browser', { skip }, () => {
     harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000', TACET_TRAINING_GRACE_DAYS: '0' } });
     organisationId = (await harness.core.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow()).id;
     const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    for (let i = 0; i < 3; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(700 + i), token) });
+    for (let i = 0; i < 3; i++) submitted.push(generateEnquiry(700 + i));
+    for (const fields of submitted) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', fields, token) });
     await harness.core.ingest.drain();
     await harness.core.app.listen({ host: '127.0.0.1', port });
     browser = await launchChromium();
@@ -161,6 +163,41 @@ describe('people gates in the browser', { skip }, () => {
     await enrolPasskey(page);
     await page.getByRole('table').waitFor();
     assert.equal((await apiFromPage(page)).status, 200);
+    await context.close();
+  });
+
+  it('the DPO: the compliance dashboard with its charts, chasing, and a subject access request logged from the requester\'s email', async () => {
+    const dpoId = await createStaff(harness.core.db, { organisationId, email: 'dpo@clinic.test', displayName: 'Dana DPO', passwordHash: await hashPassword('walnut harbour signal 27'), orgRole: 'dpo', roles: [] }, new Date().toISOString());
+    await passTraining(dpoId, 1);
+    const { context, page } = await newPage();
+    await signInWithPassword(page, { email: 'dpo@clinic.test', password: 'walnut harbour signal 27' });
+    await enrolPasskey(page);
+    await page.getByRole('link', { name: 'My tasks (to do)' }).click();
+    await page.getByRole('button', { name: 'Read' }).click();
+    await page.getByRole('button', { name: 'I have read and will follow this policy' }).click();
+    await page.getByText(/All done/).waitFor();
+    await page.getByRole('link', { name: 'Compliance' }).click();
+    const coverage = page.getByRole('img', { name: /^Staff coverage/ });
+    await coverage.waitFor();
+    // The chart states the figures it draws, and they are the server's.
+    const dashboard = await page.evaluate(async () => (await (await fetch('/api/v1/compliance/dashboard')).json()) as { staff: { total: number; trained: number } });
+    assert.match((await coverage.getAttribute('aria-label')) ?? '', new RegExp(`Training current ${Math.round((dashboard.staff.trained * 100) / dashboard.staff.total)}%`));
+    await page.getByRole('img', { name: /^Training completions by state/ }).waitFor();
+    await page.getByRole('button', { name: 'Chase everyone with outstanding tasks' }).click();
+    await page.getByText(/reminder email\(s\) queued/).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compliance-dashboard.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Requests' }).click();
+    const enquiry = submitted[0] as GeneratedEnquiry;
+    await page.getByLabel('The requester’s email').fill(enquiry.email);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByText(/1 enquiry\(ies\), 0 patient record\(s\)/).waitFor();
+    await page.getByLabel('Request', { exact: true }).selectOption('access');
+    await page.getByRole('button', { name: 'Log the request' }).click();
+    await page.getByRole('link', { name: 'Download the export (ZIP)' }).waitFor();
+    const rows = await harness.core.db.selectFrom('rights_requests').select(['kind', 'status', 'due_at', 'received_at']).execute();
+    assert.deepEqual(rows.map((r) => [r.kind, r.status]), [['access', 'open']]);
+    assert.ok(rows[0] && rows[0].due_at > rows[0].received_at);
     await context.close();
   });
 });

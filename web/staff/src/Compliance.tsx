@@ -41,15 +41,15 @@ function CoverageChart(props: { title: string; bars: { label: string; value: num
     <figure className="chart">
       <svg role="img" aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${pct(b.value, b.of)}%`).join(', ')}`} viewBox={`0 0 420 ${height}`} width="100%">
         {props.bars.map((bar, i) => {
-          const width = (pct(bar.value, bar.of) / 100) * 240;
+          const width = (pct(bar.value, bar.of) / 100) * 210;
           const y = 8 + i * 34;
           return (
             <g key={bar.label}>
               <text x="0" y={y + 17} fontSize="13" fill="currentColor">
                 {bar.label}
               </text>
-              <rect x="140" y={y} width="240" height="24" fill="#8883" rx="3" />
-              <rect x="140" y={y} width={width} height="24" fill={pct(bar.value, bar.of) >= 95 ? '#2f7d32' : pct(bar.value, bar.of) >= 75 ? '#b45f06' : '#b00020'} rx="3" />
+              <rect x="170" y={y} width="210" height="24" fill="#8883" rx="3" />
+              <rect x="170" y={y} width={width} height="24" fill={pct(bar.value, bar.of) >= 95 ? '#2f7d32' : pct(bar.value, bar.of) >= 75 ? '#b45f06' : '#b00020'} rx="3" />
               <text x="386" y={y + 17} fontSize="13" fill="currentColor">
                 {pct(bar.value, bar.of)}%
               </text>
