@@ -18,6 +18,9 @@ import { createCheckpointService, type CheckpointService } from '../audit/checkp
 import { createAlertService } from './detection/alert.service.js';
 import { createContainment } from './detection/containment.js';
 import { createDetection } from './detection/detection.service.js';
+import { memoryDetectionState, redisDetectionState } from './detection/detection-state.js';
+import { createLeases, type Leases } from './jobs/leases.js';
+import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
@@ -65,6 +68,11 @@ export interface CoreRuntime {
   readonly startJobs: () => void;
   /** Run ingest now if unsealed (no overlap with a running pass). */
   readonly ingestNow: () => Promise<void>;
+  /** The periodic jobs, each run under a lease (at most one instance at a time); for tests and operators. */
+  readonly jobs: { readonly outbox: () => Promise<void>; readonly checkpoint: () => Promise<void>; readonly rewrap: () => Promise<void>; readonly daily: () => Promise<boolean> };
+  readonly leases: Leases;
+  /** The Redis connection when REDIS_URL is set (shared detection state and rate limits). */
+  readonly redis: Redis | undefined;
   readonly close: () => Promise<void>;
 }
 
@@ -76,10 +84,16 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const audit = createAuditLog({ dialect, clock, db });
   const vault = createVaultService({ db, audit, clock });
   const outbox = createOutboxService({ db, clock, config: config.detection, logger, vault });
-  const kickOutbox = () => void outbox.deliverDue().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
+  const leases = createLeases({ db, clock });
+  const redis = config.redis ? new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true }) : undefined;
+  redis?.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'redis connection error'));
+  const outboxNow = async () => {
+    await leases.exclusive('outbox', 120_000, () => outbox.deliverDue());
+  };
+  const kickOutbox = () => void outboxNow().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
   const alerts = createAlertService({ clock, config: config.detection, onQueued: kickOutbox });
   const containment = createContainment({ db, audit, alerts, clock });
-  const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment });
+  const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment, state: redis && config.redis ? redisDetectionState(redis, `${config.redis.prefix}detect:`) : memoryDetectionState() });
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
   const gate = createGate({ db, vault, audit, clock, detection });
   const door = createPersonalDataDoor({ db, vault, audit, clock, detection, gate });
@@ -96,8 +110,9 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const subjectAccess = createSubjectAccessDoor({ db, gate, vault, clock });
   const rights = createRightsService({ db, audit, clock, vault, door: subjectAccess, blobs, retention, index: patientIndex });
   // The daily job: retention, then this quarter's access reviews (opened if due, overdue roles suspended).
-  const dailyNow = () =>
-    void (async () => {
+  // Once per UTC day across all instances.
+  const daily = () =>
+    leases.oncePer('daily', clock.now().toISOString().slice(0, 10), 30 * 60_000, async () => {
       for (const org of await db.selectFrom('organisations').select('id').execute()) {
         const result = await retention.run(org.id);
         logger.info({ retention: { run: result.id, shredded: result.shredded, held: result.held } }, 'retention run');
@@ -105,8 +120,12 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
         const { suspended } = await reviews.enforce(org.id);
         logger.info({ accessReviews: { opened, suspended } }, 'access reviews');
       }
-    })().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'daily job failed; it runs again tomorrow'));
-  const rewrapNow = () => void rewrap.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'key re-wrap failed; it resumes on the next run'));
+    });
+  const dailyNow = () => void daily().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'daily job failed; another instance or the next hour retries it'));
+  const rewrapJob = async () => {
+    await leases.exclusive('rewrap', 120_000, () => rewrap.drain());
+  };
+  const rewrapNow = () => void rewrapJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'key re-wrap failed; it resumes on the next run'));
   const incidents = createIncidentService({ db, dialect, audit, clock, vault, alertFrom: config.detection.alertFrom, onQueued: kickOutbox });
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
@@ -116,10 +135,11 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   let running: Promise<void> | undefined;
   const ingestNow = (): Promise<void> => {
     if (!vault.isUnsealed()) return Promise.resolve();
-    running ??= ingest
-      .drain()
+    // One instance drains the inbox at a time (the lease); the others skip this round.
+    running ??= leases
+      .exclusive('ingest', 120_000, () => ingest.drain())
       .then((result) => {
-        if (result.ingested + result.duplicates + result.quarantined > 0) logger.info({ ingest: result }, 'ingested sealed enquiries');
+        if (result && result.ingested + result.duplicates + result.quarantined > 0) logger.info({ ingest: result }, 'ingested sealed enquiries');
       })
       .catch((error: unknown) => logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'ingest failed; inbox rows kept for retry'))
       .finally(() => {
@@ -154,6 +174,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     sessionAbsoluteMs: config.sessionAbsoluteMs,
     authRateMax: config.authRateMax,
     onQueued: kickOutbox,
+    ...(redis && config.redis ? { redis: { client: redis, prefix: config.redis.prefix } } : {}),
     onUnsealed: () => {
       void ingestNow();
       rewrapNow();
@@ -167,7 +188,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     timer.unref();
     timers.push(timer);
   };
-  const checkpointNow = () => void checkpoints.checkpoint().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
+  const checkpointJob = async () => {
+    await leases.exclusive('checkpoint', 120_000, () => checkpoints.checkpoint());
+  };
+  const checkpointNow = () => void checkpointJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
   return {
     db,
     dialect,
@@ -191,13 +215,17 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     checkpoints,
     app,
     ingestNow,
+    jobs: { outbox: outboxNow, checkpoint: checkpointJob, rewrap: rewrapJob, daily },
+    leases,
+    redis,
     startJobs() {
       if (timers.length > 0) return;
       every(config.ingestIntervalMs, () => void ingestNow());
       every(2_000, kickOutbox);
       every(config.detection.checkpointMs, checkpointNow);
       every(60_000, rewrapNow);
-      every(86_400_000, dailyNow);
+      // Hourly check; the day's run happens once (job_runs), so a failed or interrupted one is retried within the hour.
+      every(3_600_000, dailyNow);
     },
     async close() {
       for (const timer of timers) clearInterval(timer);
@@ -206,6 +234,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       await app.close();
       vault.seal();
       await db.destroy();
+      await redis?.quit();
     },
   };
 }

@@ -259,6 +259,8 @@ export interface Database {
   access_reviews: AccessReviewsTable;
   access_review_items: AccessReviewItemsTable;
   rights_requests: RightsRequestsTable;
+  job_leases: JobLeasesTable;
+  job_runs: JobRunsTable;
 }
 
 export type InboxRow = Selectable<EnquiryInboxTable>;
@@ -675,4 +677,20 @@ export interface RightsRequestsTable {
   created_by: string;
   created_at: string;
   closed_at: string | null;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  /** The instance holding the lease. */
+  holder: string;
+  /** ms since epoch (bigint: compared as numbers on both engines). */
+  expires_at: ColumnType<number, number, number>;
+}
+
+export interface JobRunsTable {
+  name: string;
+  /** e.g. the UTC day 2026-11-24 for the daily job. */
+  period: string;
+  holder: string;
+  finished_at: string;
 }

@@ -92,6 +92,9 @@ const coreSchema = z.object({
   TACET_BLOB_S3_REGION: z.string().min(1).default('us-east-1'),
   TACET_BLOB_S3_ENDPOINT: z.string().url().optional(),
   TACET_BLOB_S3_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9/-]*\/$/).optional(),
+  // Several core instances share detection counters and sign-in rate limits through Redis (in-process without it).
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  TACET_REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('tacet:'),
   // New starters: days to pass security training before it blocks personal data (0 = before first access).
   TACET_TRAINING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(0),
   // Quarterly access reviews: days a clinic manager has to re-certify before unreviewed roles are suspended.
@@ -163,6 +166,8 @@ export interface CoreConfig extends TierConfig {
   readonly blobS3: { readonly bucket: string; readonly region: string; readonly endpoint?: string; readonly prefix?: string } | undefined;
   readonly trainingGraceDays: number;
   readonly accessReviewDays: number;
+  /** Shared state for several instances (detection counters, rate limits). */
+  readonly redis: { readonly url: string; readonly prefix: string } | undefined;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -260,6 +265,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     authRateMax: v.TACET_AUTH_RATE_MAX,
     trainingGraceDays: v.TACET_TRAINING_GRACE_DAYS,
     accessReviewDays: v.TACET_ACCESS_REVIEW_DAYS,
+    redis: v.REDIS_URL ? Object.freeze({ url: v.REDIS_URL, prefix: v.TACET_REDIS_PREFIX }) : undefined,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),
     blobDir: path.resolve(v.TACET_BLOB_DIR ?? path.join(v.TACET_DATA_DIR, 'blobs')),

@@ -21,6 +21,7 @@ import { appError } from '../../platform/errors.js';
 import type { VaultService } from '../vault/vault.service.js';
 import type { AlertInput, AlertService } from './alert.service.js';
 import { isCanary } from './canary.js';
+import { type DetectionState, memoryDetectionState } from './detection-state.js';
 import type { Containment } from './containment.js';
 import { isOffHours, minutesInZone, networkOf } from './network.js';
 
@@ -42,18 +43,14 @@ export interface Detection {
   readonly exportAttempt: (actor: StaffActor, personIds: readonly string[], outcome: 'requested' | 'refused-frozen' | 'approved') => Promise<void>;
 }
 
-export function createDetection(deps: { db: Db; clock: Clock; vault: VaultService; config: DetectionConfig; alerts: AlertService; containment: Containment }): Detection {
+export function createDetection(deps: { db: Db; clock: Clock; vault: VaultService; config: DetectionConfig; alerts: AlertService; containment: Containment; state?: DetectionState }): Detection {
   const { db, clock, config } = deps;
-  const reads = new Map<string, Map<string, number>>();
-  const denials = new Map<string, number[]>();
-  const photoServes = new Map<string, number[]>();
-  const offHoursSeen = new Set<string>();
+  // Counters in this process, or shared by every core instance through Redis (see detection-state.ts).
+  const state = deps.state ?? memoryDetectionState();
 
   async function critical(actor: StaffActor, alert: AlertInput): Promise<never> {
     await deps.containment.contain(actor.staffId, alert, { ip: actor.ip, sessionId: actor.sessionId });
-    reads.delete(actor.staffId);
-    denials.delete(actor.staffId);
-    photoServes.delete(actor.staffId);
+    await state.clear(actor.staffId);
     throw appError('ACCOUNT_LOCKED');
   }
 
@@ -72,33 +69,24 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
       }
       const now = clock.now().getTime();
       const limit = limitFor(actor.clinicRoles.get(read.clinicId));
-      const seen = reads.get(actor.staffId) ?? new Map<string, number>();
-      for (const [id, at] of seen) if (now - at > limit.windowMs) seen.delete(id);
-      if (!seen.has(read.personId) && seen.size >= limit.persons) {
+      const counted = await state.admitPerson(actor.staffId, read.personId, now, limit.windowMs, limit.persons);
+      if (!counted.allowed) {
         await critical(actor, {
           severity: 'critical',
           rule: 'read-velocity',
           staffId: actor.staffId,
-          personIds: [...seen.keys(), read.personId],
+          personIds: [...counted.seen, read.personId],
           detail: `More than ${limit.persons} distinct people opened within ${limit.windowMs / 60_000} minutes.`,
         });
       }
-      seen.set(read.personId, now);
-      reads.set(actor.staffId, seen);
-      if (read.photo) {
-        const recent = (photoServes.get(actor.staffId) ?? []).filter((at) => now - at <= config.photoBurst.windowMs);
-        if (recent.length >= config.photoBurst.max) {
-          await critical(actor, { severity: 'critical', rule: 'photo-download-burst', staffId: actor.staffId, personIds: [read.personId], detail: `More than ${config.photoBurst.max} full-size photos viewed or downloaded within ${config.photoBurst.windowMs / 60_000} minutes.` });
-        }
-        recent.push(now);
-        photoServes.set(actor.staffId, recent);
+      if (read.photo && !(await state.admitEvent('photo', actor.staffId, now, config.photoBurst.windowMs, config.photoBurst.max))) {
+        await critical(actor, { severity: 'critical', rule: 'photo-download-burst', staffId: actor.staffId, personIds: [read.personId], detail: `More than ${config.photoBurst.max} full-size photos viewed or downloaded within ${config.photoBurst.windowMs / 60_000} minutes.` });
       }
 
       if (read.isRestricted) await notice({ severity: 'medium', rule: 'restricted-person-opened', staffId: actor.staffId, personIds: [read.personId], detail: 'A restricted (VIP) person was opened by a staff member on the access list or under break-glass.' });
       const nowDate = clock.now();
       const day = `${actor.staffId}|${nowDate.toISOString().slice(0, 10)}`;
-      if (isOffHours(minutesInZone(nowDate, config.businessHours.timeZone), config.businessHours) && !offHoursSeen.has(day)) {
-        offHoursSeen.add(day);
+      if (isOffHours(minutesInZone(nowDate, config.businessHours.timeZone), config.businessHours) && (await state.once(`off-hours|${day}`, 36 * 3_600_000))) {
         await notice({ severity: 'low', rule: 'off-hours-access', staffId: actor.staffId, personIds: [read.personId], detail: 'Personal data opened outside business hours.' });
       }
       const network = networkOf(actor.ip);
@@ -122,12 +110,9 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
       await notice({ severity: outcome === 'refused-frozen' ? 'high' : 'medium', rule: 'export-attempt', staffId: actor.staffId, personIds: [...personIds], detail });
     },
     async afterDenied(actor) {
-      const now = clock.now().getTime();
-      const recent = (denials.get(actor.staffId) ?? []).filter((at) => now - at <= config.denials.windowMs);
-      recent.push(now);
-      denials.set(actor.staffId, recent);
-      if (recent.length >= config.denials.max) {
-        await critical(actor, { severity: 'critical', rule: 'repeated-denials', staffId: actor.staffId, detail: `${recent.length} refused attempts to open records within ${config.denials.windowMs / 60_000} minutes (probing for records out of reach).` });
+      const recent = await state.countEvent('denial', actor.staffId, clock.now().getTime(), config.denials.windowMs);
+      if (recent >= config.denials.max) {
+        await critical(actor, { severity: 'critical', rule: 'repeated-denials', staffId: actor.staffId, detail: `${recent} refused attempts to open records within ${config.denials.windowMs / 60_000} minutes (probing for records out of reach).` });
       }
     },
   };

@@ -255,6 +255,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
         candidates = (await q.limit(SEARCH_LIMIT * 5).execute()).map((r) => r.id);
       } else {
         if (!deps.index.isReady()) await deps.index.rebuild();
+        else await deps.index.refresh();
         candidates = deps.index.search(query, SEARCH_LIMIT * 5);
       }
       // Only patients of the actor's clinics and not hidden by the restricted list become results; each result is an audited read.

@@ -35,6 +35,8 @@ export interface PatientIndex {
   readonly isReady: () => boolean;
   /** Rebuild from the database (at unseal). Returns the number of patients indexed. */
   readonly rebuild: () => Promise<number>;
+  /** Take in patients created or people changed since the last build or refresh (by any core instance). */
+  readonly refresh: () => Promise<number>;
   readonly put: (patientId: string, contact: Pick<ContactRecord, 'name' | 'dob'>) => void;
   readonly remove: (patientId: string) => void;
   /** Patient ids whose name words start with every query word (and whose DOB matches, if given). */
@@ -45,27 +47,46 @@ export interface PatientIndex {
 export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock }): PatientIndex {
   let entries = new Map<string, Entry>();
   let ready = false;
+  // High-water mark of what the index has seen (another instance may add patients or correct names meanwhile).
+  let syncedAt = '';
+
+  const rowsSince = (since: string | undefined) => {
+    let q = deps.db
+      .selectFrom('patients')
+      .innerJoin('persons', 'persons.id', 'patients.person_id')
+      .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
+      .select(['patients.id', 'persons.id as person_id', 'persons.contact_envelope', 'person_keys.wrapped_dek', 'patients.created_at', 'persons.updated_at']);
+    if (since !== undefined) q = q.where((eb) => eb.or([eb('patients.created_at', '>', since), eb('persons.updated_at', '>', since)]));
+    return q.execute();
+  };
+  const take = (target: Map<string, Entry>, rows: Awaited<ReturnType<typeof rowsSince>>) => {
+    const keyring = deps.vault.keyring();
+    for (const row of rows) {
+      const contact = openPersonRecord(openPersonKey(keyring, row.person_id, 'contact', row.wrapped_dek), RECORD.contact, row.person_id, row.contact_envelope) as ContactRecord;
+      target.set(row.id, { patientId: row.id, tokens: nameTokens(contact.name), dob: contact.dob });
+      for (const at of [row.created_at, row.updated_at]) if (at > syncedAt) syncedAt = at;
+    }
+  };
 
   return {
     isReady: () => ready,
     async rebuild() {
-      const keyring = deps.vault.keyring();
-      const rows = await deps.db
-        .selectFrom('patients')
-        .innerJoin('persons', 'persons.id', 'patients.person_id')
-        .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
-        .select(['patients.id', 'persons.id as person_id', 'persons.contact_envelope', 'person_keys.wrapped_dek'])
-        .execute();
       const next = new Map<string, Entry>();
-      for (const row of rows) {
-        const contact = openPersonRecord(openPersonKey(keyring, row.person_id, 'contact', row.wrapped_dek), RECORD.contact, row.person_id, row.contact_envelope) as ContactRecord;
-        next.set(row.id, { patientId: row.id, tokens: nameTokens(contact.name), dob: contact.dob });
-      }
+      syncedAt = '';
+      take(next, await rowsSince(undefined));
       entries = next;
       ready = true;
       // One system event: the index build read every patient's contact record (ids are not listed: the count is what matters).
       await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:patient-index', action: 'patient-index.rebuild', purpose: `patients:${next.size}`, outcome: 'success' }]));
       return next.size;
+    },
+    async refresh() {
+      if (!ready) return 0;
+      const rows = await rowsSince(syncedAt);
+      if (rows.length === 0) return 0;
+      take(entries, rows);
+      await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:patient-index', action: 'patient-index.refresh', purpose: `patients:${rows.length}`, outcome: 'success' }]));
+      return rows.length;
     },
     put(patientId, contact) {
       entries.set(patientId, { patientId, tokens: nameTokens(contact.name), dob: contact.dob });

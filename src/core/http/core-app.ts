@@ -7,6 +7,7 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { StaffActor } from '../../auth/actor.js';
 import { registerAuthRoutes } from '../../auth/auth.routes.js';
 import type { LoginService } from '../../auth/login.service.js';
@@ -83,6 +84,8 @@ export interface CoreAppDeps {
   readonly onUnsealed?: () => void;
   /** Called after notifications were queued (delivers them at once). */
   readonly onQueued?: () => void;
+  /** Shared rate-limit counters across instances (REDIS_URL); in-process without it. */
+  readonly redis?: { readonly client: Redis; readonly prefix: string };
 }
 
 declare module 'fastify' {
@@ -124,7 +127,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   await app.register(cookie);
   // Photo uploads: one file, streamed. The photo intake refuses anything over its own limit first (a clear error).
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1_000, parts: 12, fileSize: DEFAULT_PHOTO_LIMITS.maxBytes + 1 } });
-  await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED') });
+  await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED'), ...(deps.redis ? { redis: deps.redis.client, nameSpace: `${deps.redis.prefix}rate:` } : {}) });
 
   const labelOf = (request: FastifyRequest) => (request.staff ? `staff:${request.staff.id}` : 'anonymous');
   const record: RouteContext['record'] = async (request, event) => {

@@ -1,0 +1,128 @@
+/**
+ * The counters the detection rules keep per staff member — distinct people
+ * opened in a window, refusals, full-size photo serves, once-a-day notices —
+ * in this process, or in Redis when REDIS_URL is set, so that a stolen login
+ * spread across several core instances meets one threshold, not one per
+ * instance. Every check-and-count is a single atomic step (a Lua script in
+ * Redis), so concurrent requests cannot slip past a limit together.
+ * Keys hold staff and person ids only.
+ */
+import type { Redis } from 'ioredis';
+
+export interface DetectionState {
+  /**
+   * Count `personId` as opened by `staffId` now, unless that would make more
+   * than `limit` distinct people in the window; then nothing is counted and
+   * `allowed` is false, with the people already counted.
+   */
+  readonly admitPerson: (staffId: string, personId: string, nowMs: number, windowMs: number, limit: number) => Promise<{ allowed: boolean; seen: string[] }>;
+  /** Count one event of `kind` unless `max` are already in the window (then false). */
+  readonly admitEvent: (kind: 'photo', staffId: string, nowMs: number, windowMs: number, max: number) => Promise<boolean>;
+  /** Count one event of `kind` and return how many are in the window, this one included. */
+  readonly countEvent: (kind: 'denial', staffId: string, nowMs: number, windowMs: number) => Promise<number>;
+  /** True the first time `key` is seen within `ttlMs`. */
+  readonly once: (key: string, ttlMs: number) => Promise<boolean>;
+  /** Forget a staff member's counters (after their account was contained). */
+  readonly clear: (staffId: string) => Promise<void>;
+}
+
+/** In-process state: one core instance. */
+export function memoryDetectionState(): DetectionState {
+  const reads = new Map<string, Map<string, number>>();
+  const events = new Map<string, number[]>();
+  const seenOnce = new Map<string, number>();
+  const recent = (key: string, nowMs: number, windowMs: number) => (events.get(key) ?? []).filter((at) => nowMs - at <= windowMs);
+  return {
+    async admitPerson(staffId, personId, nowMs, windowMs, limit) {
+      const seen = reads.get(staffId) ?? new Map<string, number>();
+      for (const [id, at] of seen) if (nowMs - at > windowMs) seen.delete(id);
+      if (!seen.has(personId) && seen.size >= limit) return { allowed: false, seen: [...seen.keys()] };
+      seen.set(personId, nowMs);
+      reads.set(staffId, seen);
+      return { allowed: true, seen: [] };
+    },
+    async admitEvent(kind, staffId, nowMs, windowMs, max) {
+      const key = `${kind}|${staffId}`;
+      const list = recent(key, nowMs, windowMs);
+      if (list.length >= max) {
+        events.set(key, list);
+        return false;
+      }
+      events.set(key, [...list, nowMs]);
+      return true;
+    },
+    async countEvent(kind, staffId, nowMs, windowMs) {
+      const key = `${kind}|${staffId}`;
+      const list = [...recent(key, nowMs, windowMs), nowMs];
+      events.set(key, list);
+      return list.length;
+    },
+    async once(key, ttlMs) {
+      const now = Date.now();
+      const until = seenOnce.get(key);
+      if (until !== undefined && until > now) return false;
+      seenOnce.set(key, now + ttlMs);
+      return true;
+    },
+    async clear(staffId) {
+      reads.delete(staffId);
+      for (const key of events.keys()) if (key.endsWith(`|${staffId}`)) events.delete(key);
+    },
+  };
+}
+
+// KEYS[1] sorted set of person ids scored by time. ARGV: now, window, limit, person.
+const ADMIT_PERSON = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]) - 1)
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {1}
+end
+local seen = redis.call('ZRANGE', KEYS[1], 0, -1)
+table.insert(seen, 1, 0)
+return seen`;
+
+// KEYS[1] sorted set of event ids scored by time. ARGV: now, window, max (0 = no max), unique member.
+const ADMIT_EVENT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]) - 1)
+local count = redis.call('ZCARD', KEYS[1])
+if tonumber(ARGV[3]) > 0 and count >= tonumber(ARGV[3]) then return -1 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return count + 1`;
+
+interface ScriptedRedis extends Redis {
+  tacetAdmitPerson: (key: string, now: number, window: number, limit: number, person: string) => Promise<(string | number)[]>;
+  tacetAdmitEvent: (key: string, now: number, window: number, max: number, member: string) => Promise<number>;
+}
+
+/** Shared state in Redis (keys under `prefix`, e.g. one per installation). */
+export function redisDetectionState(redis: Redis, prefix = 'tacet:detect:'): DetectionState {
+  const client = redis as ScriptedRedis;
+  if (!('tacetAdmitPerson' in client)) {
+    redis.defineCommand('tacetAdmitPerson', { numberOfKeys: 1, lua: ADMIT_PERSON });
+    redis.defineCommand('tacetAdmitEvent', { numberOfKeys: 1, lua: ADMIT_EVENT });
+  }
+  let counter = 0;
+  // Unique members for events that may share a millisecond.
+  const member = (nowMs: number) => `${nowMs}:${process.pid}:${(counter = (counter + 1) % 1_000_000)}:${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    async admitPerson(staffId, personId, nowMs, windowMs, limit) {
+      const result = await client.tacetAdmitPerson(`${prefix}reads:${staffId}`, nowMs, windowMs, limit, personId);
+      return result[0] === 1 ? { allowed: true, seen: [] } : { allowed: false, seen: result.slice(1).map(String) };
+    },
+    async admitEvent(kind, staffId, nowMs, windowMs, max) {
+      return (await client.tacetAdmitEvent(`${prefix}${kind}:${staffId}`, nowMs, windowMs, max, member(nowMs))) > 0;
+    },
+    async countEvent(kind, staffId, nowMs, windowMs) {
+      return client.tacetAdmitEvent(`${prefix}${kind}:${staffId}`, nowMs, windowMs, 0, member(nowMs));
+    },
+    async once(key, ttlMs) {
+      return (await redis.set(`${prefix}once:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    },
+    async clear(staffId) {
+      await redis.del(`${prefix}reads:${staffId}`, `${prefix}photo:${staffId}`, `${prefix}denial:${staffId}`);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Jobs that must run once across core instances (ingest, outbox, checkpoints,
+ * key re-wrap, the daily retention/access-review job) take a lease in the
+ * database first. A lease names its holder and expires unless renewed; while
+ * the job runs it is renewed every third of its lifetime, so a long job keeps
+ * it and a crashed instance loses it within one lifetime. Acquiring is one
+ * conditional UPDATE (or the first INSERT), atomic on SQLite and PostgreSQL.
+ */
+import { sql } from 'kysely';
+import { newId } from '../../crypto/random.js';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../platform/clock.js';
+
+export interface Leases {
+  /** This instance's id (in job_leases.holder and job_runs.holder). */
+  readonly holder: string;
+  /** Run `job` if this instance gets the lease `name`; otherwise skip it (returns undefined). */
+  readonly exclusive: <T>(name: string, ttlMs: number, job: () => Promise<T>) => Promise<T | undefined>;
+  /** Run `job` once for `period` across all instances (under the lease; recorded when it succeeds). */
+  readonly oncePer: (name: string, period: string, ttlMs: number, job: () => Promise<void>) => Promise<boolean>;
+}
+
+export function createLeases(deps: { db: Db; clock: Clock; holder?: string }): Leases {
+  const { db, clock } = deps;
+  const holder = deps.holder ?? newId();
+
+  async function acquire(name: string, ttlMs: number): Promise<boolean> {
+    const now = clock.now().getTime();
+    await db.insertInto('job_leases').values({ name, holder, expires_at: now + ttlMs }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    const taken = await db
+      .updateTable('job_leases')
+      .set({ holder, expires_at: now + ttlMs })
+      .where('name', '=', name)
+      .where((eb) => eb.or([eb('holder', '=', holder), eb('expires_at', '<', now)]))
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1;
+  }
+
+  async function release(name: string): Promise<void> {
+    await db.deleteFrom('job_leases').where('name', '=', name).where('holder', '=', holder).execute();
+  }
+
+  async function exclusive<T>(name: string, ttlMs: number, job: () => Promise<T>): Promise<T | undefined> {
+    if (!(await acquire(name, ttlMs))) return undefined;
+    const renew = setInterval(() => void acquire(name, ttlMs).catch(() => undefined), Math.max(1_000, Math.floor(ttlMs / 3)));
+    renew.unref();
+    try {
+      return await job();
+    } finally {
+      clearInterval(renew);
+      await release(name);
+    }
+  }
+
+  return {
+    holder,
+    exclusive,
+    async oncePer(name, period, ttlMs, job) {
+      const ran = await exclusive(`${name}:${period}`, ttlMs, async () => {
+        const done = await db.selectFrom('job_runs').select('holder').where('name', '=', name).where('period', '=', period).executeTakeFirst();
+        if (done) return false;
+        await job();
+        await db.insertInto('job_runs').values({ name, period, holder, finished_at: clock.now().toISOString() }).execute();
+        return true;
+      });
+      return ran === true;
+    },
+  };
+}
+
+/** For tests and operators: the leases held now. */
+export async function heldLeases(db: Db): Promise<{ name: string; holder: string; expiresAt: number }[]> {
+  const rows = await sql<{ name: string; holder: string; expires_at: number }>`SELECT name, holder, expires_at FROM job_leases`.execute(db);
+  return rows.rows.map((r) => ({ name: r.name, holder: r.holder, expiresAt: Number(r.expires_at) }));
+}
