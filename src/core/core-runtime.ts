@@ -174,6 +174,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     sessionAbsoluteMs: config.sessionAbsoluteMs,
     authRateMax: config.authRateMax,
     onQueued: kickOutbox,
+    metricsToken: config.metricsToken,
     ...(redis && config.redis ? { redis: { client: redis, prefix: config.redis.prefix } } : {}),
     onUnsealed: () => {
       void ingestNow();

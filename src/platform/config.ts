@@ -94,6 +94,8 @@ const coreSchema = z.object({
   TACET_BLOB_S3_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9/-]*\/$/).optional(),
   // Several core instances share detection counters and sign-in rate limits through Redis (in-process without it).
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  // Prometheus scrapes /metrics with this bearer token; without one, /metrics answers loopback only.
+  TACET_METRICS_TOKEN: z.string().min(24).optional(),
   TACET_REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('tacet:'),
   // New starters: days to pass security training before it blocks personal data (0 = before first access).
   TACET_TRAINING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(0),
@@ -168,6 +170,7 @@ export interface CoreConfig extends TierConfig {
   readonly accessReviewDays: number;
   /** Shared state for several instances (detection counters, rate limits). */
   readonly redis: { readonly url: string; readonly prefix: string } | undefined;
+  readonly metricsToken: string | undefined;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -265,6 +268,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     authRateMax: v.TACET_AUTH_RATE_MAX,
     trainingGraceDays: v.TACET_TRAINING_GRACE_DAYS,
     accessReviewDays: v.TACET_ACCESS_REVIEW_DAYS,
+    metricsToken: v.TACET_METRICS_TOKEN,
     redis: v.REDIS_URL ? Object.freeze({ url: v.REDIS_URL, prefix: v.TACET_REDIS_PREFIX }) : undefined,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),

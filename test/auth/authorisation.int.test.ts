@@ -104,7 +104,7 @@ for (const dialect of DIALECTS) {
       for (const route of table) assert.ok(isRouteAccess(route.access), `${route.method} ${route.url}`);
       const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
       // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in.
-      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|assets\/:name|healthz|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state)$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
     });
 
     it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {

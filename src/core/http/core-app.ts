@@ -32,6 +32,7 @@ import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerStaffUi } from './staff-ui.js';
+import { registerOperationsRoutes } from './operations.js';
 import multipart from '@fastify/multipart';
 import { registerPatientRoutes } from '../patients/patients.routes.js';
 import type { PatientService } from '../patients/patients.service.js';
@@ -84,6 +85,8 @@ export interface CoreAppDeps {
   readonly onUnsealed?: () => void;
   /** Called after notifications were queued (delivers them at once). */
   readonly onQueued?: () => void;
+  /** Bearer token for /metrics (TACET_METRICS_TOKEN); without it /metrics answers loopback only. */
+  readonly metricsToken?: string | undefined;
   /** Shared rate-limit counters across instances (REDIS_URL); in-process without it. */
   readonly redis?: { readonly client: Redis; readonly prefix: string };
 }
@@ -201,7 +204,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     },
   };
 
-  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  registerOperationsRoutes(app, { db, vault: deps.vault, redis: deps.redis?.client, metricsToken: deps.metricsToken });
   app.get('/api/v1/vault', { config: { access: 'public' } }, async () => deps.vault.status());
   app.post<{ Body: { passphrase?: string; share?: string } }>(
     '/api/v1/vault/unseal',
