@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `tacet` command line. */
 import { Command } from 'commander';
+import { runBackup, runRestore, runShredLogExport } from './backup-commands.js';
 import { runPhotosTrace } from './photo-commands.js';
 import { runCanaryAdd, runLockdown } from './detection-commands.js';
 import { ConfigError } from '../platform/config.js';
@@ -63,6 +64,24 @@ photos
   .action(runPhotosTrace);
 
 program.command('lockdown').description('organisation lockdown: every personal-data read needs a second person; all sessions re-authenticate').argument('<on|off>').action(runLockdown);
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+program
+  .command('backup')
+  .description('write an encrypted, signed backup (database + blob manifest; key material stays wrapped by the vault key)')
+  .requiredOption('--out <file>', 'backup file to write')
+  .option('--passphrase-file <file>', 'read the unseal passphrase from a file')
+  .option('--share-file <file>', 'a Shamir share file (repeat for k shares) instead of the passphrase', collect)
+  .action(runBackup);
+program
+  .command('restore')
+  .description('restore a backup into an empty installation, replay the shred log, verify every person, photo and the audit chain')
+  .requiredOption('--in <file>', 'backup file')
+  .option('--passphrase-file <file>', 'read the unseal passphrase (the one the backup was made under) from a file')
+  .option('--share-file <file>', 'a Shamir share file (repeat for k shares)', collect)
+  .option('--shred-log <file>', 'shred log exported since the backup (tacet shred-log): those people are shredded again')
+  .action(runRestore);
+program.command('shred-log').description('export the ids of crypto-shredded people (JSON lines) to keep beside backups').requiredOption('--out <file>', 'file to write').action(runShredLogExport);
 
 const db = program.command('db').description('database tools');
 db.command('grant-intake').description('PostgreSQL: make the intake role INSERT-only on the inbox').requiredOption('--role <role>', 'role name').action(runGrantIntake);

@@ -167,6 +167,8 @@ export interface Keyring {
   readonly staffSecretKey: SymmetricKey;
   /** Key for queued messages that carry personal data (breach notices), derived from the vault key. */
   readonly outboxKey: SymmetricKey;
+  /** Key for backups (streamed under a per-file salt), derived from the vault key: a backup opens only with the vault. */
+  readonly backupKey: SymmetricKey;
 }
 
 /** Unwrap all key material with the vault key. Throws `UnsealError` if a record does not open. */
@@ -209,7 +211,13 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
     markerKey: hkdfExpand(hkdfExtract(utf8('tacet/markers'), vaultKey.bytes), utf8('v1'), 32),
     staffSecretKey: { id: `staff-secrets:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/staff-secrets'), vaultKey.bytes), utf8('v1'), 32) },
     outboxKey: { id: `outbox:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/outbox'), vaultKey.bytes), utf8('v1'), 32) },
+    backupKey: backupKeyFor(vaultKey),
   };
+}
+
+/** The backup key, derived from the vault key (restore derives it before any key material is loaded). */
+export function backupKeyFor(vaultKey: SymmetricKey): SymmetricKey {
+  return { id: `backup:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/backup'), vaultKey.bytes), utf8('v1'), 32) };
 }
 
 /** A person's data key for one domain, in memory. */

@@ -24,3 +24,15 @@ export const operationsMigration: Migration = {
       .execute();
   },
 };
+
+/** The shred log: which persons were crypto-shredded, so that restoring an older backup can shred them again. Ids only. */
+export const shredLogMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('shred_log')
+      .addColumn('person_id', 'text', (c) => c.primaryKey())
+      .addColumn('shredded_at', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .execute();
+  },
+};

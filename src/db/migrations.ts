@@ -10,7 +10,7 @@ import { patientsMigration } from './migration-patients.js';
 import { incidentsMigration } from './migration-incidents.js';
 import { lifecycleMigration } from './migration-lifecycle.js';
 import { peopleMigration } from './migration-people.js';
-import { operationsMigration } from './migration-operations.js';
+import { operationsMigration, shredLogMigration } from './migration-operations.js';
 
 const createdAt = 'created_at';
 
@@ -152,7 +152,7 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

@@ -261,6 +261,7 @@ export interface Database {
   rights_requests: RightsRequestsTable;
   job_leases: JobLeasesTable;
   job_runs: JobRunsTable;
+  shred_log: ShredLogTable;
 }
 
 export type InboxRow = Selectable<EnquiryInboxTable>;
@@ -693,4 +694,11 @@ export interface JobRunsTable {
   period: string;
   holder: string;
   finished_at: string;
+}
+
+export interface ShredLogTable {
+  person_id: string;
+  shredded_at: string;
+  /** retention:<category> | erasure:<request id> */
+  reason: string;
 }

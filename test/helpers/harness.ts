@@ -142,6 +142,12 @@ export async function signIn(app: FastifyInstance, who: { email: string; passwor
   return cookieOf(done);
 }
 
+/** Let another app (a second instance, a restored installation) see the authenticators enrolled through `from`: a person keeps their passkey. */
+export function shareAuthenticators(from: FastifyInstance, to: FastifyInstance): void {
+  const credentials = enrolled.get(from);
+  if (credentials) enrolled.set(to, credentials);
+}
+
 /** The test authenticator enrolled for an email (for step-up and attack tests). */
 export function credentialOf(app: FastifyInstance, email: string): SoftCredential {
   const credential = enrolled.get(app)?.get(email);

@@ -123,7 +123,7 @@ export function createRetentionService(deps: { db: Db; audit: AuditLog; clock: C
           const batch = await expired(organisationId, category, cutoff, BATCH);
           if (batch.length === 0) break;
           const blobs = await db.transaction().execute(async (trx) => {
-            const keys = await shredPersons(trx, batch);
+            const keys = await shredPersons(trx, batch, { reason: `retention:${category}`, at: now.toISOString() });
             await audit.append(trx, [{ actor: 'system:retention', action: 'retention.shred', recordRefs: [`retention-run:${id}`], purpose: `${category}:${batch.length}`, outcome: 'success' }]);
             return keys;
           });

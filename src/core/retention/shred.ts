@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 
 /** Crypto-shred these persons: keys first, then ciphertext rows; returns the photo blobs to delete after commit. */
-export async function shredPersons(trx: Db, personIds: readonly string[]): Promise<string[]> {
+export async function shredPersons(trx: Db, personIds: readonly string[], log: { reason: string; at: string }): Promise<string[]> {
   // 1. The wrapped data keys: after this statement nothing of theirs can be decrypted, even with the vault key.
   await trx.deleteFrom('person_keys').where('person_id', 'in', personIds).execute();
   const patients = (await trx.selectFrom('patients').select('id').where('person_id', 'in', personIds).execute()).map((p) => p.id);
@@ -24,6 +24,10 @@ export async function shredPersons(trx: Db, personIds: readonly string[]): Promi
   await trx.deleteFrom('enquiries').where('person_id', 'in', personIds).execute();
   for (const table of ['restricted_access', 'care_relationships', 'break_glass_grants', 'read_approvals'] as const) await trx.deleteFrom(table).where('person_id', 'in', personIds).execute();
   await trx.deleteFrom('persons').where('id', 'in', personIds).execute();
+  // 2. The shred log (ids only): restoring an older backup replays it, so a shredded person stays shredded.
+  for (let i = 0; i < personIds.length; i += 500) {
+    await trx.insertInto('shred_log').values(personIds.slice(i, i + 500).map((id) => ({ person_id: id, shredded_at: log.at, reason: log.reason }))).onConflict((oc) => oc.column('person_id').doNothing()).execute();
+  }
   return blobs;
 }
 

@@ -208,7 +208,7 @@ export function createRightsService(deps: RightsDeps) {
       if (exceptions.length === 0) {
         const patients = await db.selectFrom('patients').select('id').where('person_id', '=', row.person_id).execute();
         const blobs = await db.transaction().execute(async (trx) => {
-          const keys = await shredPersons(trx, [row.person_id]);
+          const keys = await shredPersons(trx, [row.person_id], { reason: `erasure:${requestId}`, at: clock.now().toISOString() });
           await log(actor, 'rights.erase', requestId, [row.person_id], 'crypto-shredded', trx);
           return keys;
         });
