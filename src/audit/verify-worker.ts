@@ -1,6 +1,6 @@
 /** Worker thread: verify one seq range of a SQLite audit log, read-only (see verifyAuditChain). */
 import { parentPort, workerData } from 'node:worker_threads';
-import SqliteDatabase from 'better-sqlite3';
+import { SqliteDatabase } from '../db/sqlite-driver.js';
 import { CHAIN_COLUMNS, checkRun, type RawEvent } from './chain.js';
 
 const { file, from, to } = workerData as { file: string; from: number; to: number };

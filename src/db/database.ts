@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { type SqliteConnection, SqliteDatabase } from './sqlite-driver.js';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../platform/config.js';
@@ -17,10 +17,10 @@ export type Db = Kysely<Database>;
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 const sqliteFiles = new WeakMap<object, string>();
-const sqliteHandles = new WeakMap<object, SqliteDatabase.Database>();
+const sqliteHandles = new WeakMap<object, SqliteConnection>();
 
 /** The better-sqlite3 connection behind a Db (the one Kysely uses), for hot paths that need prepared statements. */
-export function rawSqliteOf(db: Db): SqliteDatabase.Database | undefined {
+export function rawSqliteOf(db: Db): SqliteConnection | undefined {
   return sqliteHandles.get(db);
 }
 
