@@ -84,7 +84,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const audit = createAuditLog({ dialect, clock, db });
   const vault = createVaultService({ db, audit, clock });
   const outbox = createOutboxService({ db, clock, config: config.detection, logger, vault });
-  const leases = createLeases({ db, clock });
+  const leases = createLeases({ db, clock, holder: config.instanceId });
   const redis = config.redis ? new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true }) : undefined;
   redis?.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'redis connection error'));
   const outboxNow = async () => {
@@ -227,6 +227,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       every(60_000, rewrapNow);
       // Hourly check; the day's run happens once (job_runs), so a failed or interrupted one is retried within the hour.
       every(3_600_000, dailyNow);
+      // And soon after start: a day whose run was interrupted (a crash, a deploy) is finished now, not in an hour.
+      const first = setTimeout(dailyNow, 5_000);
+      first.unref();
+      timers.push(first);
     },
     async close() {
       for (const timer of timers) clearInterval(timer);

@@ -3,6 +3,7 @@
  * objects. SECURITY: the intake config type has no key fields at all; an
  * intake process cannot be configured with a way to read enquiries.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -94,6 +95,8 @@ const coreSchema = z.object({
   TACET_BLOB_S3_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9/-]*\/$/).optional(),
   // Several core instances share detection counters and sign-in rate limits through Redis (in-process without it).
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  // This instance's name in job leases; stable across restarts so a restarted instance takes back its own leases at once.
+  TACET_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional(),
   // Prometheus scrapes /metrics with this bearer token; without one, /metrics answers loopback only.
   TACET_METRICS_TOKEN: z.string().min(24).optional(),
   TACET_REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('tacet:'),
@@ -171,6 +174,7 @@ export interface CoreConfig extends TierConfig {
   /** Shared state for several instances (detection counters, rate limits). */
   readonly redis: { readonly url: string; readonly prefix: string } | undefined;
   readonly metricsToken: string | undefined;
+  readonly instanceId: string;
 }
 
 /** Raised for invalid configuration; lists the variable names only. */
@@ -269,6 +273,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     trainingGraceDays: v.TACET_TRAINING_GRACE_DAYS,
     accessReviewDays: v.TACET_ACCESS_REVIEW_DAYS,
     metricsToken: v.TACET_METRICS_TOKEN,
+    instanceId: v.TACET_INSTANCE_ID ?? `${os.hostname()}:${v.TACET_CORE_PORT}`,
     redis: v.REDIS_URL ? Object.freeze({ url: v.REDIS_URL, prefix: v.TACET_REDIS_PREFIX }) : undefined,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),

@@ -25,7 +25,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import { verifyAuditChain } from '../../audit/audit-log.js';
 import { sha256Hasher } from '../../crypto/digest.js';
-import { backupKeyFor, type Domain, type Keyring, openKeyring, openPersonKey, openPersonRecord, personFileKey, vaultKeyFromPassphrase, vaultKeyFromShares, type VaultRecord } from '../../crypto/keyring.js';
+import { backupKeyFor, type Keyring, openKeyring, vaultKeyFromPassphrase, vaultKeyFromShares, type VaultRecord } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import { signMessage, verifyMessage } from '../../crypto/signing.js';
 import { createDecryptStream, createEncryptStream, StreamAuthError } from '../../crypto/stream.js';
@@ -33,10 +33,9 @@ import { sql } from 'kysely';
 import type { Db, Dialect } from '../../db/database.js';
 import type { Database } from '../../db/tables.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { getDecrypted } from '../../storage/blob-store.js';
 import { deletePhotoBlobs, shredPersons } from '../retention/shred.js';
 import { listKeyMaterial } from '../vault/vault.repository.js';
-import { RECORD } from '../door/records.js';
+import { IntegrityError, verifyRestoredRecords } from '../door/integrity.js';
 
 const MAGIC = 'TACET-BACKUP/1\n';
 const PAGE = 2000;
@@ -301,37 +300,16 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
   await deletePhotoBlobs(deps.blobs, shreddedBlobs);
   // Verify: every person key opens, every contact record opens, every photo blob is present, unchanged and decrypts, the audit chain holds.
   const keyring = await keyringFrom(db, material);
-  const persons = await db.selectFrom('persons').select(['id', 'contact_envelope']).execute();
-  const keys = await db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).execute();
-  const byPerson = new Map<string, { domain: string; wrapped: string }[]>();
-  for (const k of keys) byPerson.set(k.person_id, [...(byPerson.get(k.person_id) ?? []), { domain: k.domain, wrapped: k.wrapped_dek }]);
-  for (const person of persons) {
-    const mine = byPerson.get(person.id) ?? [];
-    for (const k of mine) openPersonKey(keyring, person.id, k.domain as Domain, k.wrapped);
-    const contact = mine.find((k) => k.domain === 'contact');
-    if (!contact) throw new BackupError('a restored person has no contact key');
-    openPersonRecord(openPersonKey(keyring, person.id, 'contact', contact.wrapped), RECORD.contact, person.id, person.contact_envelope);
-  }
-  const photos = await db.selectFrom('photos').innerJoin('patients', 'patients.id', 'photos.patient_id').select(['photos.id', 'photos.blob_key', 'patients.person_id']).execute();
-  for (const photo of photos) {
-    const photoKey = byPerson.get(photo.person_id)?.find((k) => k.domain === 'photo');
-    if (!photoKey) throw new BackupError('a restored photo has no key');
-    const fileKey = personFileKey(openPersonKey(keyring, photo.person_id, 'photo', photoKey.wrapped), photo.id);
-    for (const variant of ['image', 'thumb']) {
-      const key = `${photo.blob_key}/${variant}`;
-      const expected = manifest.find((m) => m.key === key);
-      const hasher = sha256Hasher();
-      for await (const chunk of await deps.blobs.get(key)) hasher.update(chunk as Buffer);
-      if (!expected || hasher.hex() !== expected.sha256) throw new BackupError('a photo in the blob store differs from the backup manifest');
-      for await (const chunk of await getDecrypted(deps.blobs, key, fileKey)) void chunk;
-    }
-  }
+  // Verified after the commit: a failure here says so plainly (the target was empty; drop it and investigate).
+  const { persons, photos } = await verifyRestoredRecords({ db, blobs: deps.blobs, keyring }, manifest).catch((error: unknown) => {
+    throw new BackupError(`restored, but verification failed: ${error instanceof IntegrityError ? error.message : 'a record or photo does not open'}`);
+  });
   // The signing key named in the header must be this installation's own (its key material opened under the vault key above).
   const signer = await db.selectFrom('key_material').select('public_key').where('id', '=', header.signature.keyId).executeTakeFirst();
   if (signer?.public_key !== header.signature.publicKey || keyring.auditSigning?.publicKeyB64 !== header.signature.publicKey) throw new BackupError('the backup was signed by a key this installation does not hold');
   const chain = await verifyAuditChain(db);
   if (!chain.ok) throw new BackupError(`the restored audit chain is broken at ${chain.brokenAtSeq}`);
-  return { id: header.id, createdAt: header.createdAt, rows, shredReplayed: rows['shred-replayed'] ?? 0, persons: persons.length, photos: photos.length, auditEvents: chain.events };
+  return { id: header.id, createdAt: header.createdAt, rows, shredReplayed: rows['shred-replayed'] ?? 0, persons, photos, auditEvents: chain.events };
 }
 
 /** The shred log as JSON lines (ids, reasons, times), to keep beside backups. */

@@ -14,6 +14,16 @@ import { openOutboxPayload } from '../../crypto/keyring.js';
 import type { VaultService } from '../vault/vault.service.js';
 
 export const MAX_BACKOFF_MS = 10 * 60_000;
+
+/**
+ * The Message-ID of a queued mail is its outbox id: delivery is at least once
+ * (a crash between the mail server's acceptance and our commit resends it),
+ * and a resend carries the same Message-ID, which mail systems and readers
+ * recognise as the same message.
+ */
+export function messageIdOf(outboxId: string): string {
+  return `<${outboxId}@outbox.tacet>`;
+}
 export const FIRST_BACKOFF_MS = 5_000;
 
 export interface OutboxService {
@@ -65,20 +75,20 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
       if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
       if (!deps.vault?.isUnsealed()) throw new Error('vault sealed: notices wait until it is unsealed');
       const notice = openOutboxPayload(deps.vault.keyring(), row.id, row.payload) as { to: string; subject: string; text: string; from?: string };
-      await mailer().sendMail({ from: notice.from ?? config.alertFrom, to: notice.to, subject: notice.subject, text: notice.text });
+      await mailer().sendMail({ from: notice.from ?? config.alertFrom, to: notice.to, subject: notice.subject, text: notice.text, messageId: messageIdOf(row.id) });
       return;
     }
     if (row.channel === 'staff-email') {
       // A reminder to a staff member (their own tasks; no patient data).
       if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
       const message = JSON.parse(row.payload) as { subject: string; text: string };
-      await mailer().sendMail({ from: config.alertFrom, to: row.target, subject: message.subject, text: message.text });
+      await mailer().sendMail({ from: config.alertFrom, to: row.target, subject: message.subject, text: message.text, messageId: messageIdOf(row.id) });
       return;
     }
     const alert = JSON.parse(row.payload) as AlertPayload;
     if (row.channel === 'email') {
       if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
-      await mailer().sendMail({ from: config.alertFrom, to: row.target, ...emailText(alert) });
+      await mailer().sendMail({ from: config.alertFrom, to: row.target, ...emailText(alert), messageId: messageIdOf(row.id) });
     } else if (row.channel === 'webhook') {
       const timestamp = String(Math.floor(clock.now().getTime() / 1000));
       const signature = hmacHex(Buffer.from(config.webhook?.secret ?? '', 'utf8'), `${timestamp}.${row.payload}`);

@@ -112,7 +112,7 @@ export function createRightsService(deps: RightsDeps) {
       const person = await db.selectFrom('persons').select('organisation_id').where('id', '=', input.personId).executeTakeFirst();
       if (person?.organisation_id !== actor.organisationId) throw appError('NOT_FOUND');
       const now = clock.now().toISOString();
-      const received = input.receivedAt ? new Date(input.receivedAt) : clock.now();
+      const received = input.receivedAt ? new Date(input.receivedAt) : new Date(now);
       if (Number.isNaN(received.getTime())) throw appError('VALIDATION_FAILED', ['receivedAt']);
       const receivedAt = received.toISOString();
       if (receivedAt > now) throw appError('VALIDATION_FAILED', ['receivedAt']);
