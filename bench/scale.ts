@@ -67,7 +67,7 @@ try {
   for (let i = 0; i < 300; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i), token) });
   await harness.core.ingest.drain();
   const cookie = await signIn(harness.core.app, RECEPTION);
-  const ids = (await harness.core.app.inject({ url: '/api/v1/enquiries?limit=300', headers: { cookie } })).json<{ enquiries: { id: string }[] }>().enquiries.map((e) => e.id);
+  const ids = (await harness.core.app.inject({ url: '/api/v1/enquiries?limit=200', headers: { cookie } })).json<{ enquiries: { id: string }[] }>().enquiries.map((e) => e.id);
   let next = 0;
   const reads: autocannon.Request[] = [{ method: 'GET', headers: { cookie }, setupRequest: (request) => ({ ...request, path: `/api/v1/enquiries/${ids[next++ % ids.length]}` }) }];
 

@@ -35,9 +35,9 @@ describe('two core instances sharing PostgreSQL and Redis', () => {
   before(async () => {
     smtp = await startSmtp();
     const env = { REDIS_URL, TACET_REDIS_PREFIX: prefix, TACET_SMTP_URL: smtp.url, TACET_DETECT_READ_LIMITS: JSON.stringify({ receptionist: { persons: THRESHOLD, minutes: 10 } }), TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000' };
-    harness = await createHarness('postgres', { env });
+    harness = await createHarness('postgres', { env: { ...env, TACET_INSTANCE_ID: 'instance-a' } });
     // The second instance: same database, same Redis, its own process state; unsealed by its operator.
-    const config = loadCoreConfig({ TACET_BUSINESS_HOURS: '00:00-00:00', TACET_TRAINING_GRACE_DAYS: '30', TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'warn', TACET_LOG_FILE: harness.logFile, ...harness.database.env, ...env });
+    const config = loadCoreConfig({ TACET_BUSINESS_HOURS: '00:00-00:00', TACET_TRAINING_GRACE_DAYS: '30', TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'warn', TACET_LOG_FILE: harness.logFile, ...harness.database.env, ...env, TACET_INSTANCE_ID: 'instance-b' });
     second = await createCoreRuntime({ config, logger: createLogger({ level: 'warn', destination: harness.logFile }), clock: systemClock });
     await second.vault.unsealWithPassphrase(PASSPHRASE);
     a = harness.core.app;

@@ -12,6 +12,7 @@ import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import { canAccessPerson, hasOrgPermission, type PersonFacts } from '../../auth/policy.js';
 import type { ClinicPermission } from '../../auth/roles.js';
 import type { AuditLog } from '../../audit/audit-log.js';
+import { createAuditWriter } from '../../audit/group-commit.js';
 import { type Domain, openPersonKey, openPersonRecord, type PersonKey, personFileKey } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
@@ -68,10 +69,10 @@ export interface GateDeps {
 export function createGate(deps: GateDeps): Gate {
   const { db, audit } = deps;
 
+  // Every decision is committed to the audit chain before the caller goes on (group commit: concurrent reads share a transaction).
+  const writer = createAuditWriter({ db, audit });
   async function record(actor: StaffActor, event: Parameters<Gate['record']>[1]): Promise<void> {
-    await db.transaction().execute((trx) =>
-      audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: event.action, recordRefs: [...event.recordRefs], personIds: [...event.personIds], outcome: event.outcome, ...(event.purpose ? { purpose: event.purpose } : {}) }]),
-    );
+    await writer.write({ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: event.action, recordRefs: [...event.recordRefs], personIds: [...event.personIds], outcome: event.outcome, ...(event.purpose ? { purpose: event.purpose } : {}) });
   }
 
   async function deny(actor: StaffActor, action: string, recordRefs: readonly string[], personIds: readonly string[] = []): Promise<never> {
