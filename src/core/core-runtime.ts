@@ -34,6 +34,7 @@ import { createPhotoService, type PhotoService } from './photos/photo.service.js
 import { createIncidentService, type IncidentService } from './incidents/incident.service.js';
 import { createRewrapService, type RewrapService } from './vault/rewrap.service.js';
 import { createRetentionService, type RetentionService } from './retention/retention.service.js';
+import { buildPublication, writePublication } from './org/publication.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { createComplianceService, type ComplianceService } from './people/compliance.service.js';
 import { createAccessReviewService, type AccessReviewService } from './people/access-review.service.js';
@@ -174,6 +175,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     sessionAbsoluteMs: config.sessionAbsoluteMs,
     authRateMax: config.authRateMax,
     onQueued: kickOutbox,
+    async onPublicationChanged() {
+      const publication = await buildPublication(db);
+      if (publication) writePublication(config.publicationFile, publication);
+    },
     metricsToken: config.metricsToken,
     ...(redis && config.redis ? { redis: { client: redis, prefix: config.redis.prefix } } : {}),
     onUnsealed: () => {

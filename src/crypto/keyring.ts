@@ -109,7 +109,8 @@ function newAuditSigningKey(vaultKey: SymmetricKey, version: number): KeyMateria
   return { id, kind: 'audit-signing', domain: null, version, wrapped: sealEnvelope(vaultKey, pair.privateKeyPkcs8, wrapContext(id)), publicKey: pair.publicKeyB64, status: 'active' };
 }
 
-function newIntakeKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
+/** A new intake HPKE key pair (private part wrapped by the vault key). */
+export function newIntakeKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
   const id = `intake.v${version}`;
   const pair = generateIntakeKeyPair();
   return { id, kind: 'intake-hpke', domain: null, version, wrapped: sealEnvelope(vaultKey, pair.privateKeyRaw, wrapContext(id)), publicKey: pair.publicKeyB64, status: 'active' };

@@ -79,13 +79,22 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 /** Build the intake HTTP app. */
 export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance> {
-  const { publication, clock, config } = deps;
+  const { clock, config } = deps;
   const formSecret = deps.formSecret ?? randomSecret();
   const formScript = readAsset('web/form/dist/form.js', 'npm run build:form');
   const formCss = readAsset('web/form/form.css', 'git checkout web/form/form.css');
-  const clinics = new Set(publication.clinics.map((clinic) => clinic.slug));
-  const keys = new Map<string, SealingKey>(publication.keys.map((key) => [key.kid, importSealingKey(key.kid, key.publicKey)]));
-  const activeKey = keys.get(publication.activeKid) as SealingKey;
+  // The publication can change while running (a rotated intake key, a new clinic): `usePublication` swaps it whole.
+  let publication = deps.publication;
+  let clinics = new Set<string>();
+  let keys = new Map<string, SealingKey>();
+  let activeKey: SealingKey;
+  const usePublication = (next: Publication) => {
+    publication = next;
+    clinics = new Set(next.clinics.map((clinic) => clinic.slug));
+    keys = new Map<string, SealingKey>(next.keys.map((key) => [key.kid, importSealingKey(key.kid, key.publicKey)]));
+    activeKey = keys.get(next.activeKid) as SealingKey;
+  };
+  usePublication(deps.publication);
 
   const app = createHttpApp({ logger: deps.logger, bodyLimit: config.bodyLimit, contentSecurityPolicy: CSP });
   await app.register(formbody, { bodyLimit: config.bodyLimit });
@@ -182,5 +191,15 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     return reply.redirect(`/enquire/thanks`, 303);
   });
 
+  publicationSetters.set(app, usePublication);
   return app;
+}
+
+const publicationSetters = new WeakMap<FastifyInstance, (next: Publication) => void>();
+
+/** Serve a new publication from now on (the core rotated the intake key or changed clinics). */
+export function setPublication(app: FastifyInstance, next: Publication): void {
+  const set = publicationSetters.get(app);
+  if (!set) throw new Error('not an intake app');
+  set(next);
 }

@@ -5,13 +5,15 @@ import { type Db, openDatabase } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
 import type { IntakeConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import { createIntakeApp } from './intake-app.js';
+import { createIntakeApp, setPublication } from './intake-app.js';
 import { type Publication, parsePublication } from './publication.js';
 
 /** A ready intake tier. */
 export interface IntakeRuntime {
   readonly app: FastifyInstance;
   readonly db: Db;
+  /** Serve `next` (or the publication file again) from now on. */
+  readonly reloadPublication: (next?: Publication) => void;
   readonly close: () => Promise<void>;
 }
 
@@ -26,10 +28,24 @@ export async function createIntakeRuntime(deps: { config: IntakeConfig; logger: 
   const publication = deps.publication ?? loadPublication(deps.config.publicationFile);
   const { db } = await openDatabase(deps.config.database, { poolSize: 20 });
   const app = await createIntakeApp({ config: deps.config, db, publication, logger: deps.logger, clock: deps.clock, ...(deps.formSecret ? { formSecret: deps.formSecret } : {}) });
+  const reloadPublication = (next?: Publication) => {
+    try {
+      setPublication(app, next ?? loadPublication(deps.config.publicationFile));
+      deps.logger.info('intake publication reloaded');
+    } catch (error) {
+      // A half-written or invalid file never replaces a good publication.
+      deps.logger.error({ err: { message: (error as Error).message } }, 'intake publication not reloaded; keeping the current one');
+    }
+  };
+  // Running from the file the core writes: follow it (a rotated intake key is served within seconds).
+  const watching = !deps.publication;
+  if (watching) fs.watchFile(deps.config.publicationFile, { interval: 2_000, persistent: false }, () => reloadPublication());
   return {
     app,
     db,
+    reloadPublication,
     async close() {
+      if (watching) fs.unwatchFile(deps.config.publicationFile);
       await app.close();
       await db.destroy();
     },

@@ -83,6 +83,8 @@ export interface CoreAppDeps {
   readonly authRateMax: number;
   /** Called after a successful unseal (e.g. to start ingest at once). */
   readonly onUnsealed?: () => void;
+  /** Called after the intake publication changed (a rotated intake key): rewrite the file the intake follows. */
+  readonly onPublicationChanged?: () => Promise<void>;
   /** Called after notifications were queued (delivers them at once). */
   readonly onQueued?: () => void;
   /** Bearer token for /metrics (TACET_METRICS_TOKEN); without it /metrics answers loopback only. */

@@ -18,7 +18,8 @@ export async function buildPublication(db: Db): Promise<Publication | undefined>
     organisation: organisation.name,
     clinics: clinics.map((clinic) => ({ slug: clinic.slug, name: clinic.name })),
     activeKid: active.kid,
-    keys: keys.map((key) => ({ kid: key.kid, publicKey: key.publicKey })),
+    // Only the active key is published: after a rotation, forms sealed to a retired key are refused ("reload the form").
+    keys: keys.filter((key) => key.status === 'active').map((key) => ({ kid: key.kid, publicKey: key.publicKey })),
   });
 }
 

@@ -70,7 +70,29 @@ export function createRewrapService(deps: { db: Db; vault: VaultService; audit: 
         }
       }
     }
+    await destroyDrainedIntakeKeys();
     return { rewrapped, remaining };
+  }
+
+  /**
+   * A retired intake key is needed only for what is still sealed to it in the
+   * inbox (or held in quarantine). Once none is left it is destroyed: a stolen
+   * copy of it can open nothing of ours any more.
+   */
+  async function destroyDrainedIntakeKeys(): Promise<string[]> {
+    const retired = await db.selectFrom('key_material').select('id').where('kind', '=', 'intake-hpke').where('status', '=', 'retired').execute();
+    const destroyed: string[] = [];
+    for (const key of retired) {
+      const waiting = await db.selectFrom('enquiry_inbox').select('id').where('key_id', '=', key.id).executeTakeFirst();
+      const held = await db.selectFrom('inbox_quarantine').select('id').where('key_id', '=', key.id).executeTakeFirst();
+      if (waiting || held) continue;
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('key_material').where('id', '=', key.id).where('status', '=', 'retired').execute();
+        await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.destroy', recordRefs: [`key:${key.id}`], purpose: 'intake:drained', outcome: 'success' }]);
+      });
+      destroyed.push(key.id);
+    }
+    return destroyed;
   }
 
   return {

@@ -6,7 +6,9 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import {
   type Domain,
   initVault,
+  type KeyMaterialRecord,
   newDomainKey,
+  newIntakeKey,
   type Keyring,
   openKeyring,
   UnsealError,
@@ -42,6 +44,12 @@ export interface VaultService {
    * until the re-wrap job has moved every person key off them). Returns the new key id.
    */
   readonly rotateDomainKey: (domain: Domain, material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null) => Promise<string>;
+  /**
+   * Rotate the intake key pair: a new one is published for new enquiries; the
+   * old ones are retired from the publication but keep opening what is
+   * already sealed to them in the inbox (see `purgeDrainedIntakeKeys`).
+   */
+  readonly rotateIntakeKey: (material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null) => Promise<string>;
 }
 
 /** Create the vault service. */
@@ -67,6 +75,39 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       throw error;
     }
     await recordUnseal('success', method, ip);
+  }
+
+  /** Recover the vault key from the operator's material for one rotation (audited either way), then forget it. */
+  async function withVaultKey<T>(material: { passphrase?: string; shares?: readonly string[] }, actor: string, purpose: string, ip: string | null | undefined, work: (vaultKey: SymmetricKey, records: KeyMaterialRecord[]) => Promise<T>): Promise<T> {
+    if (!keyring) throw appError('VAULT_SEALED');
+    const vault = await loadVault();
+    let vaultKey: SymmetricKey;
+    try {
+      if (material.passphrase) vaultKey = await vaultKeyFromPassphrase(vault.record, material.passphrase);
+      else if (material.shares && material.shares.length > 0) vaultKey = await vaultKeyFromShares(vault.record, material.shares);
+      else throw new UnsealError('unseal material required');
+    } catch (error) {
+      if (error instanceof UnsealError) {
+        await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor, action: 'key.rotate', purpose, outcome: 'failure', ip: ip ?? null }]));
+        throw appError('UNSEAL_FAILED');
+      }
+      throw error;
+    }
+    try {
+      return await work(vaultKey, await listKeyMaterial(deps.db));
+    } finally {
+      vaultKey.bytes.fill(0);
+    }
+  }
+
+  /** Store a new key version (and retire others) with its audit event, in one transaction. */
+  async function store(record: KeyMaterialRecord, retire: readonly string[], actor: string, purpose: string, ip: string | null | undefined): Promise<void> {
+    const at = deps.clock.now().toISOString();
+    await deps.db.transaction().execute(async (trx) => {
+      if (retire.length > 0) await trx.updateTable('key_material').set({ status: 'retired' }).where('id', 'in', [...retire]).execute();
+      await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: record.publicKey, status: record.status, created_at: at }).execute();
+      await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: [`key:${record.id}`], purpose, outcome: 'success', ip: ip ?? null }]);
+    });
   }
 
   async function loadVault() {
@@ -110,34 +151,24 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
     },
     isUnsealed: () => keyring !== undefined,
     async rotateDomainKey(domain, material, actor, ip) {
-      if (!keyring) throw appError('VAULT_SEALED');
-      const vault = await loadVault();
-      let vaultKey: SymmetricKey;
-      try {
-        if (material.passphrase) vaultKey = await vaultKeyFromPassphrase(vault.record, material.passphrase);
-        else if (material.shares && material.shares.length > 0) vaultKey = await vaultKeyFromShares(vault.record, material.shares);
-        else throw new UnsealError('unseal material required');
-      } catch (error) {
-        if (error instanceof UnsealError) {
-          await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor, action: 'key.rotate', purpose: domain, outcome: 'failure', ip: ip ?? null }]));
-          throw appError('UNSEAL_FAILED');
-        }
-        throw error;
-      }
-      try {
-        const records = await listKeyMaterial(deps.db);
+      return withVaultKey(material, actor, domain, ip, async (vaultKey, records) => {
         const version = Math.max(0, ...records.filter((r) => r.kind === 'domain' && r.domain === domain).map((r) => r.version)) + 1;
         const record = newDomainKey(vaultKey, domain, version);
-        const at = deps.clock.now().toISOString();
-        await deps.db.transaction().execute(async (trx) => {
-          await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: null, status: record.status, created_at: at }).execute();
-          await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: [`key:${record.id}`], purpose: domain, outcome: 'success', ip: ip ?? null }]);
-        });
+        await store(record, [], actor, domain, ip);
         keyring = openKeyring(vaultKey, [...records, record]);
         return record.id;
-      } finally {
-        vaultKey.bytes.fill(0);
-      }
+      });
+    },
+    async rotateIntakeKey(material, actor, ip) {
+      return withVaultKey(material, actor, 'intake', ip, async (vaultKey, records) => {
+        const version = Math.max(0, ...records.filter((r) => r.kind === 'intake-hpke').map((r) => r.version)) + 1;
+        const record = newIntakeKey(vaultKey, version);
+        // The old key pairs stop being published but keep opening what is already in the inbox sealed to them.
+        const retire = records.filter((r) => r.kind === 'intake-hpke' && r.status === 'active').map((r) => r.id);
+        await store(record, retire, actor, 'intake', ip);
+        keyring = openKeyring(vaultKey, [...records.map((r) => (retire.includes(r.id) ? { ...r, status: 'retired' as const } : r)), record]);
+        return record.id;
+      });
     },
     seal() {
       keyring = undefined;

@@ -33,9 +33,9 @@ export function RotateKeys(props: { url: string; onDone?: () => void }) {
     >
       <fieldset>
         <legend>Keys to rotate</legend>
-        {['contact', 'enquiry', 'clinical', 'photo', 'financial'].map((domain) => (
+        {['contact', 'enquiry', 'clinical', 'photo', 'financial', 'intake'].map((domain) => (
           <label key={domain} className="check">
-            <input type="checkbox" name="domain" value={domain} /> {domain}
+            <input type="checkbox" name="domain" value={domain} /> {domain === 'intake' ? 'intake (the public form’s key pair; the old one opens the inbox until drained, then is destroyed)' : domain}
           </label>
         ))}
       </fieldset>
