@@ -1,4 +1,8 @@
-/** `tacet backup`, `tacet restore`, `tacet shred-log`: encrypted, signed backups and their restore into an empty installation. */
+/** `tacet backup`, `tacet restore`, `tacet shred-log`, `tacet rotate-vault`: the key holders' operations. */
+import { createAuditLog } from '../audit/audit-log.js';
+import { createVaultService } from '../core/vault/vault.service.js';
+import { systemClock } from '../platform/clock.js';
+import { printSecretNotice } from './banner.js';
 import { BackupError, exportShredLog, keyringFrom, readShredLog, restoreBackup, writeBackup } from '../core/backup/backup.service.js';
 import { blobStoreFor } from '../storage/s3-blob-store.js';
 import { withDatabase } from './detection-commands.js';
@@ -43,5 +47,31 @@ export async function runShredLogExport(options: { out: string }): Promise<void>
   await withDatabase(async ({ db }) => {
     const count = await exportShredLog(db, options.out);
     process.stdout.write(`${count} shredded people written to ${options.out}.\n`);
+  });
+}
+
+/**
+ * Rotate the vault key (a key ceremony): new unseal methods replace the old
+ * ones; every key-material record is re-wrapped in one transaction. Running
+ * core instances keep serving (their keyring is unchanged); after a restart
+ * they unseal with the new passphrase or shares.
+ */
+export async function runVaultRotate(options: { passphraseFile?: string; shareFile?: string[]; newPassphraseFile?: string; shamir?: string }): Promise<void> {
+  const shamir = options.shamir ? /^(\d+)\/(\d+)$/.exec(options.shamir) : undefined;
+  if (options.shamir && !shamir) throw new Error('--shamir must look like 3/5');
+  if (!options.newPassphraseFile && !shamir) throw new Error('give the new unseal method: --new-passphrase-file and/or --shamir k/n');
+  await withDatabase(async ({ db, dialect }) => {
+    const vault = createVaultService({ db, audit: createAuditLog({ dialect, clock: systemClock }), clock: systemClock });
+    const current = await material(options);
+    await (current.passphrase ? vault.unsealWithPassphrase(current.passphrase) : Promise.all((current.shares ?? []).map((share) => vault.submitShare(share)))).catch(() => {
+      throw new Error('the current unseal material was not accepted; nothing changed');
+    });
+    if (!vault.isUnsealed()) throw new Error('not enough shares to open the vault; nothing changed');
+    const newPassphrase = options.newPassphraseFile ? await readSecret('', options.newPassphraseFile) : undefined;
+    if (newPassphrase !== undefined && newPassphrase.length < 16) throw new Error('the new passphrase must be at least 16 characters');
+    const { shares } = await vault.rotateVaultKey(current, { ...(newPassphrase ? { passphrase: newPassphrase } : {}), ...(shamir ? { shamir: { threshold: Number(shamir[1]), shares: Number(shamir[2]) } } : {}) }, 'system:cli', null);
+    vault.seal();
+    if (shares.length > 0) printSecretNotice('NEW SHAMIR SHARES - shown ONCE; hand each to its holder. The old shares no longer open this installation.', shares.map((share, i) => `Share ${i + 1}: ${share}`));
+    process.stdout.write(`Vault key rotated${newPassphrase ? '; the new passphrase replaces the old one' : ''}. Restart or keep running the core; unseal with the new material after a restart.\n`);
   });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `tacet` command line. */
 import { Command } from 'commander';
-import { runBackup, runRestore, runShredLogExport } from './backup-commands.js';
+import { runBackup, runRestore, runShredLogExport, runVaultRotate } from './backup-commands.js';
 import { runPhotosTrace } from './photo-commands.js';
 import { runCanaryAdd, runLockdown } from './detection-commands.js';
 import { ConfigError } from '../platform/config.js';
@@ -81,6 +81,14 @@ program
   .option('--share-file <file>', 'a Shamir share file (repeat for k shares)', collect)
   .option('--shred-log <file>', 'shred log exported since the backup (tacet shred-log): those people are shredded again')
   .action(runRestore);
+program
+  .command('rotate-vault')
+  .description('rotate the vault key: new unseal methods replace the old; all key material re-wrapped (a key ceremony)')
+  .option('--passphrase-file <file>', 'the current unseal passphrase')
+  .option('--share-file <file>', 'a current Shamir share file (repeat for k shares)', collect)
+  .option('--new-passphrase-file <file>', 'the new passphrase')
+  .option('--shamir <k/n>', 'issue new Shamir shares, any k of n unseal')
+  .action(runVaultRotate);
 program.command('shred-log').description('export the ids of crypto-shredded people (JSON lines) to keep beside backups').requiredOption('--out <file>', 'file to write').action(runShredLogExport);
 
 const db = program.command('db').description('database tools');

@@ -26,7 +26,7 @@ export type Domain = (typeof DOMAINS)[number];
 /** A row of wrapped key material as stored. */
 export interface KeyMaterialRecord {
   readonly id: string;
-  readonly kind: 'domain' | 'intake-hpke' | 'blind-index' | 'audit-signing';
+  readonly kind: 'domain' | 'intake-hpke' | 'blind-index' | 'audit-signing' | 'derivation-root';
   readonly domain: Domain | null;
   readonly version: number;
   readonly wrapped: string;
@@ -78,6 +78,21 @@ export interface VaultInitOptions {
 export async function initVault(options: VaultInitOptions): Promise<VaultInit> {
   if (!options.passphrase && !options.shamir) throw new UnsealError('an unseal method is required');
   const vaultKey = generateSymmetricKey(VAULT_KEY_ID);
+  const { vault, shares } = await protectVaultKey(vaultKey, options);
+  const keys: KeyMaterialRecord[] = [];
+  for (const domain of DOMAINS) {
+    const id = `${domain}.v1`;
+    keys.push({ id, kind: 'domain', domain, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext(id)), publicKey: null, status: 'active' });
+  }
+  keys.push(newIntakeKey(vaultKey, 1));
+  keys.push(newAuditSigningKey(vaultKey, 1));
+  keys.push({ id: 'blind-index.v1', kind: 'blind-index', domain: null, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext('blind-index.v1')), publicKey: null, status: 'active' });
+  return { vault, keys, shares };
+}
+
+/** Protect a vault key with the unseal methods: the record to store, and Shamir shares to hand out once. */
+async function protectVaultKey(vaultKey: SymmetricKey, options: VaultInitOptions): Promise<{ vault: VaultRecord; shares: string[] }> {
+  if (!options.passphrase && !options.shamir) throw new UnsealError('an unseal method is required');
   const check = sealEnvelope(vaultKey, utf8('tacet'), VAULT_CHECK_CONTEXT);
   let passphrase: VaultRecord['passphrase'] = null;
   if (options.passphrase) {
@@ -92,15 +107,34 @@ export async function initVault(options: VaultInitOptions): Promise<VaultInit> {
     if (!(threshold >= 2 && count >= threshold && count <= 255)) throw new UnsealError('Shamir needs 2 <= k <= n <= 255');
     shares = (await split(new Uint8Array(vaultKey.bytes), count, threshold)).map((share) => toBase64Url(share));
   }
-  const keys: KeyMaterialRecord[] = [];
-  for (const domain of DOMAINS) {
-    const id = `${domain}.v1`;
-    keys.push({ id, kind: 'domain', domain, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext(id)), publicKey: null, status: 'active' });
+  return { vault: { check, passphrase, shamir: options.shamir ?? null }, shares };
+}
+
+/**
+ * Rotate the vault key: a new one, protected by the new unseal methods (a
+ * passphrase and/or fresh Shamir shares — the old ones stop working), and
+ * every key-material record re-wrapped under it. The keys derived for staff
+ * secrets, canary and watermark markers and queued letters come from a
+ * derivation root; an installation that derived them from the vault key
+ * itself keeps those bytes as its root (wrapped like any key), so TOTP seeds,
+ * markers and watermarks already made stay valid. Backups follow the vault
+ * key: older ones open with the unseal material they were made under.
+ */
+export async function rotateVaultKey(oldKey: SymmetricKey, records: readonly KeyMaterialRecord[], options: VaultInitOptions): Promise<{ vault: VaultRecord; shares: string[]; records: KeyMaterialRecord[]; vaultKey: SymmetricKey }> {
+  const newKey = generateSymmetricKey(VAULT_KEY_ID);
+  const { vault, shares } = await protectVaultKey(newKey, options);
+  const unwrap = (record: KeyMaterialRecord): Buffer => {
+    try {
+      return openEnvelope((id) => (id === oldKey.id ? oldKey : undefined), record.wrapped, wrapContext(record.id));
+    } catch {
+      throw new UnsealError(`key material ${record.id} does not open`);
+    }
+  };
+  const rewrapped = records.map((record) => ({ ...record, wrapped: sealEnvelope(newKey, unwrap(record), wrapContext(record.id)) }));
+  if (!records.some((r) => r.kind === 'derivation-root')) {
+    rewrapped.push({ id: 'derivation-root.v1', kind: 'derivation-root', domain: null, version: 1, wrapped: sealEnvelope(newKey, oldKey.bytes, wrapContext('derivation-root.v1')), publicKey: null, status: 'active' });
   }
-  keys.push(newIntakeKey(vaultKey, 1));
-  keys.push(newAuditSigningKey(vaultKey, 1));
-  keys.push({ id: 'blind-index.v1', kind: 'blind-index', domain: null, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext('blind-index.v1')), publicKey: null, status: 'active' });
-  return { vault: { check, passphrase, shamir: options.shamir ?? null }, keys, shares };
+  return { vault, shares, records: rewrapped, vaultKey: newKey };
 }
 
 function newAuditSigningKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
@@ -185,6 +219,8 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
   const active = new Map<Domain, { key: SymmetricKey; version: number }>();
   const intake = new Map<string, OpeningKey>();
   let blindRoot: Buffer | undefined;
+  // Derived keys come from the derivation root once the vault key has been rotated; before that, from the vault key itself.
+  let derivationRoot: Buffer = vaultKey.bytes;
   let auditSigning: Keyring['auditSigning'];
   for (const record of records) {
     const bytes = unwrap(record);
@@ -199,6 +235,8 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
       auditSigning = { id: record.id, privateKey: importSigningKey(bytes), publicKeyB64: record.publicKey };
     } else if (record.kind === 'blind-index' && record.status === 'active') {
       blindRoot = bytes;
+    } else if (record.kind === 'derivation-root' && record.status === 'active') {
+      derivationRoot = bytes;
     }
   }
   if (!blindRoot) throw new UnsealError('no active blind-index key');
@@ -209,9 +247,9 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
     intakeKey: (kid) => intake.get(kid),
     blindIndexKeys: deriveBlindIndexKeys(blindRoot),
     auditSigning,
-    markerKey: hkdfExpand(hkdfExtract(utf8('tacet/markers'), vaultKey.bytes), utf8('v1'), 32),
-    staffSecretKey: { id: `staff-secrets:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/staff-secrets'), vaultKey.bytes), utf8('v1'), 32) },
-    outboxKey: { id: `outbox:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/outbox'), vaultKey.bytes), utf8('v1'), 32) },
+    markerKey: hkdfExpand(hkdfExtract(utf8('tacet/markers'), derivationRoot), utf8('v1'), 32),
+    staffSecretKey: { id: `staff-secrets:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/staff-secrets'), derivationRoot), utf8('v1'), 32) },
+    outboxKey: { id: `outbox:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/outbox'), derivationRoot), utf8('v1'), 32) },
     backupKey: backupKeyFor(vaultKey),
   };
 }

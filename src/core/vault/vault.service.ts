@@ -11,6 +11,7 @@ import {
   newIntakeKey,
   type Keyring,
   openKeyring,
+  rotateVaultKey,
   UnsealError,
   type VaultInitOptions,
   vaultKeyFromPassphrase,
@@ -50,6 +51,12 @@ export interface VaultService {
    * already sealed to them in the inbox (see `purgeDrainedIntakeKeys`).
    */
   readonly rotateIntakeKey: (material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null) => Promise<string>;
+  /**
+   * Rotate the vault key itself: new unseal methods (a new passphrase and/or
+   * fresh Shamir shares; the old ones stop opening this installation), every
+   * key-material record re-wrapped, in one transaction. Returns new shares once.
+   */
+  readonly rotateVaultKey: (material: { passphrase?: string; shares?: readonly string[] }, methods: { passphrase?: string; shamir?: { threshold: number; shares: number }; kdfParams?: VaultInitOptions['kdfParams'] }, actor: string, ip?: string | null) => Promise<{ shares: string[] }>;
 }
 
 /** Create the vault service. */
@@ -168,6 +175,27 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
         await store(record, retire, actor, 'intake', ip);
         keyring = openKeyring(vaultKey, [...records.map((r) => (retire.includes(r.id) ? { ...r, status: 'retired' as const } : r)), record]);
         return record.id;
+      });
+    },
+    async rotateVaultKey(material, methods, actor, ip) {
+      return withVaultKey(material, actor, 'vault', ip, async (oldKey, records) => {
+        const rotated = await rotateVaultKey(oldKey, records, methods);
+        const at = deps.clock.now().toISOString();
+        await deps.db.transaction().execute(async (trx) => {
+          for (const record of rotated.records) {
+            if (records.some((r) => r.id === record.id)) await trx.updateTable('key_material').set({ wrapped: record.wrapped }).where('id', '=', record.id).execute();
+            else await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: record.publicKey, status: record.status, created_at: at }).execute();
+          }
+          await trx.updateTable('vault').set({ record: JSON.stringify(rotated.vault) }).where('id', '=', 'vault').execute();
+          await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: ['key:vault'], purpose: `vault:${methods.passphrase ? 'passphrase' : ''}${methods.passphrase && methods.shamir ? '+' : ''}${methods.shamir ? `shamir-${methods.shamir.threshold}-of-${methods.shamir.shares}` : ''}`, outcome: 'success', ip: ip ?? null }]);
+        });
+        try {
+          keyring = openKeyring(rotated.vaultKey, rotated.records);
+        } finally {
+          rotated.vaultKey.bytes.fill(0);
+        }
+        pendingShares = [];
+        return { shares: rotated.shares };
       });
     },
     seal() {
