@@ -50,6 +50,18 @@ export const BACKUP_TABLES = [
   'access_review_items', 'rights_requests', 'job_runs', 'shred_log',
 ] as const satisfies readonly (keyof Database)[];
 
+/** A pass-through stream that hashes what flows through it (the ciphertext body, for the signature). */
+function hashedPassThrough(): { hasher: ReturnType<typeof sha256Hasher>; stream: Transform } {
+  const hasher = sha256Hasher();
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hasher.update(chunk);
+      done(null, chunk);
+    },
+  });
+  return { hasher, stream };
+}
+
 export interface BackupHeader {
   readonly format: 'tacet-backup';
   readonly version: 1;
@@ -132,13 +144,7 @@ export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobS
       yield Buffer.from(`${JSON.stringify({ t: 'end', counts, blobCount })}\n`);
     }
     const bodyFile = `${file}.body-${id}.tmp`;
-    const bodyHash = sha256Hasher();
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        bodyHash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const { hasher: bodyHash, stream: hashing } = hashedPassThrough();
     try {
       await pipeline(Readable.from(lines()), createEncryptStream(keyring.backupKey.bytes, `backup/${id}`), hashing, fs.createWriteStream(bodyFile, { mode: 0o600 }));
       const unsigned = { format: 'tacet-backup' as const, version: 1 as const, id, createdAt: deps.now.toISOString(), vault: { record: JSON.parse(vaultRow.record) as VaultRecord, isDemo: vaultRow.is_demo === 1 }, counts, blobCount, bodySha256: bodyHash.hex() };
@@ -216,13 +222,7 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
   }
   const rows: Record<string, number> = {};
   const manifest: { key: string; size: number; sha256: string }[] = [];
-  const bodyHash = sha256Hasher();
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bodyHash.update(chunk);
-      done(null, chunk);
-    },
-  });
+  const { hasher: bodyHash, stream: hashing } = hashedPassThrough();
   try {
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('vault').values({ id: 'vault', record: JSON.stringify(header.vault.record), is_demo: header.vault.isDemo ? 1 : 0, created_at: header.createdAt }).execute();
