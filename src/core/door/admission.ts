@@ -91,7 +91,7 @@ export function createGate(deps: GateDeps): Gate {
     return { organisationId: location.organisationId, clinicIds: location.clinicIds, isRestricted: location.isRestricted, isOnRestrictedList: Boolean(listed), hasBreakGlass: Boolean(grant), isInCareTeam: Boolean(care) };
   }
 
-  /** SECURITY: the DPO's access to a person is bound to an open access/portability/rectification request for that person. */
+  /** SECURITY: the DPO's access to a person is bound to an open data-subject request for that very person. */
   async function hasOpenRightsRequest(actor: StaffActor, location: PersonLocation): Promise<boolean> {
     if (!hasOrgPermission(actor, 'rights.manage') || location.organisationId !== actor.organisationId) return false;
     const open = await db.selectFrom('rights_requests').select('id').where('person_id', '=', location.personId).where('organisation_id', '=', actor.organisationId).where('status', '=', 'open').executeTakeFirst();
