@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { isRouteAccess, routeTable } from '../../src/platform/http/access.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, RECEPTION, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
 const DPO = { email: 'dpo@clinic.test', password: 'granite willow beacon 93', name: 'Dee Protection' };
@@ -34,11 +34,7 @@ for (const dialect of DIALECTS) {
       // Probing is itself a detection rule (repeated denials); the sweep probes on purpose, so raise that threshold here.
       harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000', TACET_DETECT_DENIALS: '1000' } });
       app = harness.core.app;
-      const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-      for (const [i, clinic] of ['clinic-a', 'clinic-a', 'clinic-b'].entries()) {
-        await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, generateEnquiry(40 + i), token) });
-      }
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, generateEnquiries(40, 3), { clinic: (i) => (i < 2 ? 'clinic-a' : 'clinic-b') });
       const rows = await harness.core.db.selectFrom('enquiries').innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id').select(['enquiries.id', 'clinics.slug']).orderBy('enquiries.id').execute();
       const a = rows.filter((r) => r.slug === 'clinic-a');
       enquiries['a0'] = a[0]?.id as string;

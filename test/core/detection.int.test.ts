@@ -12,8 +12,8 @@ import { plantCanaries } from '../../src/core/detection/canary-planting.js';
 import { setLockdown } from '../../src/core/detection/lockdown.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -56,9 +56,7 @@ for (const dialect of DIALECTS) {
           TACET_TIMEZONE: 'Europe/London',
         },
       });
-      const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-      for (let i = 0; i < 6; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, i % 2 ? 'clinic-b' : 'clinic-a', generateEnquiry(300 + i), token) });
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, generateEnquiries(300, 6), { clinic: (i) => (i % 2 ? 'clinic-b' : 'clinic-a') });
       await createStaffViaApi(harness.core.app, [
         { ...NURSE, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-a'] as string, role: 'nurse' }] },
         { ...MANAGER, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-a'] as string, role: 'clinic_manager' }, { clinicId: harness.clinicIds['clinic-b'] as string, role: 'clinic_manager' }] },
@@ -203,8 +201,7 @@ for (const dialect of DIALECTS) {
       const revoked = await setLockdown({ db: core.db, audit: core.audit, clock }, true, 'system:test');
       assert.ok(revoked >= 1);
       assert.equal((await core.app.inject({ url: '/api/v1/enquiries', headers: { cookie: before_ } })).statusCode, 401);
-      const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-      assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(399), token) })).statusCode, 202);
+      await submitEnquiries(harness, [generateEnquiry(399)], { ingest: false });
       const nurse = await signIn(core.app, NURSE);
       const manager = await signIn(core.app, MANAGER);
       const id = realInA[0] as string;

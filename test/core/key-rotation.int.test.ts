@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, post, signIn, stepUp } from '../helpers/harness.js';
+import { fastSealedBody, generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, PASSPHRASE, post, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 
 for (const dialect of DIALECTS) {
   describe(`key rotation (${dialect})`, () => {
@@ -19,8 +19,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000' } });
       token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-      for (let i = 0; i < 30; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, i % 2 ? 'clinic-a' : 'clinic-b', generateEnquiry(700 + i), token) });
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, generateEnquiries(700, 30), { clinic: (i) => (i % 2 ? 'clinic-a' : 'clinic-b') });
     });
     after(async () => harness?.close());
 

@@ -11,8 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry, type GeneratedEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { type GeneratedEnquiry, generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { cameraJpeg, EXIF_SECRETS, multipartBody } from '../helpers/images.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 import { readAll } from '../helpers/files.js';
@@ -45,13 +45,8 @@ for (const dialect of DIALECTS) {
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_DETECT_PHOTOS: '12', TACET_DETECT_PHOTO_MINUTES: '10' } });
       app = harness.core.app;
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
       enquiry = generateEnquiry(7);
-      for (const [i, fields] of [enquiry, generateEnquiry(8)].entries()) {
-        const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, i === 0 ? 'clinic-a' : 'clinic-a', fields, token) });
-        assert.equal(response.statusCode, 202);
-      }
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, [enquiry, generateEnquiry(8)]);
       const clinicA = harness.clinicIds['clinic-a'] as string;
       const created = await createStaffViaApi(app, [
         { ...NURSE, orgRole: null, clinicRoles: [{ clinicId: clinicA, role: 'nurse' }] },

@@ -14,8 +14,8 @@ import { createComplianceService } from '../../src/core/people/compliance.servic
 import { STARTER_QUIZ } from '../../src/core/people/starter-training.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, post, signIn } from '../helpers/harness.js';
+import { generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, post, signIn, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -41,9 +41,7 @@ for (const dialect of DIALECTS) {
       smtp = await startSmtp();
       harness = await createHarness(dialect, { clock, env: { TACET_TRAINING_GRACE_DAYS: '0', TACET_SMTP_URL: smtp.url, TACET_AUTH_RATE_MAX: '1000' } });
       app = harness.core.app;
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-      assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(61), token) })).statusCode, 202);
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, [generateEnquiry(61)]);
       const clinicA = harness.clinicIds['clinic-a'] as string;
       const [nurse, doctor, dpo] = await createStaffViaApi(app, [
         { ...NURSE, orgRole: null, clinicRoles: [{ clinicId: clinicA, role: 'nurse' }] },

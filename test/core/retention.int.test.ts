@@ -12,8 +12,8 @@ import { openEnvelope } from '../../src/crypto/envelope.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { generatePeople } from '../helpers/bulk.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, post, signIn, stepUp } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, post, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { completeTraining, createStaffViaApi } from '../helpers/staff.js';
 
 const DPO = { email: 'dpo@clinic.test', password: 'granite willow beacon 93', name: 'Dee Protection' };
@@ -29,14 +29,12 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       harness = await createHarness(dialect, { clock, env: { TACET_INTAKE_RATE_MAX: '100000', TACET_AUTH_RATE_MAX: '1000' } });
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
       // Ten real people who enquired eight months before "now", ten who enquired this week.
       for (const [group, list] of [
         [0, realOld],
         [1, realNew],
       ] as const) {
-        for (let i = 0; i < 10; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(1000 + group * 10 + i), token) });
-        await harness.core.ingest.drain();
+        await submitEnquiries(harness, generateEnquiries(1000 + group * 10, 10));
         const ids = (await harness.core.db.selectFrom('enquiries').select('person_id').execute()).map((r) => r.person_id).filter((id) => !realOld.includes(id));
         list.push(...ids);
         if (group === 0) clock.advance(8 * 30 * 86_400_000);

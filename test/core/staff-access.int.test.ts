@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { verifyAuditChain } from '../../src/audit/audit-log.js';
 import { createHttpApp } from '../../src/platform/http/http-app.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, RECEPTION, signIn } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 import { DIALECTS } from '../helpers/databases.js';
 
 for (const dialect of DIALECTS) {
@@ -19,12 +19,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_READ_MAX_PERSONS: '5' } });
-      const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-      for (let i = 0; i < 8; i++) {
-        const clinic = i === 0 ? 'clinic-b' : 'clinic-a';
-        await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, generateEnquiry(i), token) });
-      }
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, generateEnquiries(0, 8), { clinic: (i) => (i === 0 ? 'clinic-b' : 'clinic-a') });
       const rows = await harness.core.db.selectFrom('enquiries').innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id').select(['enquiries.id', 'clinics.slug']).execute();
       ids['b'] = rows.find((r) => r.slug === 'clinic-b')?.id as string;
       rows.filter((r) => r.slug === 'clinic-a').forEach((r, i) => (ids[`a${i}`] = r.id));

@@ -18,10 +18,10 @@ import yauzl from 'yauzl';
 import { staffActorFor } from '../../src/core/org/org.repository.js';
 import { getDecrypted } from '../../src/storage/blob-store.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry, type GeneratedEnquiry } from '../helpers/enquiries.js';
+import { type GeneratedEnquiry, generateEnquiry } from '../helpers/enquiries.js';
 import { r4Validator } from '../helpers/fhir-schema.js';
 import { readAll } from '../helpers/files.js';
-import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { cameraJpeg, multipartBody } from '../helpers/images.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -79,11 +79,9 @@ for (const dialect of DIALECTS) {
     before(async () => {
       harness = await createHarness(dialect);
       app = harness.core.app;
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
       enquiry = generateEnquiry(31);
       other = generateEnquiry(32);
-      for (const fields of [enquiry, other]) assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', fields, token) })).statusCode, 202);
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, [enquiry, other]);
       const clinicA = harness.clinicIds['clinic-a'] as string;
       const [dpoId, doctor] = await createStaffViaApi(app, [
         { ...DPO, orgRole: 'dpo', clinicRoles: [] },

@@ -12,13 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { generateEnquiry } from '../helpers/enquiries.js';
-import { addVirtualAuthenticator, freePort, hasChromium, launchChromium, signInWithPassword } from '../helpers/browser.js';
-import { ADMIN, createHarness, type Harness, RECEPTION } from '../helpers/harness.js';
+import { addVirtualAuthenticator, BROWSER_SKIP, createBrowserHarness, launchChromium, signInWithPassword } from '../helpers/browser.js';
+import { ADMIN, type Harness, RECEPTION } from '../helpers/harness.js';
 
-// `npm test` installs Chromium and sets TACET_REQUIRE_BROWSER=1, so there a missing browser fails instead of skipping.
-const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
-
-describe('enquiry from browser to staff screen', { skip }, () => {
+describe('enquiry from browser to staff screen', { skip: BROWSER_SKIP }, () => {
   let harness: Harness;
   let browser: Browser;
   let intakeUrl: string;
@@ -26,12 +23,10 @@ describe('enquiry from browser to staff screen', { skip }, () => {
   let clinicSite: http.Server;
 
   before(async () => {
-    const corePort = await freePort();
-    // Chromium treats http://localhost as a secure context, so the real __Host- cookie and WebAuthn are exercised.
-    coreUrl = `http://localhost:${corePort}`;
-    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_INTAKE_MIN_FILL_MS: '300', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000' } });
+    let listen: () => Promise<void>;
+    ({ harness, coreUrl, listen } = await createBrowserHarness({ TACET_INTAKE_MIN_FILL_MS: '300' }));
     intakeUrl = await harness.intake.app.listen({ host: '127.0.0.1', port: 0 });
-    await harness.core.app.listen({ host: '127.0.0.1', port: corePort });
+    await listen();
     browser = await launchChromium();
     // A clinic's own website on another origin, embedding the form script.
     clinicSite = http.createServer((_req, res) => {

@@ -15,15 +15,13 @@ import { createStaff, staffActorFor } from '../../src/core/org/org.repository.js
 import { STARTER_QUIZ } from '../../src/core/people/starter-training.js';
 import { hashPassword } from '../../src/crypto/passphrase.js';
 import { newId } from '../../src/crypto/random.js';
-import { addVirtualAuthenticator, freePort, hasChromium, launchChromium, signInWithPassword } from '../helpers/browser.js';
-import { fastSealedBody, generateEnquiry, type GeneratedEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, RECEPTION } from '../helpers/harness.js';
+import { addVirtualAuthenticator, ARTIFACTS, BROWSER_SKIP, createBrowserHarness, launchChromium, signInWithPassword } from '../helpers/browser.js';
+import { type GeneratedEnquiry, generateEnquiries } from '../helpers/enquiries.js';
+import { ADMIN, type Harness, RECEPTION, submitEnquiries } from '../helpers/harness.js';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
-const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
 const DAY = 86_400_000;
 
-describe('people gates in the browser', { skip }, () => {
+describe('people gates in the browser', { skip: BROWSER_SKIP }, () => {
   let harness: Harness;
   let browser: Browser;
   let coreUrl: string;
@@ -61,15 +59,12 @@ describe('people gates in the browser', { skip }, () => {
     (await harness.core.db.selectFrom('audit_events').select('seq').where('actor', '=', `staff:${id}`).where('outcome', '=', 'denied').where('purpose', '=', purpose).execute()).length;
 
   before(async () => {
-    const port = await freePort();
-    coreUrl = `http://localhost:${port}`;
-    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000', TACET_TRAINING_GRACE_DAYS: '0' } });
+    let listen: () => Promise<void>;
+    ({ harness, coreUrl, listen } = await createBrowserHarness({ TACET_TRAINING_GRACE_DAYS: '0' }));
     organisationId = (await harness.core.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow()).id;
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    for (let i = 0; i < 3; i++) submitted.push(generateEnquiry(700 + i));
-    for (const fields of submitted) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', fields, token) });
-    await harness.core.ingest.drain();
-    await harness.core.app.listen({ host: '127.0.0.1', port });
+    submitted.push(...generateEnquiries(700, 3));
+    await submitEnquiries(harness, submitted);
+    await listen();
     browser = await launchChromium();
   });
 

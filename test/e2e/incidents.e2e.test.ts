@@ -9,26 +9,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { addVirtualAuthenticator, freePort, hasChromium, launchChromium, signInWithPassword } from '../helpers/browser.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness } from '../helpers/harness.js';
+import { addVirtualAuthenticator, ARTIFACTS, BROWSER_SKIP, createBrowserHarness, launchChromium, signInWithPassword } from '../helpers/browser.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { ADMIN, type Harness, submitEnquiries } from '../helpers/harness.js';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
-const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
-
-describe('breach response in the browser', { skip }, () => {
+describe('breach response in the browser', { skip: BROWSER_SKIP }, () => {
   let harness: Harness;
   let browser: Browser;
   let coreUrl: string;
 
   before(async () => {
-    const port = await freePort();
-    coreUrl = `http://localhost:${port}`;
-    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000' } });
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    for (let i = 0; i < 5; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(900 + i), token) });
-    await harness.core.ingest.drain();
-    await harness.core.app.listen({ host: '127.0.0.1', port });
+    let listen: () => Promise<void>;
+    ({ harness, coreUrl, listen } = await createBrowserHarness());
+    await submitEnquiries(harness, generateEnquiries(900, 5));
+    await listen();
     browser = await launchChromium();
   });
 

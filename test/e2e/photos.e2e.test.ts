@@ -11,17 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { freePort, hasChromium, launchChromium } from '../helpers/browser.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, post, signIn, stepUp } from '../helpers/harness.js';
+import { ARTIFACTS, BROWSER_SKIP, createBrowserHarness, launchChromium } from '../helpers/browser.js';
+import { generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, type Harness, post, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { cameraJpeg } from '../helpers/images.js';
 
 const DOCTOR = { email: 'surgeon@clinic.test', password: 'marble orchard falcon 36', name: 'Dr Surgeon' };
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
 
-const skip = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
-
-describe('clinical photos in the browser', { skip }, () => {
+describe('clinical photos in the browser', { skip: BROWSER_SKIP }, () => {
   let harness: Harness;
   let browser: Browser;
   let coreUrl: string;
@@ -29,13 +26,10 @@ describe('clinical photos in the browser', { skip }, () => {
   let doctorId: string;
 
   before(async () => {
-    const port = await freePort();
-    coreUrl = `http://localhost:${port}`;
-    harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000' } });
+    let listen: () => Promise<void>;
+    ({ harness, coreUrl, listen } = await createBrowserHarness());
     const app = harness.core.app;
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(3), token) })).statusCode, 202);
-    await harness.core.ingest.drain();
+    await submitEnquiries(harness, [generateEnquiry(3)]);
     const admin = await signIn(app, ADMIN, coreUrl);
     await stepUp(app, admin, ADMIN.email, coreUrl);
     const staffResponse = await post(app, '/api/v1/staff', admin, { ...DOCTOR, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-a'], role: 'practitioner' }] });
@@ -47,7 +41,7 @@ describe('clinical photos in the browser', { skip }, () => {
     const signature = `data:image/png;base64,${(await sharp({ create: { width: 40, height: 10, channels: 3, background: '#fff' } }).png().toBuffer()).toString('base64')}`;
     assert.equal((await post(app, `/api/v1/patients/${patientId}/consents`, admin, { formId: form.id, typedName: 'Pat Patient', drawnSignature: signature, scopes: ['clinical', 'teaching'] })).statusCode, 201);
     assert.equal((await post(app, `/api/v1/patients/${patientId}/appointments`, admin, { kind: 'consultation', startsAt: '2026-12-02T09:00:00Z', endsAt: '2026-12-02T09:30:00Z', practitionerId: doctorId })).statusCode, 201);
-    await app.listen({ host: '127.0.0.1', port });
+    await listen();
     browser = await launchChromium();
   });
 

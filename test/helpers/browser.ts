@@ -1,13 +1,37 @@
 /** Debian's Chromium through playwright-core, with the flags this closed network needs. */
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createHarness, type Harness } from './harness.js';
 
 export const CHROMIUM_PATH = process.env['TACET_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** Whether a browser is installed (CI installs it; `npm test` does too). */
 export function hasChromium(): boolean {
   return fs.existsSync(CHROMIUM_PATH);
+}
+
+/**
+ * The `skip` option of a browser suite: `npm test` installs Chromium and sets
+ * TACET_REQUIRE_BROWSER=1, so there a missing browser fails instead of skipping.
+ */
+export const BROWSER_SKIP: false | string = hasChromium() || process.env['TACET_REQUIRE_BROWSER'] === '1' ? false : 'chromium is not installed (npm test installs it)';
+
+/** Where browser tests keep their screenshots. */
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
+
+/**
+ * A test installation for a browser: the core's origin is fixed before it
+ * starts (WebAuthn binds passkeys to it; Chromium treats http://localhost as
+ * a secure context, so the real __Host- cookie is exercised). Seed it, then
+ * `listen()`.
+ */
+export async function createBrowserHarness(env: Record<string, string> = {}): Promise<{ harness: Harness; coreUrl: string; listen: () => Promise<void> }> {
+  const port = await freePort();
+  const coreUrl = `http://localhost:${port}`;
+  const harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000', ...env } });
+  return { harness, coreUrl, listen: async () => void (await harness.core.app.listen({ host: '127.0.0.1', port })) };
 }
 
 /** Launch headless Chromium. */

@@ -55,6 +55,11 @@ export function generateEnquiry(i: number, run = randomToken(4).replace(/[^A-Za-
   };
 }
 
+/** `count` distinctive enquiries numbered from `first`. */
+export function generateEnquiries(first: number, count: number): GeneratedEnquiry[] {
+  return Array.from({ length: count }, (_, i) => generateEnquiry(first + i));
+}
+
 const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
 
 /** Seal as the browser does (with @hpke/core) and build the JSON body. */

@@ -3,6 +3,7 @@
  * organisation of two clinics, an administrator and a receptionist of the
  * first clinic, unsealed. HTTP through `inject` unless a test listens.
  */
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/core-runtime.js';
 import { buildPublication } from '../../src/core/org/publication.service.js';
@@ -15,6 +16,7 @@ import { type Clock, systemClock } from '../../src/platform/clock.js';
 import { loadCoreConfig, loadIntakeConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabase, type TestDatabase, type TestDialect } from './databases.js';
+import { fastSealedBody } from './enquiries.js';
 import { type SoftCredential, softAssert, softRegister } from './soft-authenticator.js';
 
 /** The WebAuthn origin of the test core unless a test sets TACET_CORE_ORIGIN (the default of the config). */
@@ -95,6 +97,29 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
       await database.cleanup();
     },
   };
+}
+
+/** Options for `submitEnquiries`. */
+export interface SubmitOptions {
+  /** The clinic enquired at, or one per enquiry by its index (default clinic-a). */
+  readonly clinic?: string | ((index: number) => string);
+  /** Ingest them into the core afterwards (default true). */
+  readonly ingest?: boolean;
+}
+
+/**
+ * Send enquiries through the intake tier as the hosted form does (sealed to
+ * the published key, with a form token); each must be accepted (202). Then
+ * ingest them unless told not to.
+ */
+export async function submitEnquiries(harness: Harness, enquiries: readonly unknown[], options: SubmitOptions = {}): Promise<void> {
+  const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
+  for (const [i, fields] of enquiries.entries()) {
+    const clinic = typeof options.clinic === 'function' ? options.clinic(i) : (options.clinic ?? 'clinic-a');
+    const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, fields, token) });
+    assert.equal(response.statusCode, 202, `enquiry ${i} was not accepted`);
+  }
+  if (options.ingest ?? true) await harness.core.ingest.drain();
 }
 
 /** Second factors the tests enrolled, per email (a real person keeps their authenticator). */

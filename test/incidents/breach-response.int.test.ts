@@ -18,8 +18,8 @@ import { openPersonKey, openPersonRecord, sealPersonRecord } from '../../src/cry
 import { verifyMessage } from '../../src/crypto/signing.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, type GeneratedEnquiry, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, post, RECEPTION, signIn, stepUp } from '../helpers/harness.js';
+import { type GeneratedEnquiry, generateEnquiries } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, PASSPHRASE, post, RECEPTION, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -53,13 +53,8 @@ for (const dialect of DIALECTS) {
       smtp = await startSmtp();
       harness = await createHarness(dialect, { clock, env: { TACET_SMTP_URL: smtp.url, TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000' } });
       app = harness.core.app;
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-      for (let i = 0; i < PEOPLE; i++) {
-        const person = generateEnquiry(500 + i);
-        people.push(person);
-        assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', person, token) })).statusCode, 202);
-      }
-      await harness.core.ingest.drain();
+      people.push(...generateEnquiries(500, PEOPLE));
+      await submitEnquiries(harness, people);
       await createStaffViaApi(app, [{ ...DPO, orgRole: 'dpo', clinicRoles: [] }]);
       dpo = await signIn(app, DPO);
     });

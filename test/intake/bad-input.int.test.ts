@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fromBase64Url, toBase64Url } from '../../src/crypto/bytes.js';
-import { fastSealedBody, formBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness } from '../helpers/harness.js';
+import { fastSealedBody, formBody, generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
+import { createHarness, type Harness, submitEnquiries } from '../helpers/harness.js';
 
 async function inboxRows(harness: Harness): Promise<string[]> {
   return (await harness.core.db.selectFrom('enquiry_inbox').select('envelope_hash').orderBy('envelope_hash').execute()).map((r) => r.envelope_hash);
@@ -20,10 +20,7 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
   before(async () => {
     harness = await createHarness('sqlite', { env: { TACET_INTAKE_RATE_MAX: '200', TACET_INTAKE_RATE_WINDOW_MS: '60000' } });
     token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-    for (let i = 0; i < 3; i++) {
-      const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i), token) });
-      assert.equal(response.statusCode, 202);
-    }
+    await submitEnquiries(harness, generateEnquiries(0, 3), { ingest: false });
     stored = await inboxRows(harness);
     assert.equal(stored.length, 3);
   });

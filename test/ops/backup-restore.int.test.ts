@@ -24,9 +24,9 @@ import { loadCoreConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { getDecrypted } from '../../src/storage/blob-store.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry, type GeneratedEnquiry } from '../helpers/enquiries.js';
+import { type GeneratedEnquiry, generateEnquiries } from '../helpers/enquiries.js';
 import { readAll } from '../helpers/files.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, post, RECEPTION, shareAuthenticators, signIn, stepUp } from '../helpers/harness.js';
+import { ADMIN, createHarness, type Harness, PASSPHRASE, post, RECEPTION, shareAuthenticators, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { cameraJpeg, multipartBody } from '../helpers/images.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -57,12 +57,8 @@ for (const dialect of DIALECTS) {
       env = { ...process.env, ...harness.database.env, TACET_BLOB_DIR: blobDir, TACET_LOG_LEVEL: 'silent' };
       files = { passphrase: path.join(harness.database.dataDir, 'passphrase.txt'), backup: path.join(harness.database.dataDir, 'tacet.backup'), shredLog: path.join(harness.database.dataDir, 'shred-log.jsonl') };
       fs.writeFileSync(files.passphrase, PASSPHRASE, { mode: 0o600 });
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-      for (let i = 0; i < 12; i++) {
-        people.push(generateEnquiry(600 + i));
-        assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', people[i] as GeneratedEnquiry, token) })).statusCode, 202);
-      }
-      await harness.core.ingest.drain();
+      people.push(...generateEnquiries(600, 12));
+      await submitEnquiries(harness, people);
       // A patient with a consent and two photos.
       const [doctorId] = await createStaffViaApi(app, [{ ...DOCTOR, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-a'] as string, role: 'practitioner' }] }]);
       const reception = await signIn(app, RECEPTION);

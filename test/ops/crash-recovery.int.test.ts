@@ -13,8 +13,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../helpers/browser.js';
 import { generatePeople } from '../helpers/bulk.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, PASSPHRASE } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { createHarness, type Harness, PASSPHRASE, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -69,8 +69,7 @@ describe('kill -9 of a core process in the middle of ingest, outbox and retentio
     harness = await createHarness('postgres', { isUnsealed: true, env: { TACET_INTAKE_RATE_MAX: '100000' } });
     port = await freePort();
     // Sealed enquiries waiting in the inbox (accepted by the intake tier, not yet ingested).
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    for (let i = 0; i < SEALED; i++) assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(20_000 + i), token) })).statusCode, 202);
+    await submitEnquiries(harness, generateEnquiries(20_000, SEALED), { ingest: false });
     // Mail waiting in the outbox.
     const at = new Date().toISOString();
     for (let i = 0; i < MAILS; i++) await harness.core.db.insertInto('notification_outbox').values({ id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, alert_id: null, channel: 'staff-email', target: `staff${i}@clinic.test`, payload: JSON.stringify({ subject: 'Reminder', text: 'A test reminder.' }), created_at: at, next_attempt_at: at, sent_at: null, last_error: null }).execute();

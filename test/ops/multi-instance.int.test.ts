@@ -15,8 +15,8 @@ import { randomToken } from '../../src/crypto/random.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { loadCoreConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -57,8 +57,7 @@ describe('two core instances sharing PostgreSQL and Redis', () => {
   });
 
   it('runs ingest once when both instances drain the same inbox at the same moment', async () => {
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    for (let i = 0; i < 40; i++) assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(300 + i), token) })).statusCode, 202);
+    await submitEnquiries(harness, generateEnquiries(300, 40), { ingest: false });
     await Promise.all([harness.core.ingestNow(), second.ingestNow(), harness.core.ingestNow(), second.ingestNow()]);
     // Whichever lost the lease skipped; run again until the inbox is empty (a loser may have started after the winner finished).
     await Promise.all([harness.core.ingestNow(), second.ingestNow()]);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn } from '../helpers/harness.js';
+import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 
@@ -33,10 +33,8 @@ describe('operations: readiness, metrics, graceful shutdown', () => {
 
   it('serves metrics only with the token, labelled by route template and never by id or personal data', async () => {
     const app = harness.core.app;
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
     const person = generateEnquiry(77);
-    assert.equal((await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', person, token) })).statusCode, 202);
-    await harness.core.ingest.drain();
+    await submitEnquiries(harness, [person]);
     const cookie = await signIn(app, RECEPTION);
     const [row] = (await app.inject({ url: '/api/v1/enquiries', headers: { cookie } })).json<{ enquiries: { id: string }[] }>().enquiries;
     assert.ok(row);

@@ -17,8 +17,8 @@ import { isCanary, markCanaries } from '../../src/core/detection/canary.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
 import { DIALECTS, freshDatabase } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -38,9 +38,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_INTAKE_RATE_MAX: '1000', TACET_AUTH_RATE_MAX: '1000' } });
       env = { ...process.env, ...harness.database.env, TACET_BLOB_DIR: path.join(harness.database.dataDir, 'blobs'), TACET_LOG_LEVEL: 'silent' };
-      const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-      for (let i = 0; i < 5; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(90 + i), token) });
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, generateEnquiries(90, 5));
     });
     after(async () => harness?.close());
 

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, RECEPTION, signIn } from '../helpers/harness.js';
+import { generateEnquiries } from '../helpers/enquiries.js';
+import { createHarness, type Harness, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -25,9 +25,7 @@ for (const dialect of DIALECTS) {
       harness = await createHarness(dialect, {
         env: { TACET_SMTP_URL: smtp.url, TACET_DETECT_READ_LIMITS: JSON.stringify({ receptionist: { persons: THRESHOLD, minutes: 10 } }), TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000' },
       });
-      const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-      for (let i = 0; i < 40; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(200 + i), token) });
-      await harness.core.ingest.drain();
+      await submitEnquiries(harness, generateEnquiries(200, 40));
       await createStaffViaApi(harness.core.app, [{ ...DPO, orgRole: 'dpo', clinicRoles: [] }]);
       await harness.core.outbox.deliverDue();
       smtp.received.length = 0;
