@@ -9,23 +9,18 @@ import { createIngestService } from '../../src/core/ingest/ingest.service.js';
 import { envelopeHeader } from '../../src/crypto/envelope.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, signIn } from '../helpers/harness.js';
+import { generateEnquiry } from '../helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, signIn, submitEnquiries } from '../helpers/harness.js';
 import { DIALECTS } from '../helpers/databases.js';
 
 for (const dialect of DIALECTS) {
   describe(`ingest (${dialect})`, () => {
     let harness: Harness;
-    let token: string;
-    const submit = async (clinic: string, fields: unknown) => {
-      const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, fields, token) });
-      assert.equal(response.statusCode, 202);
-    };
+    const submit = (clinic: string, fields: unknown) => submitEnquiries(harness, [fields], { clinic, ingest: false });
     const count = async (table: 'persons' | 'enquiries' | 'enquiry_inbox') => Number((await harness.core.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
     before(async () => {
       harness = await createHarness(dialect);
-      token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
     });
     after(async () => harness?.close());
 
