@@ -1,6 +1,6 @@
 /** `tacet start`, `tacet core`, `tacet intake`: run the tiers with graceful shutdown. */
 import { createCoreRuntime, type CoreRuntime } from '../core/core-runtime.js';
-import { buildPublication, writePublication } from '../core/org/publication.service.js';
+import { publishIntakeKeys } from '../core/org/publication.service.js';
 import { setupInstallation } from '../core/org/setup.service.js';
 import { randomToken } from '../crypto/random.js';
 import { createIntakeRuntime, type IntakeRuntime } from '../intake/intake-runtime.js';
@@ -61,9 +61,8 @@ export async function runStart(): Promise<void> {
   const logger = createLogger({ level: coreConfig.logLevel, ...(coreConfig.logFile ? { destination: coreConfig.logFile } : {}) });
   const core = await createCoreRuntime({ config: coreConfig, logger, clock: systemClock });
   await bootstrapDemo(core, coreConfig.publicationFile);
-  const publication = await buildPublication(core.db);
-  if (!publication) throw new Error('no organisation: run `tacet init` first');
-  writePublication(coreConfig.publicationFile, publication);
+  const publication = await publishIntakeKeys({ db: core.db, vault: core.vault, publicationFile: coreConfig.publicationFile });
+  if (!publication) throw new Error('nothing to publish: run `tacet init` first, or unseal the core so that it can publish verified keys');
   const intake: IntakeRuntime = await createIntakeRuntime({ config: intakeConfig, logger, clock: systemClock, publication });
   await core.app.listen({ host: coreConfig.host, port: coreConfig.port });
   await intake.app.listen({ host: intakeConfig.host, port: intakeConfig.port });
@@ -85,8 +84,7 @@ export async function runCore(): Promise<void> {
   const config = loadCoreConfig();
   const logger = createLogger({ level: config.logLevel, ...(config.logFile ? { destination: config.logFile } : {}) });
   const core = await createCoreRuntime({ config, logger, clock: systemClock });
-  const publication = await buildPublication(core.db);
-  if (publication) writePublication(config.publicationFile, publication);
+  await publishIntakeKeys({ db: core.db, vault: core.vault, publicationFile: config.publicationFile });
   await core.app.listen({ host: config.host, port: config.port });
   core.startJobs();
   onShutdown(logger, core.close);

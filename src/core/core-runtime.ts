@@ -34,7 +34,7 @@ import { createPhotoService, type PhotoService } from './photos/photo.service.js
 import { createIncidentService, type IncidentService } from './incidents/incident.service.js';
 import { createRewrapService, type RewrapService } from './vault/rewrap.service.js';
 import { createRetentionService, type RetentionService } from './retention/retention.service.js';
-import { buildPublication, writePublication } from './org/publication.service.js';
+import { publishIntakeKeys } from './org/publication.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { createComplianceService, type ComplianceService } from './people/compliance.service.js';
 import { createAccessReviewService, type AccessReviewService } from './people/access-review.service.js';
@@ -83,7 +83,8 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const { db, dialect } = await openDatabase(config.database, { createSchema: true });
   await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
   const audit = createAuditLog({ dialect, clock, db });
-  const vault = createVaultService({ db, audit, clock });
+  const alerts = createAlertService({ clock, config: config.detection, onQueued: () => kickOutbox() });
+  const vault = createVaultService({ db, audit, clock, alerts });
   const outbox = createOutboxService({ db, clock, config: config.detection, logger, vault });
   const leases = createLeases({ db, clock, holder: config.instanceId });
   const redis = config.redis ? new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true }) : undefined;
@@ -92,7 +93,6 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     await leases.exclusive('outbox', 120_000, () => outbox.deliverDue());
   };
   const kickOutbox = () => void outboxNow().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
-  const alerts = createAlertService({ clock, config: config.detection, onQueued: kickOutbox });
   const containment = createContainment({ db, audit, alerts, clock });
   const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment, state: redis && config.redis ? redisDetectionState(redis, `${config.redis.prefix}detect:`) : memoryDetectionState() });
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
@@ -176,12 +176,13 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     authRateMax: config.authRateMax,
     onQueued: kickOutbox,
     async onPublicationChanged() {
-      const publication = await buildPublication(db);
-      if (publication) writePublication(config.publicationFile, publication);
+      await publishIntakeKeys({ db, vault, publicationFile: config.publicationFile });
     },
     metricsToken: config.metricsToken,
     ...(redis && config.redis ? { redis: { client: redis, prefix: config.redis.prefix } } : {}),
     onUnsealed: () => {
+      // Once the keys are verified again, refresh what the intake publishes (a refusal is alerted inside).
+      void publishIntakeKeys({ db, vault, publicationFile: config.publicationFile }).catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'intake publication refused'));
       void ingestNow();
       rewrapNow();
       void patientIndex.rebuild().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'patient index build failed'));

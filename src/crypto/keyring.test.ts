@@ -12,12 +12,13 @@ import {
   sealPersonRecord,
   UnsealError,
   vaultKeyFromPassphrase,
+  VAULT_KDF_FLOOR,
   vaultKeyFromShares,
 } from './keyring.js';
 import { checkFormToken, issueFormToken } from './form-token.js';
 
-// Cheap Argon2 parameters keep the unit tests fast; production uses VAULT_KDF_PARAMS.
-const FAST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+// The floor is the cheapest the keyring accepts; production uses VAULT_KDF_PARAMS.
+const FAST_KDF = VAULT_KDF_FLOOR;
 
 describe('envelope', () => {
   const key = generateSymmetricKey('contact.v1');
@@ -131,5 +132,18 @@ describe('random pool', () => {
       seen.add(value);
     }
     assert.equal(randomSecret(1000).length, 1000);
+  });
+});
+
+describe('vault KDF floor', () => {
+  it('refuses to protect a vault, or to unseal one, with Argon2id parameters below the floor', async () => {
+    for (const weak of [{ memoryCost: 1024, timeCost: 3, parallelism: 1 }, { memoryCost: 65_536, timeCost: 1, parallelism: 1 }, { memoryCost: 65_536, timeCost: 3, parallelism: 0 }, { memoryCost: Number.NaN, timeCost: 3, parallelism: 1 }]) {
+      await assert.rejects(initVault({ passphrase: 'correct horse battery staple', kdfParams: weak }), UnsealError);
+    }
+    const init = await initVault({ passphrase: 'correct horse battery staple', kdfParams: VAULT_KDF_FLOOR });
+    assert.ok(await vaultKeyFromPassphrase(init.vault, 'correct horse battery staple'));
+    // A database writer lowering the stored cost does not get a cheap guess past the floor check.
+    const lowered = { ...init.vault, passphrase: init.vault.passphrase && { ...init.vault.passphrase, params: { memoryCost: 8, timeCost: 1, parallelism: 1 } } };
+    await assert.rejects(vaultKeyFromPassphrase(lowered, 'correct horse battery staple'), /below the floor/);
   });
 });

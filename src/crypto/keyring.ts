@@ -17,6 +17,7 @@ import { generateIntakeKeyPair, importOpeningKey, type OpeningKey } from './open
 import { type Argon2Params, deriveKek, newSalt, VAULT_KDF_PARAMS } from './passphrase.js';
 import { randomSecret } from './random.js';
 import { generateSigningKeyPair, importSigningKey } from './signing.js';
+import { ed25519PublicFromPrivate, KeyMaterialTamperedError, manifestKeyFor, signManifest, verifyManifest, x25519PublicFromPrivate } from './key-manifest.js';
 import type { KeyObject } from 'node:crypto';
 
 /** Data domains; a leak of one domain key opens no other domain. */
@@ -37,6 +38,8 @@ export interface KeyMaterialRecord {
 /** How the vault key is protected, as stored. */
 export interface VaultRecord {
   readonly check: string;
+  /** MAC over the key-material manifest under a vault-derived key (see key-manifest.ts); absent only on vaults made before it existed. */
+  readonly manifest?: string;
   readonly passphrase: { readonly salt: string; readonly params: Argon2Params; readonly wrapped: string } | null;
   readonly shamir: { readonly threshold: number; readonly shares: number } | null;
 }
@@ -51,6 +54,9 @@ export class UnsealError extends Error {
 
 const VAULT_KEY_ID = 'vault';
 const VAULT_CHECK_CONTEXT = 'tacet/vault-check/v1';
+/** Check plaintext of vaults whose key-material manifest is required (a database writer cannot downgrade it: the check is sealed). */
+const CHECK_WITH_MANIFEST = 'tacet+manifest';
+const CHECK_LEGACY = 'tacet';
 const KEK_CONTEXT = 'tacet/vault-wrap/passphrase/v1';
 
 function wrapContext(id: string): string {
@@ -87,16 +93,17 @@ export async function initVault(options: VaultInitOptions): Promise<VaultInit> {
   keys.push(newIntakeKey(vaultKey, 1));
   keys.push(newAuditSigningKey(vaultKey, 1));
   keys.push({ id: 'blind-index.v1', kind: 'blind-index', domain: null, version: 1, wrapped: sealEnvelope(vaultKey, randomSecret(), wrapContext('blind-index.v1')), publicKey: null, status: 'active' });
-  return { vault, keys, shares };
+  return { vault: { ...vault, manifest: manifestMacFor(vaultKey, keys) }, keys, shares };
 }
 
 /** Protect a vault key with the unseal methods: the record to store, and Shamir shares to hand out once. */
 async function protectVaultKey(vaultKey: SymmetricKey, options: VaultInitOptions): Promise<{ vault: VaultRecord; shares: string[] }> {
   if (!options.passphrase && !options.shamir) throw new UnsealError('an unseal method is required');
-  const check = sealEnvelope(vaultKey, utf8('tacet'), VAULT_CHECK_CONTEXT);
+  const check = sealEnvelope(vaultKey, utf8(CHECK_WITH_MANIFEST), VAULT_CHECK_CONTEXT);
   let passphrase: VaultRecord['passphrase'] = null;
   if (options.passphrase) {
     const params = options.kdfParams ?? VAULT_KDF_PARAMS;
+    assertKdfFloor(params);
     const salt = newSalt();
     const kek: SymmetricKey = { id: 'kek-passphrase', bytes: await deriveKek(options.passphrase, salt, params) };
     passphrase = { salt: toBase64Url(salt), params, wrapped: sealEnvelope(kek, vaultKey.bytes, KEK_CONTEXT) };
@@ -134,7 +141,33 @@ export async function rotateVaultKey(oldKey: SymmetricKey, records: readonly Key
   if (!records.some((r) => r.kind === 'derivation-root')) {
     rewrapped.push({ id: 'derivation-root.v1', kind: 'derivation-root', domain: null, version: 1, wrapped: sealEnvelope(newKey, oldKey.bytes, wrapContext('derivation-root.v1')), publicKey: null, status: 'active' });
   }
-  return { vault, shares, records: rewrapped, vaultKey: newKey };
+  return { vault: { ...vault, manifest: manifestMacFor(newKey, rewrapped) }, shares, records: rewrapped, vaultKey: newKey };
+}
+
+/** The manifest MAC of `records` under `vaultKey` (init, rotation, and the first unseal of an older vault). */
+export function manifestMacFor(vaultKey: SymmetricKey, records: readonly KeyMaterialRecord[]): string {
+  const key = manifestKeyFor(vaultKey.bytes);
+  try {
+    return signManifest(key, records);
+  } finally {
+    key.fill(0);
+  }
+}
+
+/**
+ * A vault made before the manifest existed: its record upgraded to require
+ * one from now on (new check, manifest over today's rows). The caller stores
+ * it; undefined when the vault already requires a manifest.
+ */
+export function upgradeLegacyVault(vault: VaultRecord, vaultKey: SymmetricKey, records: readonly KeyMaterialRecord[]): VaultRecord | undefined {
+  if (requiresManifest(vault, vaultKey)) return undefined;
+  return { ...vault, check: sealEnvelope(vaultKey, utf8(CHECK_WITH_MANIFEST), VAULT_CHECK_CONTEXT), manifest: manifestMacFor(vaultKey, records) };
+}
+
+function requiresManifest(vault: VaultRecord, vaultKey: SymmetricKey): boolean {
+  const plaintext = fromUtf8(openEnvelope(() => vaultKey, vault.check, VAULT_CHECK_CONTEXT));
+  if (plaintext !== CHECK_WITH_MANIFEST && plaintext !== CHECK_LEGACY) throw new UnsealError('unseal material does not match this vault');
+  return plaintext === CHECK_WITH_MANIFEST;
 }
 
 function newAuditSigningKey(vaultKey: SymmetricKey, version: number): KeyMaterialRecord {
@@ -150,9 +183,25 @@ export function newIntakeKey(vaultKey: SymmetricKey, version: number): KeyMateri
   return { id, kind: 'intake-hpke', domain: null, version, wrapped: sealEnvelope(vaultKey, pair.privateKeyRaw, wrapContext(id)), publicKey: pair.publicKeyB64, status: 'active' };
 }
 
+/**
+ * The lowest vault KDF cost accepted (OWASP's Argon2id minimum: 19 MiB, 2
+ * passes). SECURITY: the passphrase KEK is the vault's last line against an
+ * offline guess from a stolen database, so weaker parameters are refused,
+ * at init and rotation and when a stored record asks for them.
+ */
+export const VAULT_KDF_FLOOR: Argon2Params = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+function assertKdfFloor(params: Argon2Params): void {
+  const isInteger = [params.memoryCost, params.timeCost, params.parallelism].every((n) => Number.isSafeInteger(n));
+  if (!isInteger || params.memoryCost < VAULT_KDF_FLOOR.memoryCost || params.timeCost < VAULT_KDF_FLOOR.timeCost || params.parallelism < VAULT_KDF_FLOOR.parallelism) {
+    throw new UnsealError(`vault KDF parameters are below the floor (m >= ${VAULT_KDF_FLOOR.memoryCost} KiB, t >= ${VAULT_KDF_FLOOR.timeCost}, p >= ${VAULT_KDF_FLOOR.parallelism})`);
+  }
+}
+
 /** Recover the vault key from a passphrase. Throws `UnsealError` if wrong. */
 export async function vaultKeyFromPassphrase(vault: VaultRecord, passphrase: string): Promise<SymmetricKey> {
   if (!vault.passphrase) throw new UnsealError('this vault has no passphrase unseal method');
+  assertKdfFloor(vault.passphrase.params);
   const kek: SymmetricKey = { id: 'kek-passphrase', bytes: await deriveKek(passphrase, fromBase64Url(vault.passphrase.salt), vault.passphrase.params) };
   try {
     const bytes = openEnvelope(() => kek, vault.passphrase.wrapped, KEK_CONTEXT);
@@ -178,7 +227,7 @@ export async function vaultKeyFromShares(vault: VaultRecord, shares: readonly st
 
 function checkVaultKey(vault: VaultRecord, key: SymmetricKey): SymmetricKey {
   try {
-    openEnvelope(() => key, vault.check, VAULT_CHECK_CONTEXT);
+    requiresManifest(vault, key);
   } catch {
     throw new UnsealError('unseal material does not match this vault');
   }
@@ -193,6 +242,10 @@ export interface Keyring {
   readonly domainKeyById: (id: string) => SymmetricKey | undefined;
   /** Intake opening key by key id. */
   readonly intakeKey: (kid: string) => OpeningKey | undefined;
+  /** An intake key's public key (base64url) as derived from its private key at unseal: the only source a publication may use. */
+  readonly intakePublicKey: (kid: string) => string | undefined;
+  /** Key that MACs the key-material manifest (see key-manifest.ts). */
+  readonly manifestKey: Buffer;
   readonly blindIndexKeys: BlindIndexKeys;
   /** Audit checkpoint signing key (Ed25519), with its id and public key. */
   readonly auditSigning: { readonly id: string; readonly privateKey: KeyObject; readonly publicKeyB64: string } | undefined;
@@ -206,8 +259,15 @@ export interface Keyring {
   readonly backupKey: SymmetricKey;
 }
 
-/** Unwrap all key material with the vault key. Throws `UnsealError` if a record does not open. */
-export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMaterialRecord[]): Keyring {
+/**
+ * Unwrap all key material with the vault key. Throws `UnsealError` if a
+ * record does not open, and `KeyMaterialTamperedError` if the rows do not
+ * match the manifest `vault` authenticates (required unless the vault
+ * predates it) or a stored public key is not the one its private key gives.
+ */
+export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMaterialRecord[], vault?: VaultRecord): Keyring {
+  const manifestKey = manifestKeyFor(vaultKey.bytes);
+  if (vault && (requiresManifest(vault, vaultKey) || vault.manifest)) verifyManifest(manifestKey, records, vault.manifest);
   const unwrap = (record: KeyMaterialRecord): Buffer => {
     try {
       return openEnvelope((id) => (id === vaultKey.id ? vaultKey : undefined), record.wrapped, wrapContext(record.id));
@@ -218,6 +278,7 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
   const domainKeys = new Map<string, SymmetricKey>();
   const active = new Map<Domain, { key: SymmetricKey; version: number }>();
   const intake = new Map<string, OpeningKey>();
+  const intakePublic = new Map<string, string>();
   let blindRoot: Buffer | undefined;
   // Derived keys come from the derivation root once the vault key has been rotated; before that, from the vault key itself.
   let derivationRoot: Buffer = vaultKey.bytes;
@@ -229,10 +290,16 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
       domainKeys.set(record.id, key);
       const current = active.get(record.domain);
       if (record.status === 'active' && (!current || current.version < record.version)) active.set(record.domain, { key, version: record.version });
-    } else if (record.kind === 'intake-hpke' && record.publicKey) {
-      intake.set(record.id, importOpeningKey(record.id, bytes, fromBase64Url(record.publicKey)));
-    } else if (record.kind === 'audit-signing' && record.status === 'active' && record.publicKey) {
-      auditSigning = { id: record.id, privateKey: importSigningKey(bytes), publicKeyB64: record.publicKey };
+    } else if (record.kind === 'intake-hpke') {
+      // SECURITY: the public key is derived from the private key; a stored one that differs was put there by someone else.
+      const derived = x25519PublicFromPrivate(bytes);
+      if (record.publicKey !== derived) throw new KeyMaterialTamperedError(`the public key stored for ${record.id} is not its own`);
+      intake.set(record.id, importOpeningKey(record.id, bytes, fromBase64Url(derived)));
+      intakePublic.set(record.id, derived);
+    } else if (record.kind === 'audit-signing') {
+      const derived = ed25519PublicFromPrivate(bytes);
+      if (record.publicKey !== derived) throw new KeyMaterialTamperedError(`the public key stored for ${record.id} is not its own`);
+      if (record.status === 'active') auditSigning = { id: record.id, privateKey: importSigningKey(bytes), publicKeyB64: derived };
     } else if (record.kind === 'blind-index' && record.status === 'active') {
       blindRoot = bytes;
     } else if (record.kind === 'derivation-root' && record.status === 'active') {
@@ -245,6 +312,8 @@ export function openKeyring(vaultKey: SymmetricKey, records: readonly KeyMateria
     activeDomainKey: (domain) => (active.get(domain) as { key: SymmetricKey }).key,
     domainKeyById: (id) => domainKeys.get(id),
     intakeKey: (kid) => intake.get(kid),
+    intakePublicKey: (kid) => intakePublic.get(kid),
+    manifestKey,
     blindIndexKeys: deriveBlindIndexKeys(blindRoot),
     auditSigning,
     markerKey: hkdfExpand(hkdfExtract(utf8('tacet/markers'), derivationRoot), utf8('v1'), 32),

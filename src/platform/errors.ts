@@ -16,6 +16,7 @@ const CATALOGUE = {
   VAULT_ALREADY_INITIALISED: [409, 'The vault is already initialised.'],
   VAULT_NOT_INITIALISED: [503, 'The vault has not been initialised. Run `tacet init`.'],
   UNSEAL_FAILED: [401, 'The unseal material was not accepted.'],
+  KEY_MATERIAL_TAMPERED: [503, 'Stored key material failed its integrity check, so the vault stays sealed and nothing is published. See the critical alert and restore key material from a verified backup.'],
   ENQUIRY_ENVELOPE_INVALID: [400, 'The sealed enquiry is malformed.'],
   ENQUIRY_ENVELOPE_TOO_LARGE: [413, 'The sealed enquiry is too large.'],
   ENQUIRY_UNKNOWN_KEY: [422, 'The enquiry was sealed to a key this service does not publish. Reload the form and try again.'],

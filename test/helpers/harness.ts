@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/core-runtime.js';
-import { buildPublication } from '../../src/core/org/publication.service.js';
+import { readPublication } from '../../src/core/org/publication.service.js';
+import { VAULT_KDF_FLOOR } from '../../src/crypto/keyring.js';
 import { createStaff } from '../../src/core/org/org.repository.js';
 import { setupInstallation } from '../../src/core/org/setup.service.js';
 import { hashPassword } from '../../src/crypto/passphrase.js';
@@ -25,8 +26,8 @@ export const WEBAUTHN_ORIGIN = 'http://localhost:8081';
 export const ADMIN = { email: 'admin@clinic.test', password: 'violet harbour lantern 71' };
 export const RECEPTION = { email: 'reception@clinic.test', password: 'quiet meadow compass 42' };
 export const PASSPHRASE = 'test vault passphrase that is long';
-// Fast Argon2 for the vault in tests only; production uses VAULT_KDF_PARAMS.
-const FAST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+// The cheapest vault KDF the keyring accepts (its floor); production uses VAULT_KDF_PARAMS.
+const FAST_KDF = VAULT_KDF_FLOOR;
 
 /** A running test installation. */
 export interface Harness {
@@ -81,7 +82,7 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
     clock.now().toISOString(),
   );
   if (options.isUnsealed ?? true) await core.vault.unsealWithPassphrase(PASSPHRASE);
-  const publication = (await buildPublication(core.db)) as Publication;
+  const publication = readPublication(coreConfig.publicationFile) as Publication;
   const intake = await createIntakeRuntime({ config: intakeConfig, logger, clock, publication });
   return {
     dialect,

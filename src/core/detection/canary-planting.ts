@@ -28,7 +28,7 @@ export async function plantCanaries(
   options: { count: number; emailDomain: string; random?: () => number },
 ): Promise<{ people: number; patients: number }> {
   const random = options.random ?? Math.random;
-  const publication = await buildPublication(deps.db);
+  const publication = await buildPublication(deps.db, await deps.vault.publishableIntakeKeys());
   const key = publication?.keys.find((k) => k.kid === publication.activeKid);
   if (!publication || !key) throw new Error('no intake key published: initialise Tacet first');
   const clinics = await listClinics(deps.db);

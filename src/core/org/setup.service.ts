@@ -38,7 +38,7 @@ export async function setupInstallation(
   if (problems.length > 0) throw new Error(`administrator password refused: ${describePasswordProblems(problems, false)}`);
   if (input.clinics.length === 0) throw new Error('at least one clinic is required');
   for (const clinic of input.clinics) if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(clinic.slug)) throw new Error(`clinic slug "${clinic.slug}" must be lower-case letters, digits and dashes`);
-  const { shares } = await deps.vault.initialise({
+  const { shares, intakePublicKeys } = await deps.vault.initialise({
     ...(input.passphrase ? { passphrase: input.passphrase } : {}),
     ...(input.shamir ? { shamir: input.shamir } : {}),
     ...(input.kdfParams ? { kdfParams: input.kdfParams } : {}),
@@ -52,7 +52,7 @@ export async function setupInstallation(
     { organisationId, email: input.admin.email, displayName: input.admin.name, passwordHash: await hashPassword(normalisePassword(input.admin.password)), orgRole: 'administrator', roles },
     at,
   );
-  const publication = await buildPublication(deps.db);
+  const publication = await buildPublication(deps.db, (kid) => intakePublicKeys.get(kid));
   if (publication) writePublication(deps.publicationFile, publication);
   return { shares, adminId };
 }

@@ -12,6 +12,7 @@ import { DOMAINS, rewrapPersonKey } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { VaultService } from './vault.service.js';
+import { resealKeyManifest } from './vault.repository.js';
 
 export interface DomainKeyStatus {
   readonly domain: string;
@@ -65,6 +66,7 @@ export function createRewrapService(deps: { db: Db; vault: VaultService; audit: 
         if (stale.length > 0) {
           await db.transaction().execute(async (trx) => {
             await trx.updateTable('key_material').set({ status: 'retired' }).where('id', 'in', stale.map((k) => k.id)).execute();
+            await resealKeyManifest(trx, keyring.manifestKey);
             await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.retire', recordRefs: stale.map((k) => `key:${k.id}`), purpose: domain, outcome: 'success' }]);
           });
         }
@@ -88,6 +90,7 @@ export function createRewrapService(deps: { db: Db; vault: VaultService; audit: 
       if (waiting || held) continue;
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('key_material').where('id', '=', key.id).where('status', '=', 'retired').execute();
+        await resealKeyManifest(trx, deps.vault.keyring().manifestKey);
         await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.destroy', recordRefs: [`key:${key.id}`], purpose: 'intake:drained', outcome: 'success' }]);
       });
       destroyed.push(key.id);

@@ -1,6 +1,7 @@
 /** Storage of the vault record and wrapped key material. Holds no plaintext keys. */
 import type { KeyMaterialRecord, VaultRecord } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
+import { signManifest } from '../../crypto/key-manifest.js';
 
 /** Load the vault record, if initialised. */
 export async function findVault(db: Db): Promise<{ record: VaultRecord; isDemo: boolean } | undefined> {
@@ -37,4 +38,20 @@ export async function listKeyMaterial(db: Db): Promise<KeyMaterialRecord[]> {
 export async function listIntakePublicKeys(db: Db): Promise<{ kid: string; publicKey: string; status: string }[]> {
   const rows = await db.selectFrom('key_material').select(['id', 'public_key', 'status', 'version']).where('kind', '=', 'intake-hpke').orderBy('version', 'desc').execute();
   return rows.flatMap((row) => (row.public_key ? [{ kid: row.id, publicKey: row.public_key, status: row.status }] : []));
+}
+
+/** Store a new vault record (rotation, or the upgrade of a vault made before the key manifest). */
+export async function updateVaultRecord(db: Db, vault: VaultRecord): Promise<void> {
+  await db.updateTable('vault').set({ record: JSON.stringify(vault) }).where('id', '=', 'vault').execute();
+}
+
+/**
+ * Re-MAC the key-material manifest over the rows as they stand inside `trx`,
+ * after any change to key material (a new version, a retirement, a
+ * destruction), in the same transaction as the change.
+ */
+export async function resealKeyManifest(trx: Db, manifestKey: Uint8Array): Promise<void> {
+  const vault = await findVault(trx);
+  if (!vault) throw new Error('no vault to reseal');
+  await updateVaultRecord(trx, { ...vault.record, manifest: signManifest(manifestKey, await listKeyMaterial(trx)) });
 }

@@ -13,15 +13,18 @@ import {
   openKeyring,
   rotateVaultKey,
   UnsealError,
+  upgradeLegacyVault,
   type VaultInitOptions,
   vaultKeyFromPassphrase,
   vaultKeyFromShares,
 } from '../../crypto/keyring.js';
 import type { SymmetricKey } from '../../crypto/envelope.js';
+import { KeyMaterialTamperedError, verifyManifest } from '../../crypto/key-manifest.js';
+import type { AlertService } from '../detection/alert.service.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
-import { findVault, insertVault, listKeyMaterial } from './vault.repository.js';
+import { findVault, insertVault, listKeyMaterial, resealKeyManifest, updateVaultRecord } from './vault.repository.js';
 
 /** What the vault looks like from outside. */
 export type VaultStatus = { readonly state: 'uninitialised' } | { readonly state: 'sealed'; readonly sharesReceived: number; readonly threshold: number | null; readonly isDemo: boolean } | { readonly state: 'unsealed'; readonly isDemo: boolean };
@@ -30,10 +33,16 @@ export type VaultStatus = { readonly state: 'uninitialised' } | { readonly state
 export interface VaultService {
   readonly status: () => Promise<VaultStatus>;
   /** Create the vault. Returns Shamir shares (if requested) exactly once. */
-  readonly initialise: (options: VaultInitOptions & { isDemo?: boolean }) => Promise<{ shares: string[] }>;
+  readonly initialise: (options: VaultInitOptions & { isDemo?: boolean }) => Promise<{ shares: string[]; intakePublicKeys: ReadonlyMap<string, string> }>;
   readonly unsealWithPassphrase: (passphrase: string, ip?: string | null) => Promise<void>;
   /** Add one custodian's share; unseals when the threshold is reached. */
   readonly submitShare: (share: string, ip?: string | null) => Promise<{ received: number; threshold: number; isUnsealed: boolean }>;
+  /**
+   * Before any publication: re-check the stored key material against its
+   * manifest (refused, audited and alerted like a bad unseal), then answer
+   * each intake key's public key as derived from its private key.
+   */
+  readonly publishableIntakeKeys: () => Promise<(kid: string) => string | undefined>;
   /** The unsealed keyring. Throws VAULT_SEALED otherwise. */
   readonly keyring: () => Keyring;
   readonly isUnsealed: () => boolean;
@@ -59,8 +68,13 @@ export interface VaultService {
   readonly rotateVaultKey: (material: { passphrase?: string; shares?: readonly string[] }, methods: { passphrase?: string; shamir?: { threshold: number; shares: number }; kdfParams?: VaultInitOptions['kdfParams'] }, actor: string, ip?: string | null) => Promise<{ shares: string[] }>;
 }
 
-/** Create the vault service. */
-export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock }): VaultService {
+/**
+ * Create the vault service. `alerts` (the core's alert service) is told, as
+ * a critical alert, when stored key material does not match what the vault
+ * key authenticates; the CLI's short-lived services leave it out and the
+ * refusal is audited all the same.
+ */
+export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock; alerts?: AlertService }): VaultService {
   let keyring: Keyring | undefined;
   let pendingShares: string[] = [];
 
@@ -72,9 +86,20 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
   async function unsealWith(method: 'passphrase' | 'shamir', ip: string | null | undefined, recover: () => Promise<SymmetricKey>): Promise<void> {
     try {
       const vaultKey = await recover();
-      keyring = openKeyring(vaultKey, await listKeyMaterial(deps.db));
-      vaultKey.bytes.fill(0);
+      try {
+        const vault = await loadVault();
+        const records = await listKeyMaterial(deps.db);
+        keyring = openKeyring(vaultKey, records, vault.record);
+        const upgraded = upgradeLegacyVault(vault.record, vaultKey, records);
+        if (upgraded) await updateVaultRecord(deps.db, upgraded);
+      } finally {
+        vaultKey.bytes.fill(0);
+      }
     } catch (error) {
+      if (error instanceof KeyMaterialTamperedError) {
+        keyring = undefined;
+        await refuseTampered(`vault.unseal.${method}`, error, ip);
+      }
       if (error instanceof UnsealError) {
         await recordUnseal('failure', method, ip);
         throw appError('UNSEAL_FAILED');
@@ -82,6 +107,20 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       throw error;
     }
     await recordUnseal('success', method, ip);
+  }
+
+  /**
+   * SECURITY: key material that does not match its manifest, or a public key
+   * that is not its private key's, means someone wrote to the database.
+   * Refuse (nothing is unsealed or published, nothing sealed is lost), audit
+   * and raise a critical alert. The reason names key ids only.
+   */
+  async function refuseTampered(action: string, error: KeyMaterialTamperedError, ip: string | null | undefined): Promise<never> {
+    await deps.db.transaction().execute(async (trx) => {
+      await deps.audit.append(trx, [{ actor: 'system:vault', action, purpose: 'key-material-tampered', outcome: 'failure', ip: ip ?? null }]);
+      await deps.alerts?.raise(trx, { severity: 'critical', rule: 'key-material-tampered', staffId: null, detail: `Stored key material failed its integrity check (${error.message}); the vault stays sealed and nothing is published. Restore key_material from a verified backup.` });
+    });
+    throw appError('KEY_MATERIAL_TAMPERED');
   }
 
   /** Recover the vault key from the operator's material for one rotation (audited either way), then forget it. */
@@ -101,7 +140,14 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       throw error;
     }
     try {
-      return await work(vaultKey, await listKeyMaterial(deps.db));
+      const records = await listKeyMaterial(deps.db);
+      try {
+        openKeyring(vaultKey, records, vault.record);
+      } catch (error) {
+        if (error instanceof KeyMaterialTamperedError) await refuseTampered('key.rotate', error, ip);
+        throw error;
+      }
+      return await work(vaultKey, records);
     } finally {
       vaultKey.bytes.fill(0);
     }
@@ -110,11 +156,18 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
   /** Store a new key version (and retire others) with its audit event, in one transaction. */
   async function store(record: KeyMaterialRecord, retire: readonly string[], actor: string, purpose: string, ip: string | null | undefined): Promise<void> {
     const at = deps.clock.now().toISOString();
+    const { manifestKey } = currentKeyring();
     await deps.db.transaction().execute(async (trx) => {
       if (retire.length > 0) await trx.updateTable('key_material').set({ status: 'retired' }).where('id', 'in', [...retire]).execute();
       await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: record.publicKey, status: record.status, created_at: at }).execute();
+      await resealKeyManifest(trx, manifestKey);
       await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: [`key:${record.id}`], purpose, outcome: 'success', ip: ip ?? null }]);
     });
+  }
+
+  function currentKeyring(): Keyring {
+    if (!keyring) throw appError('VAULT_SEALED');
+    return keyring;
   }
 
   async function loadVault() {
@@ -135,7 +188,20 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       const init = await initVault(options);
       await insertVault(deps.db, init.vault, init.keys, options.isDemo ?? false, deps.clock.now().toISOString());
       await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:vault', action: 'vault.initialise', outcome: 'success' }]));
-      return { shares: init.shares };
+      // The keys were made in this process a moment ago: their public keys are the ones to publish.
+      const intakePublicKeys = new Map(init.keys.flatMap((k) => (k.kind === 'intake-hpke' && k.publicKey ? [[k.id, k.publicKey] as const] : [])));
+      return { shares: init.shares, intakePublicKeys };
+    },
+    async publishableIntakeKeys() {
+      const current = currentKeyring();
+      const vault = await loadVault();
+      try {
+        verifyManifest(current.manifestKey, await listKeyMaterial(deps.db), vault.record.manifest);
+      } catch (error) {
+        if (error instanceof KeyMaterialTamperedError) await refuseTampered('key.publish', error, null);
+        throw error;
+      }
+      return (kid) => current.intakePublicKey(kid);
     },
     async unsealWithPassphrase(passphrase, ip) {
       const vault = await loadVault();
@@ -152,17 +218,14 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       await unsealWith('shamir', ip, () => vaultKeyFromShares(vault.record, shares));
       return { received: shares.length, threshold, isUnsealed: true };
     },
-    keyring() {
-      if (!keyring) throw appError('VAULT_SEALED');
-      return keyring;
-    },
+    keyring: currentKeyring,
     isUnsealed: () => keyring !== undefined,
     async rotateDomainKey(domain, material, actor, ip) {
       return withVaultKey(material, actor, domain, ip, async (vaultKey, records) => {
         const version = Math.max(0, ...records.filter((r) => r.kind === 'domain' && r.domain === domain).map((r) => r.version)) + 1;
         const record = newDomainKey(vaultKey, domain, version);
         await store(record, [], actor, domain, ip);
-        keyring = openKeyring(vaultKey, [...records, record]);
+        keyring = openKeyring(vaultKey, await listKeyMaterial(deps.db), (await loadVault()).record);
         return record.id;
       });
     },
@@ -173,7 +236,7 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
         // The old key pairs stop being published but keep opening what is already in the inbox sealed to them.
         const retire = records.filter((r) => r.kind === 'intake-hpke' && r.status === 'active').map((r) => r.id);
         await store(record, retire, actor, 'intake', ip);
-        keyring = openKeyring(vaultKey, [...records.map((r) => (retire.includes(r.id) ? { ...r, status: 'retired' as const } : r)), record]);
+        keyring = openKeyring(vaultKey, await listKeyMaterial(deps.db), (await loadVault()).record);
         return record.id;
       });
     },
@@ -186,11 +249,11 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
             if (records.some((r) => r.id === record.id)) await trx.updateTable('key_material').set({ wrapped: record.wrapped }).where('id', '=', record.id).execute();
             else await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: record.publicKey, status: record.status, created_at: at }).execute();
           }
-          await trx.updateTable('vault').set({ record: JSON.stringify(rotated.vault) }).where('id', '=', 'vault').execute();
+          await updateVaultRecord(trx, rotated.vault);
           await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: ['key:vault'], purpose: `vault:${methods.passphrase ? 'passphrase' : ''}${methods.passphrase && methods.shamir ? '+' : ''}${methods.shamir ? `shamir-${methods.shamir.threshold}-of-${methods.shamir.shares}` : ''}`, outcome: 'success', ip: ip ?? null }]);
         });
         try {
-          keyring = openKeyring(rotated.vaultKey, rotated.records);
+          keyring = openKeyring(rotated.vaultKey, await listKeyMaterial(deps.db), rotated.vault);
         } finally {
           rotated.vaultKey.bytes.fill(0);
         }
