@@ -6,8 +6,7 @@
  */
 import { verifyAuditChain } from './audit-log.js';
 import { type Checkpoint, isCheckpointSigned } from './checkpoint.service.js';
-import { auditKeys } from './trust-anchor.js';
-import { signingKeyFingerprint } from '../crypto/signing.js';
+import { auditKeys, fingerprintOrUndefined } from './trust-anchor.js';
 import type { Db } from '../db/database.js';
 
 /** What the trail check found. `atSeq` names the first broken event when there is one. */
@@ -23,14 +22,6 @@ export interface TrailCheck {
   readonly knownHead?: { readonly seq: number; readonly hash: string };
   /** Pinned key fingerprints (normalised, see `resolveTrustedKeys`); none means unanchored. */
   readonly trusted: readonly string[];
-}
-
-function fingerprintOf(publicKey: string): string | undefined {
-  try {
-    return signingKeyFingerprint(publicKey);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The chain's hash at each seq asked for (absent seqs are missing from the map). */
@@ -51,7 +42,7 @@ async function hashesAt(db: Db, seqs: readonly number[]): Promise<Map<number, st
  */
 export async function verifyAuditTrail(db: Db, check: TrailCheck): Promise<TrailVerdict> {
   const isAnchored = check.trusted.length > 0;
-  const isPinned = (publicKey: string) => check.trusted.includes(fingerprintOf(publicKey) ?? '');
+  const isPinned = (publicKey: string) => check.trusted.includes(fingerprintOrUndefined(publicKey) ?? '');
   const keys = await auditKeys(db);
   if (isAnchored) {
     for (const key of keys) {

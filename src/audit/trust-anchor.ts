@@ -17,7 +17,8 @@ export interface AuditKey {
   readonly fingerprint: string | undefined;
 }
 
-function fingerprintOrUndefined(publicKey: string): string | undefined {
+/** Fingerprint of a stored or exported public key; undefined if it is not an Ed25519 key. */
+export function fingerprintOrUndefined(publicKey: string): string | undefined {
   try {
     return signingKeyFingerprint(publicKey);
   } catch {
