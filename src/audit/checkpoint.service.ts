@@ -4,7 +4,9 @@
  * appended to a file (mount it on other storage), sent to syslog (UDP,
  * RFC 5424) and to the alert webhook through the outbox. A later
  * `tacet audit verify --checkpoint-file` proves the log still holds what it
- * held then: truncation or a rewritten tail cannot match a signed head.
+ * held then: truncation or a rewritten tail cannot match a signed head, and
+ * with the key's fingerprint pinned (`--trusted-key`) nor can a history
+ * re-signed with a key swapped into the database.
  */
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -36,16 +38,36 @@ export function isCheckpointSigned(checkpoint: Checkpoint): boolean {
   return verifyMessage(checkpoint.publicKey, checkpointMessage(checkpoint.seq, checkpoint.hash, checkpoint.at), checkpoint.signature);
 }
 
-/** The last checkpoint line of an export file. Throws with a clear message if unreadable. */
-export function readLastCheckpoint(file: string): Checkpoint {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
-  const last = lines.at(-1);
-  if (!last) throw new Error(`no checkpoint in ${file}`);
-  const parsed = JSON.parse(last) as Partial<Checkpoint>;
-  if (typeof parsed.seq !== 'number' || typeof parsed.hash !== 'string' || typeof parsed.at !== 'string' || typeof parsed.signature !== 'string' || typeof parsed.publicKey !== 'string' || typeof parsed.keyId !== 'string') {
-    throw new Error(`the last line of ${file} is not a Tacet checkpoint`);
+function parseCheckpointLine(line: string, where: string): Checkpoint {
+  // A witness written by a syslog collector prefixes each line with the RFC 5424 header: the JSON starts at the first brace.
+  const start = line.indexOf('{');
+  let parsed: Partial<Checkpoint> | undefined;
+  try {
+    parsed = start >= 0 ? (JSON.parse(line.slice(start)) as Partial<Checkpoint>) : undefined;
+  } catch {
+    parsed = undefined;
   }
-  return parsed as Checkpoint;
+  if (!parsed || typeof parsed.seq !== 'number' || typeof parsed.hash !== 'string' || typeof parsed.at !== 'string' || typeof parsed.signature !== 'string' || typeof parsed.publicKey !== 'string' || typeof parsed.keyId !== 'string') {
+    throw new Error(`${where} is not a Tacet checkpoint`);
+  }
+  return { seq: parsed.seq, hash: parsed.hash, at: parsed.at, keyId: parsed.keyId, publicKey: parsed.publicKey, signature: parsed.signature };
+}
+
+/**
+ * Every checkpoint of an export file (JSON lines, or a syslog collector's
+ * lines), in file order. Throws with a clear message if the file is
+ * unreadable, empty, or has a line that is not a checkpoint.
+ */
+export function readCheckpoints(file: string): Checkpoint[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const checkpoints = lines.flatMap((line, i) => (line.trim() === '' ? [] : [parseCheckpointLine(line, `line ${i + 1} of ${file}`)]));
+  if (checkpoints.length === 0) throw new Error(`no checkpoint in ${file}`);
+  return checkpoints;
+}
+
+/** The last checkpoint of an export file (see `readCheckpoints`). */
+export function readLastCheckpoint(file: string): Checkpoint {
+  return readCheckpoints(file).at(-1) as Checkpoint;
 }
 
 export interface CheckpointService {

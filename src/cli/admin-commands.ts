@@ -1,9 +1,7 @@
-/** `tacet init`, `tacet unseal`, `tacet audit verify`, `tacet db grant-intake`. */
+/** `tacet init`, `tacet unseal`, `tacet db grant-intake`. */
 import { sql } from 'kysely';
-import fs from 'node:fs';
-import { verifyAuditChain } from '../audit/audit-log.js';
-import { isCheckpointSigned, readLastCheckpoint } from '../audit/checkpoint.service.js';
 import { createAuditLog } from '../audit/audit-log.js';
+import { activeAuditKeyFingerprint } from '../audit/trust-anchor.js';
 import { setupInstallation } from '../core/org/setup.service.js';
 import { createVaultService } from '../core/vault/vault.service.js';
 import { randomToken } from '../crypto/random.js';
@@ -11,6 +9,7 @@ import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { systemClock } from '../platform/clock.js';
 import { loadCoreConfig } from '../platform/config.js';
+import { PIN_HINT } from './audit-commands.js';
 import { printSecretNotice } from './banner.js';
 import { readSecret } from './prompt.js';
 
@@ -50,13 +49,18 @@ export async function runInit(options: InitOptions): Promise<void> {
       { db, vault, clock: systemClock, publicationFile: config.publicationFile },
       { organisation: options.org, clinics, admin: { email: options.adminEmail, name: options.adminName, password }, ...(passphrase ? { passphrase } : {}), ...(shamir ? { shamir } : {}) },
     );
+    const fingerprint = await activeAuditKeyFingerprint(db);
     const lines = [
       ...(passphrase && !options.passphraseFile ? [`Unseal passphrase: ${passphrase}`] : []),
       ...(!options.adminPasswordFile ? [`Admin password (${options.adminEmail}): ${password}`] : []),
       ...shares.map((share, i) => `Share ${i + 1} of ${shares.length}: ${share}`),
       ...(shares.length > 0 ? [`Any ${shamir?.threshold} shares unseal. Give each to a different custodian.`] : []),
+      '',
+      `Audit key fingerprint: ${fingerprint ?? 'none'}`,
+      'Not secret, but keep a copy OFF this machine: it is what proves the audit log.',
+      ...PIN_HINT,
     ];
-    if (lines.length > 0) printSecretNotice('TACET INITIALISED - shown ONCE', lines);
+    printSecretNotice('TACET INITIALISED - shown ONCE', lines);
   } finally {
     await db.destroy();
   }
@@ -74,43 +78,6 @@ export async function runUnseal(options: { url: string; passphraseFile?: string;
   const body = (await response.json()) as { state?: string; sharesReceived?: number; threshold?: number; error?: { message: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `unseal failed (HTTP ${response.status})`);
   process.stdout.write(body.state === 'unsealed' ? 'Unsealed.\n' : `Share accepted (${body.sharesReceived} of ${body.threshold}).\n`);
-}
-
-/**
- * Verify the audit hash chain, every stored checkpoint's signature, and —
- * with an exported checkpoint (file) or a known head — that the log was not
- * truncated or rewritten since. Exit code 1 when anything is broken.
- */
-export async function runAuditVerify(options: { headSeq?: string; headHash?: string; checkpointFile?: string }): Promise<void> {
-  const config = loadCoreConfig();
-  const { db } = await openDatabase(config.database);
-  const fail = (message: string) => {
-    process.stdout.write(`audit chain BROKEN ${message}\n`);
-    process.exitCode = 1;
-  };
-  try {
-    let expect = options.headSeq && options.headHash ? { seq: Number(options.headSeq), hash: options.headHash } : undefined;
-    const ourKeys = new Map((await db.selectFrom('key_material').select(['id', 'public_key']).where('kind', '=', 'audit-signing').execute()).map((k) => [k.id, k.public_key]));
-    const file = options.checkpointFile ?? (fs.existsSync(config.detection.auditExportFile) ? config.detection.auditExportFile : undefined);
-    if (file) {
-      const exported = readLastCheckpoint(file);
-      if (!isCheckpointSigned(exported)) return fail(`: the exported checkpoint at seq ${exported.seq} has an invalid signature`);
-      if (ourKeys.get(exported.keyId) !== exported.publicKey) return fail(`: the exported checkpoint at seq ${exported.seq} is signed by a key this installation does not hold`);
-      expect = { seq: exported.seq, hash: exported.hash };
-    }
-    const verdict = await verifyAuditChain(db, expect);
-    if (!verdict.ok) return fail(`at seq ${verdict.brokenAtSeq}: ${verdict.reason}`);
-    const stored = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
-    for (const checkpoint of stored) {
-      const publicKey = ourKeys.get(checkpoint.key_id);
-      const event = await db.selectFrom('audit_events').select('hash').where('seq', '=', checkpoint.seq).executeTakeFirst();
-      if (!publicKey || !isCheckpointSigned({ seq: Number(checkpoint.seq), hash: checkpoint.hash, at: checkpoint.at, keyId: checkpoint.key_id, publicKey, signature: checkpoint.signature })) return fail(`at seq ${checkpoint.seq}: stored checkpoint signature invalid`);
-      if (event?.hash !== checkpoint.hash) return fail(`at seq ${checkpoint.seq}: chain differs from a signed checkpoint`);
-    }
-    process.stdout.write(`audit chain OK: ${verdict.events} events, head ${verdict.headHash}; ${stored.length} signed checkpoints valid${expect ? `; matches the exported head at seq ${expect.seq}` : '; no exported checkpoint to compare (truncation of the tail is only detectable against one)'}\n`);
-  } finally {
-    await db.destroy();
-  }
 }
 
 /**

@@ -5,7 +5,8 @@ import { runBackup, runRestore, runShredLogExport, runVaultRotate } from './back
 import { runPhotosTrace } from './photo-commands.js';
 import { runCanaryAdd, runLockdown } from './detection-commands.js';
 import { ConfigError } from '../platform/config.js';
-import { runAuditVerify, runGrantIntake, runInit, runUnseal } from './admin-commands.js';
+import { runGrantIntake, runInit, runUnseal } from './admin-commands.js';
+import { runAuditVerify } from './audit-commands.js';
 import { runCore, runIntake, runStart } from './serve.js';
 
 const program = new Command();
@@ -40,10 +41,11 @@ program
 const audit = program.command('audit').description('audit log tools');
 audit
   .command('verify')
-  .description('verify the audit hash chain (edits, deletions, insertions; truncation with --head-seq/--head-hash)')
+  .description('verify the audit hash chain (edits, deletions, insertions), every stored and exported checkpoint, and with a pinned key that no key was swapped')
   .option('--head-seq <seq>', 'last exported checkpoint sequence number')
   .option('--head-hash <hash>', 'last exported checkpoint hash')
-  .option('--checkpoint-file <file>', 'exported checkpoints (JSON lines); default: TACET_AUDIT_EXPORT_FILE when it exists')
+  .option('--checkpoint-file <file>', 'exported checkpoints (JSON lines, or a syslog witness file); default: TACET_AUDIT_EXPORT_FILE when it exists')
+  .option('--trusted-key <fingerprint|file>', 'the audit key fingerprint printed at init (or a file of fingerprints / public keys); default: TACET_AUDIT_TRUSTED_KEY')
   .action(runAuditVerify);
 
 const canary = program.command('canary').description('canary (honeytoken) people');

@@ -1,4 +1,5 @@
 /** `tacet start`, `tacet core`, `tacet intake`: run the tiers with graceful shutdown. */
+import { activeAuditKeyFingerprint } from '../audit/trust-anchor.js';
 import { createCoreRuntime, type CoreRuntime } from '../core/core-runtime.js';
 import { publishIntakeKeys } from '../core/org/publication.service.js';
 import { setupInstallation } from '../core/org/setup.service.js';
@@ -7,6 +8,7 @@ import { createIntakeRuntime, type IntakeRuntime } from '../intake/intake-runtim
 import { systemClock } from '../platform/clock.js';
 import { loadCoreConfig, loadIntakeConfig } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
+import { PIN_HINT } from './audit-commands.js';
 import { printSecretNotice } from './banner.js';
 
 function onShutdown(logger: Logger, close: () => Promise<void>): void {
@@ -43,6 +45,7 @@ async function bootstrapDemo(core: CoreRuntime, publicationFile: string): Promis
     },
   );
   await core.vault.unsealWithPassphrase(passphrase);
+  const fingerprint = await activeAuditKeyFingerprint(core.db);
   printSecretNotice('DEMO INSTALLATION CREATED - these are shown ONCE, write them down', [
     `Unseal passphrase : ${passphrase}`,
     `Admin sign-in     : admin@demo.tacet.invalid`,
@@ -51,6 +54,10 @@ async function bootstrapDemo(core: CoreRuntime, publicationFile: string): Promis
     'At first sign-in you create a passkey (administrators must use one).',
     'After a restart, Tacet starts SEALED: run `npm run tacet -- unseal`.',
     'Demo keys are for trying Tacet only. Use `tacet init` for a real clinic.',
+    '',
+    `Audit key fingerprint: ${fingerprint ?? 'none'}`,
+    'Keep a copy off this machine: it is what proves the audit log.',
+    ...PIN_HINT,
   ]);
 }
 

@@ -41,6 +41,8 @@ export interface DetectionConfig {
   readonly webhook: { readonly url: string; readonly secret: string } | undefined;
   readonly checkpointMs: number;
   readonly auditExportFile: string;
+  /** The pinned audit key (fingerprint, or a file of fingerprints / public keys) `tacet audit verify` trusts; kept off the box. */
+  readonly auditTrustedKey: string | undefined;
   readonly syslog: { readonly host: string; readonly port: number } | undefined;
 }
 
@@ -127,6 +129,7 @@ const coreSchema = z.object({
   TACET_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
   TACET_AUDIT_CHECKPOINT_MINUTES: positiveInt.default(5),
   TACET_AUDIT_EXPORT_FILE: z.string().optional(),
+  TACET_AUDIT_TRUSTED_KEY: z.string().optional(),
   TACET_AUDIT_SYSLOG: z
     .string()
     .regex(/^udp:\/\/[^:/]+:\d+$/)
@@ -249,6 +252,7 @@ function detectionConfig(v: z.infer<typeof coreSchema>): DetectionConfig {
     webhook: v.TACET_ALERT_WEBHOOK_URL && v.TACET_ALERT_WEBHOOK_SECRET ? { url: v.TACET_ALERT_WEBHOOK_URL, secret: v.TACET_ALERT_WEBHOOK_SECRET } : undefined,
     checkpointMs: v.TACET_AUDIT_CHECKPOINT_MINUTES * 60_000,
     auditExportFile: v.TACET_AUDIT_EXPORT_FILE ? path.resolve(v.TACET_AUDIT_EXPORT_FILE) : path.join(dataDir, 'audit-checkpoints.jsonl'),
+    auditTrustedKey: v.TACET_AUDIT_TRUSTED_KEY || undefined,
     syslog: syslog ? { host: syslog.hostname, port: Number(syslog.port) } : undefined,
   };
 }

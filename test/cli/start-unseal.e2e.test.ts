@@ -55,6 +55,7 @@ describe('tacet start on embedded defaults', () => {
     const passphrase = /Unseal passphrase : (\S+)/.exec(output.text())?.[1];
     assert.ok(passphrase, 'the demo passphrase is printed');
     assert.match(output.text(), /Admin password/);
+    assert.match(output.text(), /Audit key fingerprint: [0-9a-f]{4}(:[0-9a-f]{4}){15} /, 'the audit key fingerprint is printed, to keep off the box');
     assert.equal((await fetch(`http://127.0.0.1:${intakePort}/enquire`)).status, 200);
     first.kill('SIGTERM');
     await new Promise((resolve) => first.once('exit', resolve));

@@ -5,26 +5,17 @@
  * caught against the signed checkpoint exported off the box. Both databases.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { readLastCheckpoint } from '../../src/audit/checkpoint.service.js';
+import { runTacet } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { ADMIN, createHarness, type Harness, signIn } from '../helpers/harness.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-
 async function verify(harness: Harness, checkpointFile: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'audit', 'verify', '--checkpoint-file', checkpointFile], { cwd: root, env: { ...process.env, ...harness.database.env, TACET_LOG_LEVEL: 'silent' } });
-    return { code: 0, out: stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, out: failed.stdout };
-  }
+  const result = await runTacet(['audit', 'verify', '--checkpoint-file', checkpointFile], harness.database.env);
+  return { code: result.code, out: result.stdout };
 }
 
 for (const dialect of DIALECTS) {
