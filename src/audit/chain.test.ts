@@ -1,7 +1,7 @@
 /** The chain's canonical form: an event without domains hashes exactly as before the field existed. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { sha256Hex } from '../crypto/random.js';
 import { chainHash, checkRun, GENESIS, type RawEvent } from './chain.js';
 
 // The canonical form as it was before `domains`, written out independently.
@@ -11,7 +11,7 @@ function legacyHash(prev: string, row: readonly (string | number | null)[]): str
     const value = row[i] as string | null;
     text += value === null ? '|~' : `|${value.length}:${value}`;
   }
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }
 
 const base = [1, '2026-11-20T08:00:00.000Z', 'staff:s1', 'patient.read', '["p1"]', '["patient:x"]', 'care', '127.0.0.1', 'sess', 'success'] as const;

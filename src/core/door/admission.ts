@@ -202,7 +202,9 @@ function systemEvents(caller: SystemCaller, request: SystemRequest): AuditEvent[
   const groups = new Map<string, string[]>();
   for (const [personId, domains] of byPerson) {
     const label = [...domains].sort().join(',');
-    groups.set(label, [...(groups.get(label) ?? []), personId]);
+    const group = groups.get(label);
+    if (group) group.push(personId);
+    else groups.set(label, [personId]);
   }
   const events: AuditEvent[] = [];
   for (const [label, personIds] of groups) {
