@@ -22,6 +22,8 @@ export interface AuditEvent {
   /** Public id of the staff session (never the cookie). */
   readonly sessionId?: string | null;
   readonly outcome: 'success' | 'denied' | 'failure';
+  /** Key domains the door opened for this event (the door sets it on every event it writes, `[]` for none); omitted on events outside the door. */
+  readonly domains?: readonly string[];
 }
 
 const CHAIN_LOCK = 0x7ac37;
@@ -30,7 +32,9 @@ const CHAIN_LOCK = 0x7ac37;
 type ChainFields = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 
 function eventHash(prevHash: string, fields: ChainFields): string {
-  return chainHash(prevHash, [fields.seq, fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.session_id, fields.outcome]);
+  const base = [fields.seq, fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.session_id, fields.outcome] as const;
+  // Without domains the event hashes as it did before the field existed; with them, after the (unused here) link slots.
+  return chainHash(prevHash, fields.domains === null ? base : [...base, '', '', fields.domains]);
 }
 
 /** An audit writer bound to a database dialect and clock. */
@@ -47,7 +51,7 @@ export function createAuditLog(deps: { dialect: Dialect; clock: Clock; db?: Db }
   const sqlite = deps.db ? rawSqliteOf(deps.db) : undefined;
   const readHead = sqlite?.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   const insert = sqlite?.prepare(
-    'INSERT INTO audit_events (seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @person_ids, @record_refs, @purpose, @ip, @session_id, @outcome, @prev_hash, @hash)',
+    'INSERT INTO audit_events (seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome, prev_hash, hash, domains) VALUES (@seq, @at, @actor, @action, @person_ids, @record_refs, @purpose, @ip, @session_id, @outcome, @prev_hash, @hash, @domains)',
   );
   return {
     async append(trx, events) {
@@ -82,6 +86,7 @@ export function createAuditLog(deps: { dialect: Dialect; clock: Clock; db?: Db }
         ip: event.ip ?? null,
         session_id: event.sessionId ?? null,
         outcome: event.outcome,
+        domains: event.domains ? JSON.stringify([...new Set(event.domains)].sort()) : null,
       };
       const hash = eventHash(prevHash, fields);
       const row = { ...fields, prev_hash: prevHash, hash };

@@ -4,17 +4,22 @@
  *
  * hash = SHA-256(prev_hash | seq | len:at | len:actor | ... | len:outcome),
  * every text field length-prefixed (null as `~`), so no two different events
- * serialise alike.
+ * serialise alike. An event that names the key domains the door opened adds
+ * `|d<len>:domains` at the end; one without (every event written before the
+ * field existed) hashes exactly as before, so existing chains still verify.
  */
 import { sha256Hex } from '../crypto/random.js';
 
 export const GENESIS = '0'.repeat(64);
 
 /** Column order of a raw audit row as the verifier reads it. */
-export const CHAIN_COLUMNS = ['seq', 'at', 'actor', 'action', 'person_ids', 'record_refs', 'purpose', 'ip', 'session_id', 'outcome', 'prev_hash', 'hash'] as const;
+export const CHAIN_COLUMNS = ['seq', 'at', 'actor', 'action', 'person_ids', 'record_refs', 'purpose', 'ip', 'session_id', 'outcome', 'prev_hash', 'hash', 'domains'] as const;
 
-/** seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome[, prev_hash, hash] */
-export type RawEvent = readonly [number, string, string, string, string, string, string | null, string | null, string | null, string, ...string[]];
+/** seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome[, prev_hash, hash[, domains]] */
+export type RawEvent = readonly [number, string, string, string, string, string, string | null, string | null, string | null, string, ...(string | null)[]];
+
+/** Where `domains` sits in a raw row (after the chain links, so older rows read the same). */
+const DOMAINS_AT = 12;
 
 export function chainHash(prevHash: string, row: RawEvent): string {
   let text = `${prevHash}|${Number(row[0])}`;
@@ -22,6 +27,8 @@ export function chainHash(prevHash: string, row: RawEvent): string {
     const value = row[i] as string | null;
     text += value === null ? '|~' : `|${value.length}:${value}`;
   }
+  const domains = row[DOMAINS_AT];
+  if (typeof domains === 'string') text += `|d${domains.length}:${domains}`;
   return sha256Hex(text);
 }
 

@@ -328,11 +328,35 @@ export function backupKeyFor(vaultKey: SymmetricKey): SymmetricKey {
   return { id: `backup:${vaultKey.id}`, bytes: hkdfExpand(hkdfExtract(utf8('tacet/backup'), vaultKey.bytes), utf8('v1'), 32) };
 }
 
-/** A person's data key for one domain, in memory. */
-export interface PersonKey {
+// SECURITY: the DEK of each PersonKey lives here, keyed by the object, and this map never leaves src/crypto.
+const deks = new WeakMap<PersonKey, Buffer>();
+const MINT = Symbol('tacet/person-key');
+
+/**
+ * A person's data key for one domain, in memory. Opaque: it names whose key
+ * it is, and its DEK cannot be read outside src/crypto (no field holds it,
+ * and only this module can make one). Use it with `sealPersonRecord`; opening
+ * records or files with it is the door's business (`openPersonRecord`,
+ * `personFileKey`, which test/security/single-door.test.ts keeps there).
+ */
+export class PersonKey {
   readonly personId: string;
   readonly domain: Domain;
-  readonly dek: Buffer;
+
+  /** @throws Error outside src/crypto (the mint is not exported). */
+  constructor(mint: symbol, personId: string, domain: Domain, dek: Buffer) {
+    if (mint !== MINT) throw new Error('a person key is made by src/crypto only');
+    this.personId = personId;
+    this.domain = domain;
+    deks.set(this, dek);
+    Object.freeze(this);
+  }
+}
+
+function dekOf(key: PersonKey): Buffer {
+  const dek = deks.get(key);
+  if (!dek) throw new Error('not a person key');
+  return dek;
 }
 
 function personKeyContext(personId: string, domain: Domain): string {
@@ -343,13 +367,16 @@ function personKeyContext(personId: string, domain: Domain): string {
 export function createPersonKey(keyring: Keyring, personId: string, domain: Domain): { key: PersonKey; wrapped: string; wrappingKeyId: string } {
   const domainKey = keyring.activeDomainKey(domain);
   const dek = randomSecret();
-  return { key: { personId, domain, dek }, wrapped: sealEnvelope(domainKey, dek, personKeyContext(personId, domain)), wrappingKeyId: domainKey.id };
+  return { key: new PersonKey(MINT, personId, domain, dek), wrapped: sealEnvelope(domainKey, dek, personKeyContext(personId, domain)), wrappingKeyId: domainKey.id };
 }
 
-/** Unwrap a person's DEK. Throws `EnvelopeError` if it does not open. */
+/**
+ * Unwrap a person's DEK. Throws `EnvelopeError` if it does not open.
+ * SECURITY: only the gate (src/core/door/admission.ts) may call this.
+ */
 export function openPersonKey(keyring: Keyring, personId: string, domain: Domain, wrapped: string): PersonKey {
   const dek = openEnvelope(keyring.domainKeyById, wrapped, personKeyContext(personId, domain));
-  return { personId, domain, dek };
+  return new PersonKey(MINT, personId, domain, dek);
 }
 
 const recordInfo = new Map<string, Uint8Array>();
@@ -362,7 +389,7 @@ function recordKey(key: PersonKey, recordType: string): SymmetricKey {
     recordInfo.set(label, info);
   }
   // The DEK is uniformly random, so HKDF-Expand alone is a sound KDF here (RFC 5869 §3.3).
-  const bytes = hkdfExpand(key.dek, info, 32);
+  const bytes = hkdfExpand(dekOf(key), info, 32);
   return { id: `dek.${key.domain}`, bytes };
 }
 
@@ -375,7 +402,7 @@ export function sealPersonRecord(key: PersonKey, recordType: string, recordId: s
 }
 
 /**
- * Decrypt a person record. SECURITY: only the single door (src/core/door)
+ * Decrypt a person record. SECURITY: only the gate (src/core/door/admission.ts)
  * may call this; test/security/single-door.test.ts enforces it.
  */
 export function openPersonRecord(key: PersonKey, recordType: string, recordId: string, envelope: string): unknown {
@@ -401,7 +428,7 @@ export function openStaffSecret(keyring: Keyring, purpose: string, ownerId: stri
  * with a random salt (stream.ts).
  */
 export function personFileKey(key: PersonKey, fileId: string): Buffer {
-  return hkdfExpand(key.dek, utf8(`tacet/file/${key.domain}/${fileId}/v1`), 32);
+  return hkdfExpand(dekOf(key), utf8(`tacet/file/${key.domain}/${fileId}/v1`), 32);
 }
 
 /** Seal a queued message (e.g. a breach notice with its address) bound to its outbox row. */

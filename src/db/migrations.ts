@@ -11,6 +11,7 @@ import { incidentsMigration } from './migration-incidents.js';
 import { lifecycleMigration } from './migration-lifecycle.js';
 import { peopleMigration } from './migration-people.js';
 import { operationsMigration, shredLogMigration } from './migration-operations.js';
+import { doorDomainsMigration } from './migration-door.js';
 
 const createdAt = 'created_at';
 
@@ -152,7 +153,7 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration, '0010_door_domains': doorDomainsMigration };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 

@@ -197,6 +197,8 @@ export interface AuditEventsTable {
   outcome: string;
   prev_hash: string;
   hash: string;
+  /** Key domains the door opened for this event (JSON array, sorted); null when it opened none, and on older events. */
+  domains: string | null;
 }
 
 /** The whole schema as Kysely sees it. */

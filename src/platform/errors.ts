@@ -50,6 +50,8 @@ const CATALOGUE = {
   SELF_CERTIFICATION: [403, 'Nobody can re-certify their own access; another manager or the administrator must do it.'],
   REQUEST_CLOSED: [409, 'This request is already closed.'],
   CONFLICT: [409, 'That change conflicts with the current state; reload and try again.'],
+  INCIDENT_INDICATORS_REQUIRED: [409, 'Add what is known (an indicator: a login, session, address range, time window or component taken) and compute the scope before assessing.'],
+  INCIDENT_SCOPE_REQUIRED: [409, 'Compute the scope from the current indicators before assessing.'],
   LAST_FACTOR: [409, 'This is your last second factor; add another before removing it.'],
   INTERNAL: [500, 'Something went wrong. Nothing you sent has been lost; please try again.'],
 } as const satisfies Record<string, readonly [number, string]>;

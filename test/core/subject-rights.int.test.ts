@@ -14,13 +14,12 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
-import yauzl from 'yauzl';
 import { staffActorFor } from '../../src/core/org/org.repository.js';
 import { getDecrypted } from '../../src/storage/blob-store.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { type GeneratedEnquiry, generateEnquiry } from '../helpers/enquiries.js';
 import { r4Validator } from '../helpers/fhir-schema.js';
-import { readAll } from '../helpers/files.js';
+import { readAll, unzip } from '../helpers/files.js';
 import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 import { cameraJpeg, multipartBody } from '../helpers/images.js';
 import { createStaffViaApi } from '../helpers/staff.js';
@@ -30,29 +29,6 @@ const DOCTOR = { email: 'doctor@clinic.test', password: 'saffron glacier kettle 
 const NURSE = { email: 'nurse@clinic.test', password: 'amber thistle rowing 58', name: 'Nina Nurse' };
 const SIGNATURE = `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from('signature strokes')]).toString('base64')}`;
 const validateBundle = r4Validator('Bundle');
-
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const files = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(files));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 

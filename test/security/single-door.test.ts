@@ -1,13 +1,18 @@
 /**
- * The single door: only src/core/door may decrypt a person record, and only
- * the ingest opens sealed enquiries. A new code path that decrypts personal
+ * The single door: only the gate (src/core/door/admission.ts) unwraps a
+ * person key, decrypts a person record or derives a file key, and only the
+ * ingest opens sealed enquiries. A person key is opaque: its DEK cannot be
+ * read or forged outside src/crypto. A new code path that decrypts personal
  * data anywhere else fails this test.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { createPersonKey, initVault, openKeyring, PersonKey, sealPersonRecord, vaultKeyFromPassphrase } from '../../src/crypto/keyring.js';
 import { sourceFiles } from '../helpers/import-graph.js';
+
+const FAST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 const root = path.resolve(import.meta.dirname, '../..');
 const production = sourceFiles(path.join(root, 'src')).filter((f) => !f.endsWith('.test.ts'));
@@ -18,10 +23,25 @@ function callers(pattern: RegExp): string[] {
 }
 
 describe('single door to personal data', () => {
-  it('only the door (and its definition) calls openPersonRecord', () => {
-    const found = callers(/\bopenPersonRecord\b/).sort();
-    assert.ok(found.includes('src/core/door/admission.ts'), 'the gate opens records');
-    for (const file of found) assert.match(file, /^src\/core\/door\/|^src\/crypto\/keyring\.ts$/, `${file} decrypts person records outside the door`);
+  for (const name of ['openPersonKey', 'openPersonRecord', 'personFileKey']) {
+    it(`only the gate calls ${name} (besides its definition)`, () => {
+      assert.deepEqual(callers(new RegExp(`\\b${name}\\b`)).sort(), ['src/core/door/admission.ts', 'src/crypto/keyring.ts']);
+    });
+  }
+
+  it('a person key is opaque: no field holds its DEK, and only src/crypto can make one', async () => {
+    const passphrase = 'a long enough test passphrase';
+    const init = await initVault({ passphrase, kdfParams: FAST_KDF });
+    const keyring = openKeyring(await vaultKeyFromPassphrase(init.vault, passphrase), init.keys);
+    const { key } = createPersonKey(keyring, 'person-1', 'clinical');
+    const values = Reflect.ownKeys(key).map((k) => (key as unknown as Record<PropertyKey, unknown>)[k]);
+    assert.deepEqual(Reflect.ownKeys(key).sort(), ['domain', 'personId']);
+    assert.ok(values.every((v) => typeof v === 'string'), 'no bytes on the object');
+    assert.ok(!/"(dek|bytes)"/.test(JSON.stringify(key)));
+    assert.ok(Object.isFrozen(key));
+    assert.throws(() => new PersonKey(Symbol('forged'), 'person-1', 'clinical', Buffer.alloc(32)), /src\/crypto only/);
+    // Still a working key for sealing.
+    assert.match(sealPersonRecord(key, 'note', 'n1', { text: 'x' }), /\S/);
   });
 
   it('only the ingest opens sealed enquiries', () => {

@@ -8,14 +8,13 @@
  */
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { sealPersonRecord } from '../../crypto/keyring.js';
 import { newId, randomToken, sha256Hex } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { PHOTO_SCOPES, type PatientDoor, type PhotoScope } from '../door/patient-door.js';
 import { RECORD, type SignatureRecord } from '../door/records.js';
-import { personKeyFor } from '../patients/patients.service.js';
+import { sealerFor } from '../door/admission.js';
 import type { VaultService } from '../vault/vault.service.js';
 
 export const FORM_KINDS = ['procedure', 'photo'] as const;
@@ -79,14 +78,14 @@ export function createConsentService(deps: ConsentDeps) {
     checkSignature(signing.drawnSignature);
     const scopes = [...new Set(signing.scopes)];
     if (form.kind === 'photo' ? scopes.some((s) => !(PHOTO_SCOPES as readonly string[]).includes(s)) : scopes.length > 0) throw appError('VALIDATION_FAILED', ['scopes']);
-    const key = await personKeyFor(deps, patient.personId, 'clinical');
+    const sealer = await sealerFor(deps, patient.personId, 'clinical');
     const id = newId();
     const signedAt = deps.clock.now().toISOString();
     const signature: SignatureRecord = { typedName: signing.typedName, drawnSignature: signing.drawnSignature, signedAt, documentHash: form.body_hash };
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('consents')
-        .values({ id, patient_id: patient.patientId, form_id: form.id, scopes: JSON.stringify(scopes), document_hash: form.body_hash, method, signed_at: signedAt, signature_envelope: sealPersonRecord(key, RECORD.signature, id, signature) })
+        .values({ id, patient_id: patient.patientId, form_id: form.id, scopes: JSON.stringify(scopes), document_hash: form.body_hash, method, signed_at: signedAt, signature_envelope: sealer.seal(RECORD.signature, id, signature) })
         .execute();
       if (form.kind === 'photo') {
         // A photo-consent form states the whole choice: scopes left out are withdrawn.

@@ -13,13 +13,12 @@
  */
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
-import { sealPersonRecord, personFileKey } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { RECORD, type PhotoMetaRecord, type SignatureRecord } from '../door/records.js';
-import { personKeyFor } from '../patients/patients.service.js';
+import { sealerFor } from '../door/admission.js';
 import { storePhoto } from '../photos/photo-intake.js';
 import type { VaultService } from '../vault/vault.service.js';
 
@@ -60,22 +59,22 @@ export async function plantCanaryPatient(
   await db.updateTable('enquiries').set({ status: 'booked' }).where('id', '=', canary.enquiryId).execute();
   const form = deps.blobs ? await db.selectFrom('consent_forms').selectAll().where('kind', '=', 'photo').orderBy('version', 'desc').executeTakeFirst() : undefined;
   if (!form || !deps.blobs) return true;
-  const clinicalKey = await personKeyFor(deps, canary.personId, 'clinical');
+  const clinicalKey = await sealerFor(deps, canary.personId, 'clinical');
   const consentId = newId();
   const signedAt = at(3);
   const signature: SignatureRecord = { typedName: canary.name, drawnSignature: await signaturePng(), signedAt, documentHash: form.body_hash };
-  await db.insertInto('consents').values({ id: consentId, patient_id: patientId, form_id: form.id, scopes: JSON.stringify(['clinical']), document_hash: form.body_hash, method: 'tablet', signed_at: signedAt, signature_envelope: sealPersonRecord(clinicalKey, RECORD.signature, consentId, signature) }).execute();
+  await db.insertInto('consents').values({ id: consentId, patient_id: patientId, form_id: form.id, scopes: JSON.stringify(['clinical']), document_hash: form.body_hash, method: 'tablet', signed_at: signedAt, signature_envelope: clinicalKey.seal(RECORD.signature, consentId, signature) }).execute();
   await db.insertInto('photo_consents').values({ patient_id: patientId, scope: 'clinical', consent_id: consentId, granted_at: signedAt, withdrawn_at: null }).execute();
-  const photoKey = await personKeyFor(deps, canary.personId, 'photo');
+  const photoKey = await sealerFor(deps, canary.personId, 'photo');
   for (const phase of ['before', 'after'] as const) {
-    const id = newId();
+    const { fileId: id, fileKey } = photoKey.newFile();
     const blobKey = `photos/${id}`;
-    const stored = await storePhoto(Readable.from([await syntheticPhoto(random)]), { store: deps.blobs, key: blobKey, fileKey: personFileKey(photoKey, id) });
+    const stored = await storePhoto(Readable.from([await syntheticPhoto(random)]), { store: deps.blobs, key: blobKey, fileKey });
     const meta: PhotoMetaRecord = { bodyArea: 'face', caption: phase === 'before' ? 'pre-op' : 'post-op' };
     const takenOn = (phase === 'before' ? at(4) : at(40)).slice(0, 10);
     await db
       .insertInto('photos')
-      .values({ id, patient_id: patientId, clinic_id: canary.clinicId, appointment_id: null, phase, angle: 'front', taken_on: takenOn, blob_key: blobKey, width: stored.width, height: stored.height, bytes: stored.bytes, meta_envelope: sealPersonRecord(photoKey, RECORD.photoMeta, id, meta), uploaded_by: creator.id, created_at: `${takenOn}T10:00:00.000Z` })
+      .values({ id, patient_id: patientId, clinic_id: canary.clinicId, appointment_id: null, phase, angle: 'front', taken_on: takenOn, blob_key: blobKey, width: stored.width, height: stored.height, bytes: stored.bytes, meta_envelope: photoKey.seal(RECORD.photoMeta, id, meta), uploaded_by: creator.id, created_at: `${takenOn}T10:00:00.000Z` })
       .execute();
   }
   return true;

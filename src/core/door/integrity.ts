@@ -1,13 +1,17 @@
 /**
  * After a restore: prove that every person's keys and contact record open,
  * and that every photo blob is present, matches the backup manifest and
- * decrypts. A system check inside the door (the only code that opens person
- * records); it returns counts, never what it opened.
+ * decrypts. A system check through the gate's system entrance (recorded in
+ * the restored audit log before any key opens); it returns counts, never
+ * what it opened.
  */
 import { sha256Hasher } from '../../crypto/digest.js';
-import { type Domain, type Keyring, openPersonKey, openPersonRecord, personFileKey } from '../../crypto/keyring.js';
-import type { Db } from '../../db/database.js';
+import { createAuditLog } from '../../audit/audit-log.js';
+import type { Domain, Keyring } from '../../crypto/keyring.js';
+import { type Db, rawSqliteOf } from '../../db/database.js';
+import { systemClock } from '../../platform/clock.js';
 import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
+import { admitSystem } from './admission.js';
 import { RECORD } from './records.js';
 
 export class IntegrityError extends Error {
@@ -18,24 +22,26 @@ export class IntegrityError extends Error {
 }
 
 export async function verifyRestoredRecords(deps: { db: Db; blobs: BlobStore; keyring: Keyring }, manifest: readonly { key: string; sha256: string }[]): Promise<{ persons: number; photos: number }> {
-  const { db, keyring } = deps;
+  const { db } = deps;
+  // The check's own record goes into the restored chain (verified right after).
+  const audit = createAuditLog({ dialect: rawSqliteOf(db) ? 'sqlite' : 'postgres', clock: systemClock, db });
   const persons = await db.selectFrom('persons').select(['id', 'contact_envelope']).execute();
   const keys = await db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).execute();
   const byPerson = new Map<string, { domain: string; wrapped: string }[]>();
   for (const k of keys) byPerson.set(k.person_id, [...(byPerson.get(k.person_id) ?? []), { domain: k.domain, wrapped: k.wrapped_dek }]);
+  const photos = await db.selectFrom('photos').innerJoin('patients', 'patients.id', 'photos.patient_id').select(['photos.id', 'photos.blob_key', 'patients.person_id']).execute();
+  // Every key is unwrapped (and so recorded, with its domain, before it opens), each contact record and each photo decrypted.
+  const admission = await admitSystem({ db, audit }, deps.keyring, { actor: 'system:restore' }, { action: 'restore.verify', purpose: 'restore-verification', keys: keys.map((k) => ({ personId: k.person_id, domain: k.domain as Domain, wrapped: k.wrapped_dek })) });
   for (const person of persons) {
     const mine = byPerson.get(person.id) ?? [];
-    for (const k of mine) openPersonKey(keyring, person.id, k.domain as Domain, k.wrapped);
-    const contact = mine.find((k) => k.domain === 'contact');
-    if (!contact) throw new IntegrityError('a restored person has no contact key');
-    openPersonRecord(openPersonKey(keyring, person.id, 'contact', contact.wrapped), RECORD.contact, person.id, person.contact_envelope);
+    for (const k of mine) admission.personKey(person.id, k.domain as Domain);
+    if (!mine.some((k) => k.domain === 'contact')) throw new IntegrityError('a restored person has no contact key');
+    admission.open(person.id, 'contact', RECORD.contact, person.id, person.contact_envelope);
   }
   const hashes = new Map(manifest.map((m) => [m.key, m.sha256]));
-  const photos = await db.selectFrom('photos').innerJoin('patients', 'patients.id', 'photos.patient_id').select(['photos.id', 'photos.blob_key', 'patients.person_id']).execute();
   for (const photo of photos) {
-    const photoKey = byPerson.get(photo.person_id)?.find((k) => k.domain === 'photo');
-    if (!photoKey) throw new IntegrityError('a restored photo has no key');
-    const fileKey = personFileKey(openPersonKey(keyring, photo.person_id, 'photo', photoKey.wrapped), photo.id);
+    if (!byPerson.get(photo.person_id)?.some((k) => k.domain === 'photo')) throw new IntegrityError('a restored photo has no key');
+    const fileKey = admission.fileKey(photo.person_id, 'photo', photo.id);
     for (const variant of ['image', 'thumb']) {
       const key = `${photo.blob_key}/${variant}`;
       const hasher = sha256Hasher();

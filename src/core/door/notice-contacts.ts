@@ -6,9 +6,9 @@
  */
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { admitSystem } from './admission.js';
 import { type ContactRecord, RECORD } from './records.js';
 
 const BATCH = 500;
@@ -26,10 +26,9 @@ export async function contactsForIncident(deps: { db: Db; vault: VaultService; a
       .where('persons.id', 'in', ids)
       .where('persons.organisation_id', '=', actor.organisationId)
       .execute();
-    await deps.db.transaction().execute((trx) =>
-      deps.audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'incident.contact.open', personIds: rows.map((r) => r.id), recordRefs: [`incident:${incidentId}`], purpose, outcome: 'success' }]),
-    );
-    for (const row of rows) out.set(row.id, openPersonRecord(openPersonKey(keyring, row.id, 'contact', row.wrapped_dek), RECORD.contact, row.id, row.contact_envelope) as ContactRecord);
+    // The gate's system entrance, on the DPO's behalf: recorded (with the contact domain) before anything opens.
+    const admission = await admitSystem(deps, keyring, { actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId }, { action: 'incident.contact.open', recordRefs: [`incident:${incidentId}`], purpose, keys: rows.map((r) => ({ personId: r.id, domain: 'contact' as const, wrapped: r.wrapped_dek })) });
+    for (const row of rows) out.set(row.id, admission.open<ContactRecord>(row.id, 'contact', RECORD.contact, row.id, row.contact_envelope));
   }
   return out;
 }

@@ -9,10 +9,10 @@
  * through the door like any other read.
  */
 import type { AuditLog } from '../../audit/audit-log.js';
-import { openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { admitSystem } from './admission.js';
 import { type ContactRecord, RECORD } from './records.js';
 
 interface Entry {
@@ -59,10 +59,11 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
     if (since !== undefined) q = q.where((eb) => eb.or([eb('patients.created_at', '>', since), eb('persons.updated_at', '>', since)]));
     return q.execute();
   };
-  const take = (target: Map<string, Entry>, rows: Awaited<ReturnType<typeof rowsSince>>) => {
-    const keyring = deps.vault.keyring();
+  // Through the gate's system entrance: the contact keys opened are recorded (person ids, in events of 500) before they open.
+  const take = async (target: Map<string, Entry>, rows: Awaited<ReturnType<typeof rowsSince>>, action: string, purpose: string) => {
+    const admission = await admitSystem(deps, deps.vault.keyring(), { actor: 'system:patient-index' }, { action, purpose, keys: rows.map((row) => ({ personId: row.person_id, domain: 'contact' as const, wrapped: row.wrapped_dek })) });
     for (const row of rows) {
-      const contact = openPersonRecord(openPersonKey(keyring, row.person_id, 'contact', row.wrapped_dek), RECORD.contact, row.person_id, row.contact_envelope) as ContactRecord;
+      const contact = admission.open<ContactRecord>(row.person_id, 'contact', RECORD.contact, row.person_id, row.contact_envelope);
       target.set(row.id, { patientId: row.id, tokens: nameTokens(contact.name), dob: contact.dob });
       for (const at of [row.created_at, row.updated_at]) if (at > syncedAt) syncedAt = at;
     }
@@ -73,19 +74,17 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
     async rebuild() {
       const next = new Map<string, Entry>();
       syncedAt = '';
-      take(next, await rowsSince(undefined));
+      const rows = await rowsSince(undefined);
+      await take(next, rows, 'patient-index.rebuild', `patients:${rows.length}`);
       entries = next;
       ready = true;
-      // One system event: the index build read every patient's contact record (ids are not listed: the count is what matters).
-      await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:patient-index', action: 'patient-index.rebuild', purpose: `patients:${next.size}`, outcome: 'success' }]));
       return next.size;
     },
     async refresh() {
       if (!ready) return 0;
       const rows = await rowsSince(syncedAt);
       if (rows.length === 0) return 0;
-      take(entries, rows);
-      await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor: 'system:patient-index', action: 'patient-index.refresh', purpose: `patients:${rows.length}`, outcome: 'success' }]));
+      await take(entries, rows, 'patient-index.refresh', `patients:${rows.length}`);
       return rows.length;
     },
     put(patientId, contact) {

@@ -3,12 +3,11 @@
  * here, in this order: authorise (tenancy; forbidden = not found) → audit in
  * the same transaction → detection guard → decrypt.
  *
- * SECURITY: this folder is the only code that may call `openPersonRecord`
- * (test/security/single-door.test.ts fails otherwise).
+ * SECURITY: records open only through the gate (admission.ts), the one
+ * place that unwraps person keys (test/security/single-door.test.ts).
  */
 import type { StaffActor } from '../../auth/actor.js';
 import { clinicsWith, type PersonFacts } from '../../auth/policy.js';
-import { type Domain, type Keyring, openPersonKey, openPersonRecord } from '../../crypto/keyring.js';
 import { appError } from '../../platform/errors.js';
 import { createGate, type Gate, type GateDeps } from './admission.js';
 import { type ContactRecord, type EnquiryBodyRecord, RECORD } from './records.js';
@@ -53,20 +52,6 @@ export interface PersonalDataDoor {
   readonly readEnquiry: (actor: StaffActor, enquiryId: string, context: ReadContext) => Promise<EnquiryDetail>;
   /** Where an enquiry belongs and the access facts of its person for this actor; no personal data, no audit (the caller records its decision). */
   readonly locateEnquiry: (actor: StaffActor, enquiryId: string) => Promise<{ readonly enquiryId: string; readonly personId: string; readonly clinicId: string; readonly facts: PersonFacts } | undefined>;
-}
-
-function unwrapAndOpen<T>(keyring: Keyring, personId: string, domain: Domain, wrappedDek: string | undefined, recordType: string, recordId: string, envelope: string): T {
-  if (!wrappedDek) throw new Error(`missing ${domain} key for a person`);
-  return openPersonRecord(openPersonKey(keyring, personId, domain, wrappedDek), recordType, recordId, envelope) as T;
-}
-
-/**
- * System read for ingest: open a candidate person's contact record to
- * confirm a blind-index match (indexes are truncated, so they only nominate
- * candidates). The ingest's own audit event names the person.
- */
-export function openContactForMatching(keyring: Keyring, personId: string, wrappedContactDek: string | undefined, contactEnvelope: string): ContactRecord {
-  return unwrapAndOpen<ContactRecord>(keyring, personId, 'contact', wrappedContactDek, RECORD.contact, personId, contactEnvelope);
 }
 
 /** Create the door. */

@@ -6,7 +6,7 @@
  * Also the one place a person's contact record is rectified.
  */
 import type { StaffActor } from '../../auth/actor.js';
-import { DOMAINS, sealPersonRecord } from '../../crypto/keyring.js';
+import { DOMAINS } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
 import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
@@ -144,7 +144,7 @@ export function createSubjectAccessDoor(deps: { db: Db; gate: Gate; vault: Vault
       const next: ContactRecord = { ...current, ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}) };
       const changed = (Object.keys(changes) as (keyof ContactRecord)[]).filter((field) => current[field] !== next[field]);
       if (changed.length === 0) return [];
-      await updatePersonContact(db, personId, sealPersonRecord(admission.personKey('contact'), RECORD.contact, personId, next), indexesFor(deps.vault.keyring(), next), deps.clock.now().toISOString());
+      await updatePersonContact(db, personId, admission.seal('contact', RECORD.contact, personId, next), indexesFor(deps.vault.keyring(), next), deps.clock.now().toISOString());
       return changed;
     },
   };

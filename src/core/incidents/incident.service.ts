@@ -209,7 +209,11 @@ export function createIncidentService(deps: IncidentDeps) {
     /** Art. 34(3)(a) per person from the stored scope; HIPAA four-factor form and state counts for US organisations. */
     async assess(actor: StaffActor, incidentId: string, input: { hipaa?: HipaaAssessment }): Promise<Assessment> {
       const incident = await load(actor, incidentId);
-      if (!incident.scope) throw appError('CONFLICT');
+      // SECURITY: no indicators, or no scope of the current ones, is not evidence that nobody's data was intelligible: refuse rather than conclude.
+      const latest = await db.selectFrom('incident_indicators').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('at')]).where('incident_id', '=', incidentId).executeTakeFirstOrThrow();
+      if (Number(latest.n) === 0) throw appError('INCIDENT_INDICATORS_REQUIRED');
+      const scoped = await db.selectFrom('incident_events').select((eb) => eb.fn.max('at').as('at')).where('incident_id', '=', incidentId).where('kind', '=', 'scope').executeTakeFirst();
+      if (!incident.scope || !scoped?.at || (latest.at !== null && String(latest.at) > String(scoped.at))) throw appError('INCIDENT_SCOPE_REQUIRED');
       const summary = JSON.parse(incident.scope) as ScopeSummary;
       const intelligible = await scopedPersons(incident, { onlyIntelligible: true });
       const unintelligible = summary.persons - intelligible.length;

@@ -7,8 +7,10 @@
  * Two sources of truth:
  *  - the audit log, for anything done through the application (a stolen
  *    login, a hijacked session, an address range, a time window): every
- *    successful personal-data read names its persons; what was read was
- *    shown in clear, so it is intelligible;
+ *    event by which the door opened personal data names its persons and
+ *    the key domains it opened (`domains`), whatever the action was called
+ *    (a staff read, a subject-access export, notice contacts, ingest, the
+ *    name index); what was opened was in clear, so it is intelligible;
  *  - key custody, for copies of stored data (the intake tier, a database
  *    copy or backup, the blob store): everything stored is ciphertext under
  *    per-person keys wrapped by domain keys wrapped by the vault key, which
@@ -49,8 +51,12 @@ export function reasonText(codes: string): string {
     .join('; ');
 }
 
-/** Which categories an audited read exposed. */
-const READ_CATEGORIES: Record<string, readonly string[]> = {
+/**
+ * Events written before the door recorded domains carry none: for those
+ * (and only those) the categories come from the action's name, as they did
+ * then. Every newer door event names its domains, `[]` when it opened none.
+ */
+const LEGACY_READ_CATEGORIES: Record<string, readonly string[]> = {
   'enquiry.read': ['contact', 'enquiry'],
   'patient.read': ['contact'],
   'patient.search-result': ['contact'],
@@ -129,7 +135,13 @@ async function seqRange(db: Db, from: string | undefined, to: string | undefined
   return first <= last ? [first, last] : undefined;
 }
 
-const READ_ACTIONS = Object.keys(READ_CATEGORIES);
+const LEGACY_READ_ACTIONS = Object.keys(LEGACY_READ_CATEGORIES);
+
+/** The categories an audited event exposed in clear: the domains it opened, or for an older event its action's. */
+function categoriesRead(row: { action: string; domains: string | null }): readonly string[] {
+  if (row.domains === null) return LEGACY_READ_CATEGORIES[row.action] ?? [];
+  return (JSON.parse(row.domains) as string[]).filter((d) => d in CATEGORY_LABELS);
+}
 const CATEGORY_ORDER = Object.keys(CATEGORY_LABELS);
 
 /** One bit per category in incident_persons.category_mask (integers sum and filter fast at 500,000 rows). */
@@ -273,16 +285,24 @@ export async function computeScope(trx: Db, dialect: Dialect, organisationId: st
     if (indicator.kind === 'component') continue;
     const range = await seqRange(trx, indicator.from, indicator.to);
     if (!range) continue;
-    let query = trx.selectFrom('audit_events').select(['person_ids', 'action', 'ip']).where('outcome', '=', 'success').where('action', 'in', READ_ACTIONS).where('seq', '>=', range[0]).where('seq', '<=', range[1]);
+    let query = trx
+      .selectFrom('audit_events')
+      .select(['person_ids', 'action', 'ip', 'domains'])
+      .where('outcome', '=', 'success')
+      .where((eb) => eb.or([eb.and([eb('domains', 'is not', null), eb('domains', '!=', '[]')]), eb.and([eb('domains', 'is', null), eb('action', 'in', LEGACY_READ_ACTIONS)])]))
+      .where('seq', '>=', range[0])
+      .where('seq', '<=', range[1]);
     if (indicator.kind === 'staff') query = query.where('actor', '=', `staff:${indicator.value}`);
     if (indicator.kind === 'session') query = query.where('session_id', '=', indicator.value);
     const matches = indicator.kind === 'ip-range' ? ipMatcher(indicator.value) : () => true;
     const reason = `read-${indicator.kind}`;
     for (const row of await query.execute()) {
       if (!matches(row.ip)) continue;
+      const categories = categoriesRead(row);
+      if (categories.length === 0) continue;
       for (const personId of JSON.parse(row.person_ids) as string[]) {
         const entry = reads.get(personId) ?? { categories: new Set<string>(), records: 0, reasons: new Set<string>() };
-        for (const category of READ_CATEGORIES[row.action] ?? []) entry.categories.add(category);
+        for (const category of categories) entry.categories.add(category);
         entry.records += 1;
         entry.reasons.add(reason);
         reads.set(personId, entry);

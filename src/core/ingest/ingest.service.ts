@@ -6,7 +6,7 @@
  * nothing. A bad envelope is moved to quarantine with a reason, never dropped.
  */
 import type { AuditEvent, AuditLog } from '../../audit/audit-log.js';
-import { createPersonKey, type Keyring, openPersonKey, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
+import { createPersonKey, type Keyring, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { openEnquiry } from '../../crypto/open.js';
 import { newId, sha256Hex } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
@@ -15,7 +15,7 @@ import type { Insertable } from 'kysely';
 import { enquiryFieldsSchema, type EnquiryFields } from '../../intake/enquiry-fields.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { openContactForMatching } from '../door/personal-data-door.js';
+import { admitSystemInBatch } from '../door/admission.js';
 import { type ContactRecord, type EnquiryBodyRecord, RECORD } from '../door/records.js';
 import { normaliseEmail } from '../persons/normalise.js';
 import { findPersonKeys, findPersonsByIndexes, insertPersonKey, indexesFor, type PersonIndexes, type PersonRow, updatePersonContact } from '../persons/persons.repository.js';
@@ -75,15 +75,20 @@ function indexColumns(indexes: PersonIndexes): { email_bi: string | null; phone_
   return { email_bi: indexes.emailBi, phone_bi: indexes.phoneBi, surname_dob_bi: indexes.surnameDobBi };
 }
 
-function openCandidate(keyring: Keyring, candidate: Candidate): KnownPerson | undefined {
+/**
+ * Open a candidate person to confirm a blind-index match (indexes are
+ * truncated, so they only nominate candidates), through the gate's system
+ * entrance: the event naming the person and the domains opened joins the
+ * batch's events, appended in the batch's transaction.
+ */
+function openCandidate(events: AuditEvent[], keyring: Keyring, candidate: Candidate, inboxId: string): KnownPerson | undefined {
   // A person whose keys were shredded can no longer be matched (or read): treat as a stranger.
   if (!candidate.wrapped.has('contact')) return undefined;
-  const contact = openContactForMatching(keyring, candidate.row.id, candidate.wrapped.get('contact'), candidate.row.contactEnvelope);
-  const keys = new Map<string, PersonKey>();
-  for (const [domain, dek] of candidate.wrapped) {
-    if (domain === 'contact' || domain === 'enquiry') keys.set(domain, openPersonKey(keyring, candidate.row.id, domain, dek));
-  }
-  return { personId: candidate.row.id, contact, keys };
+  const personId = candidate.row.id;
+  const keys = [...candidate.wrapped].flatMap(([domain, wrapped]) => (domain === 'contact' || domain === 'enquiry' ? [{ personId, domain, wrapped } as const] : []));
+  const admission = admitSystemInBatch(events, keyring, { actor: 'system:ingest' }, { action: 'enquiry.match', purpose: 'match-candidate', recordRefs: [`inbox:${inboxId}`], keys });
+  const contact = admission.open<ContactRecord>(personId, 'contact', RECORD.contact, personId, candidate.row.contactEnvelope);
+  return { personId, contact, keys: new Map(keys.map((k) => [k.domain, admission.personKey(personId, k.domain)])) };
 }
 
 /** The ingest service. */
@@ -185,7 +190,7 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
         }
         known.add(opened.submissionHash);
         const incoming = toContact(opened.fields);
-        const person = await resolvePerson(trx, keyring, opened, incoming, people, writes, at);
+        const person = await resolvePerson(trx, keyring, opened, incoming, people, writes, at, events);
         const enquiryId = newId();
         const body: EnquiryBodyRecord = { procedure: opened.fields.procedure, message: opened.fields.message, consent: opened.fields.consent, submittedAs: incoming };
         writes.enquiries.push({
@@ -199,7 +204,8 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
           submission_hash: opened.submissionHash,
           body_envelope: sealPersonRecord(person.keys.get('enquiry') as PersonKey, RECORD.enquiryBody, enquiryId, body),
         });
-        events.push({ actor: 'system:ingest', action: 'enquiry.ingest', personIds: [person.personId], recordRefs: [`enquiry:${enquiryId}`, `inbox:${opened.row.id}`], outcome: 'success' });
+        // The sealed form held this person's contact details and enquiry in clear: recorded as opened in both domains.
+        events.push({ actor: 'system:ingest', action: 'enquiry.ingest', personIds: [person.personId], recordRefs: [`enquiry:${enquiryId}`, `inbox:${opened.row.id}`], outcome: 'success', domains: ['contact', 'enquiry'] });
         result.ingested += 1;
       }
       for (const chunk of chunks(writes.persons)) await trx.insertInto('persons').values(chunk).execute();
@@ -236,14 +242,14 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
     return index;
   }
 
-  async function resolvePerson(trx: Db, keyring: Keyring, item: Opened, incoming: ContactRecord, people: PeopleIndex, writes: BatchWrites, at: string): Promise<KnownPerson> {
+  async function resolvePerson(trx: Db, keyring: Keyring, item: Opened, incoming: ContactRecord, people: PeopleIndex, writes: BatchWrites, at: string, events: AuditEvent[]): Promise<KnownPerson> {
     const emailKey = `e:${item.organisationId}:${item.indexes.emailBi}`;
     const phoneKey = item.indexes.phoneBi ? `p:${item.organisationId}:${item.indexes.phoneBi}` : undefined;
     // Email match wins; a phone-only match must also carry the same name (households share phones).
     const candidates = [...(people.get(emailKey) ?? []), ...(phoneKey ? (people.get(phoneKey) ?? []) : [])];
     let match: KnownPerson | undefined;
     for (const candidate of candidates) {
-      const known = candidate.known ?? openCandidate(keyring, candidate);
+      const known = candidate.known ?? openCandidate(events, keyring, candidate, item.row.id);
       if (!known) continue;
       candidate.known = known;
       if (normaliseEmail(known.contact.email) === item.normalisedEmail || (candidate.row.phoneBi === item.indexes.phoneBi && sameName(known.contact.name, incoming.name))) {

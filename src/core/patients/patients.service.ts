@@ -9,11 +9,11 @@
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import { clinicsWith } from '../../auth/policy.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { createPersonKey, type Domain, openPersonKey, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
+import { sealerFor } from '../door/admission.js';
 import type { PersonalDataDoor } from '../door/personal-data-door.js';
 import type { PatientDoor } from '../door/patient-door.js';
 import type { PatientIndex } from '../door/patient-index.js';
@@ -31,22 +31,6 @@ export interface PatientServiceDeps {
   readonly door: PersonalDataDoor;
   readonly patients: PatientDoor;
   readonly index: PatientIndex;
-}
-
-/** A person's DEK for a domain, created (wrapped under the active domain key) the first time the domain is used. */
-export async function personKeyFor(deps: Pick<PatientServiceDeps, 'db' | 'vault' | 'clock'>, personId: string, domain: Domain): Promise<PersonKey> {
-  const keyring = deps.vault.keyring();
-  const row = await deps.db.selectFrom('person_keys').select('wrapped_dek').where('person_id', '=', personId).where('domain', '=', domain).executeTakeFirst();
-  if (row) return openPersonKey(keyring, personId, domain, row.wrapped_dek);
-  const created = createPersonKey(keyring, personId, domain);
-  await deps.db
-    .insertInto('person_keys')
-    .values({ person_id: personId, domain, wrapping_key_id: created.wrappingKeyId, wrapped_dek: created.wrapped, created_at: deps.clock.now().toISOString() })
-    .onConflict((oc) => oc.columns(['person_id', 'domain']).doNothing())
-    .execute();
-  // Another request may have won the race: whatever is stored is the key.
-  const stored = await deps.db.selectFrom('person_keys').select('wrapped_dek').where('person_id', '=', personId).where('domain', '=', domain).executeTakeFirstOrThrow();
-  return openPersonKey(keyring, personId, domain, stored.wrapped_dek);
 }
 
 export function createPatientService(deps: PatientServiceDeps) {
@@ -112,11 +96,11 @@ export function createPatientService(deps: PatientServiceDeps) {
 
     async addInvoice(actor: StaffActor, patientId: string, input: { currency: string; lines: InvoiceRecord['lines'] }): Promise<{ id: string }> {
       const { patient } = await deps.patients.admit(actor, patientId, { permission: 'financial.write', action: 'invoice.create', recordRefs: [`patient:${patientId}`], purpose: 'billing', domains: [] });
-      const key = await personKeyFor(deps, patient.personId, 'financial');
+      const sealer = await sealerFor(deps, patient.personId, 'financial');
       const id = newId();
       const record: InvoiceRecord = { currency: input.currency, lines: input.lines, totalMinor: input.lines.reduce((sum, line) => sum + line.amountMinor, 0) };
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('invoices').values({ id, patient_id: patientId, clinic_id: patient.clinicId, status: 'open', issued_at: deps.clock.now().toISOString(), body_envelope: sealPersonRecord(key, RECORD.invoice, id, record) }).execute();
+        await trx.insertInto('invoices').values({ id, patient_id: patientId, clinic_id: patient.clinicId, status: 'open', issued_at: deps.clock.now().toISOString(), body_envelope: sealer.seal(RECORD.invoice, id, record) }).execute();
         await audit.append(trx, [event(actor, 'invoice.create', patient.personId, [`invoice:${id}`])]);
       });
       return { id };
@@ -126,14 +110,14 @@ export function createPatientService(deps: PatientServiceDeps) {
       const invoice = await db.selectFrom('invoices').select(['patient_id']).where('id', '=', invoiceId).executeTakeFirst();
       // An unknown invoice goes through the door with an unknown patient: refused and audited like any probe.
       const { patient } = await deps.patients.admit(actor, invoice?.patient_id ?? '00000000-0000-4000-8000-000000000000', { permission: 'financial.write', action: 'payment.create', recordRefs: [`invoice:${invoiceId}`], purpose: 'billing', domains: ['financial'] });
-      const key = await personKeyFor(deps, patient.personId, 'financial');
+      const sealer = await sealerFor(deps, patient.personId, 'financial');
       const view = await deps.patients.readFinancial(actor, patient.patientId, 'payment-reconciliation');
       const target = view.invoices.find((i) => i.id === invoiceId);
       if (!target) throw appError('NOT_FOUND');
       const id = newId();
       const status = target.paidMinor + input.amountMinor >= target.totalMinor ? 'paid' : 'part-paid';
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('payments').values({ id, invoice_id: invoiceId, received_at: deps.clock.now().toISOString(), body_envelope: sealPersonRecord(key, RECORD.payment, id, input) }).execute();
+        await trx.insertInto('payments').values({ id, invoice_id: invoiceId, received_at: deps.clock.now().toISOString(), body_envelope: sealer.seal(RECORD.payment, id, input) }).execute();
         await trx.updateTable('invoices').set({ status }).where('id', '=', invoiceId).execute();
         await audit.append(trx, [event(actor, 'payment.create', patient.personId, [`payment:${id}`, `invoice:${invoiceId}`], `invoice-status:${status}`)]);
       });
@@ -148,10 +132,10 @@ export function createPatientService(deps: PatientServiceDeps) {
       const appointment = await db.selectFrom('appointments').select('id').where('id', '=', appointmentId).where('patient_id', '=', patientId).executeTakeFirst();
       if (!appointment) throw appError('VALIDATION_FAILED', ['appointmentId']);
     }
-    const key = await personKeyFor(deps, patient.personId, 'clinical');
+    const sealer = await sealerFor(deps, patient.personId, 'clinical');
     const id = newId();
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto(table).values({ id, patient_id: patientId, appointment_id: appointmentId ?? null, author_id: actor.staffId, created_at: deps.clock.now().toISOString(), body_envelope: sealPersonRecord(key, recordType, id, body) }).execute();
+      await trx.insertInto(table).values({ id, patient_id: patientId, appointment_id: appointmentId ?? null, author_id: actor.staffId, created_at: deps.clock.now().toISOString(), body_envelope: sealer.seal(recordType, id, body) }).execute();
       await audit.append(trx, [event(actor, action, patient.personId, [`${table === 'clinical_notes' ? 'clinical-note' : 'procedure'}:${id}`])]);
     });
     return { id };

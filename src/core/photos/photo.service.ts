@@ -9,7 +9,6 @@ import type { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { personFileKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { newId, randomUint32 } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
@@ -18,7 +17,7 @@ import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
 import type { Detection } from '../detection/detection.service.js';
 import type { PatientDoor, PhotoScope } from '../door/patient-door.js';
 import { type PhotoMetaRecord, RECORD } from '../door/records.js';
-import { personKeyFor } from '../patients/patients.service.js';
+import { sealerFor } from '../door/admission.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { type PhotoLimits, type PhotoProblem, PhotoRejected, storePhoto } from './photo-intake.js';
 import { readMark, watermarkImage } from './watermark.js';
@@ -96,12 +95,12 @@ export function createPhotoService(deps: PhotoDeps) {
         const appointment = await db.selectFrom('appointments').select('id').where('id', '=', meta.appointmentId).where('patient_id', '=', patientId).executeTakeFirst();
         if (!appointment) throw appError('VALIDATION_FAILED', ['appointmentId']);
       }
-      const key = await personKeyFor(deps, patient.personId, 'photo');
-      const id = newId();
+      const sealer = await sealerFor(deps, patient.personId, 'photo');
+      const { fileId: id, fileKey } = sealer.newFile();
       const blobKey = `photos/${id}`;
       let stored;
       try {
-        stored = await storePhoto(file, { store: deps.blobs, key: blobKey, fileKey: personFileKey(key, id), ...(deps.limits ? { limits: deps.limits } : {}) });
+        stored = await storePhoto(file, { store: deps.blobs, key: blobKey, fileKey, ...(deps.limits ? { limits: deps.limits } : {}) });
       } catch (error) {
         if (error instanceof PhotoRejected) {
           await deps.patients.admit(actor, patientId, { permission: 'photo.write', action: 'photo.upload.refused', recordRefs: [`patient:${patientId}`], purpose: error.problem, domains: [] }).catch(() => undefined);
@@ -126,7 +125,7 @@ export function createPhotoService(deps: PhotoDeps) {
               width: stored.width,
               height: stored.height,
               bytes: stored.bytes,
-              meta_envelope: sealPersonRecord(key, RECORD.photoMeta, id, metaRecord),
+              meta_envelope: sealer.seal(RECORD.photoMeta, id, metaRecord),
               uploaded_by: actor.staffId,
               created_at: deps.clock.now().toISOString(),
             })

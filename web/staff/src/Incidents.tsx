@@ -27,7 +27,7 @@ interface Incident {
   deadline: string;
   details: Details;
   scope: { persons: number; records: number; unintelligible: number; intelligible: number; categories: Record<string, number> } | null;
-  assessment: { art34NoticeRequired: boolean; reasoning: string } | null;
+  assessment: { art34NoticeRequired: boolean; intelligible: number; reasoning: string } | null;
   decision: { notifyRegulator: boolean; notifyIndividuals: boolean; reasons: string } | null;
   indicators: { id: string; kind: string; value: string; from: string | null; to: string | null }[];
   timeline: { at: string; actor: string; kind: string; detail: string }[];
@@ -247,7 +247,9 @@ export function IncidentDetailPage(props: { id: string }) {
             Notices to individuals {incident.assessment.art34NoticeRequired ? 'required' : 'not required'}. {incident.assessment.reasoning}
           </p>
         )}
+        {/* Remounted when the assessment or decision changes, so its defaults follow them (a mounted checkbox keeps its first default). */}
         <form
+          key={`${String(incident.assessment?.art34NoticeRequired)}|${incident.assessment?.intelligible ?? ''}|${incident.decision?.reasons ?? ''}`}
           onSubmit={(event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
@@ -258,7 +260,7 @@ export function IncidentDetailPage(props: { id: string }) {
             <input type="checkbox" name="notifyRegulator" defaultChecked={incident.decision?.notifyRegulator ?? true} /> Notify the regulator
           </label>
           <label className="check">
-            <input type="checkbox" name="notifyIndividuals" defaultChecked={incident.decision?.notifyIndividuals ?? incident.assessment?.art34NoticeRequired ?? false} /> Notify the people affected
+            <input type="checkbox" name="notifyIndividuals" defaultChecked={incident.assessment?.art34NoticeRequired === true || (incident.decision?.notifyIndividuals ?? false)} /> Notify the people affected
           </label>
           <label htmlFor="reasons">Reasons (kept in the breach register)</label>
           <textarea id="reasons" name="reasons" required minLength={10} defaultValue={incident.decision?.reasons ?? ''} />
