@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { createPersonKey, initVault, openKeyring, PersonKey, sealPersonRecord, vaultKeyFromPassphrase } from '../../src/crypto/keyring.js';
+import { createPersonKey, initVault, openKeyring, PersonKey, sealPersonRecord, VAULT_KDF_FLOOR, vaultKeyFromPassphrase } from '../../src/crypto/keyring.js';
 import { sourceFiles } from '../helpers/import-graph.js';
 
-const FAST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const FAST_KDF = VAULT_KDF_FLOOR;
 
 const root = path.resolve(import.meta.dirname, '../..');
 const production = sourceFiles(path.join(root, 'src')).filter((f) => !f.endsWith('.test.ts'));
