@@ -6,18 +6,33 @@
  * default backup of a local blob store carries the blob ciphertext: restored
  * on a fresh machine with no blob directory it verifies and the photos open
  * byte for byte. A backup with a changed byte inside its blobs is refused,
- * and neither rows nor blobs are left behind.
+ * and neither rows nor blobs are left behind; a failed verification takes
+ * back the blobs the restore wrote and never overwrites one already there.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { keyringFrom, restoreBackup, writeBackup } from '../../src/core/backup/backup.service.js';
 import type { CoreRuntime } from '../../src/core/core-runtime.js';
 import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrations.js';
+import { createLocalBlobStore } from '../../src/storage/blob-store.js';
 import { photoHashes, seedPatientWithPhotos, startRestored, tacet } from '../helpers/backups.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
 import { allFiles } from '../helpers/files.js';
 import { createHarness, type Harness, PASSPHRASE } from '../helpers/harness.js';
+
+/** Restore `file` in-process (as `tacet restore` does, without a child process) into `target` with its blobs in `blobDir`. */
+async function restoreHere(target: TestDatabase, blobDir: string, file: string) {
+  const { db } = await openDatabase(target.config, { createSchema: true });
+  try {
+    await migrateToLatest(db, target.config.kind === 'postgres' ? target.config.schema : undefined);
+    return await restoreBackup({ db, blobs: createLocalBlobStore(blobDir) }, file, { passphrase: PASSPHRASE });
+  } finally {
+    await db.destroy();
+  }
+}
 
 /** Nothing of the backup is in `target`: no vault, keys, staff, people, photos or audit events. */
 async function assertEmpty(target: TestDatabase): Promise<void> {
@@ -72,7 +87,9 @@ for (const dialect of DIALECTS) {
 
     it('refuses a restore whose blobs are missing, naming them and where it looked, and leaves the target empty for the retry', async () => {
       const manifestOnly = path.join(harness.database.dataDir, 'manifest.backup');
-      assert.match((await tacet(env, 'backup', '--out', manifestOnly, '--passphrase-file', passphrase, '--manifest-only')).stdout, /manifest only/);
+      const keyring = await keyringFrom(harness.core.db, { passphrase: PASSPHRASE });
+      const { blobArchive } = await writeBackup({ db: harness.core.db, dialect, blobs: harness.core.blobs, keyring, now: new Date(), blobArchive: 'manifest-only' }, manifestOnly);
+      assert.equal(blobArchive, 'manifest-only');
       const machine = await freshMachine();
       const missing = allFiles(blobDir).map((file) => path.relative(blobDir, file).split(path.sep).join('/'));
       assert.equal(missing.length, 4);
@@ -86,7 +103,8 @@ for (const dialect of DIALECTS) {
       await assertEmpty(machine.target);
       // The operator brings the blob directory over and runs the same restore again.
       fs.cpSync(blobDir, machine.blobs, { recursive: true });
-      assert.match((await restore(machine.env, manifestOnly)).stdout, /Verified: 3 people .* 2 photos \(present, unchanged, decrypt\)/);
+      const report = await restoreHere(machine.target, machine.blobs, manifestOnly);
+      assert.deepEqual([report.persons, report.photos, report.blobsRestored], [3, 2, 0]);
     });
 
     it('restores a default backup on a fresh machine without the original blob directory, and the photos open', async () => {
@@ -111,9 +129,22 @@ for (const dialect of DIALECTS) {
       const machine = await freshMachine();
       const tampered = path.join(machine.target.dataDir, 'tampered.backup');
       fs.writeFileSync(tampered, bytes);
-      await assert.rejects(restore(machine.env, tampered), /restore refused: the backup does not authenticate/);
+      await assert.rejects(restoreHere(machine.target, machine.blobs, tampered), /the backup does not authenticate/);
       await assertEmpty(machine.target);
       assert.deepEqual(fs.existsSync(machine.blobs) ? allFiles(machine.blobs) : [], [], 'no blob left behind');
+    });
+
+    it('keeps a differing blob already in the target, refuses, and takes back every blob it wrote', async () => {
+      const machine = await freshMachine();
+      const [first] = allFiles(blobDir);
+      const key = path.relative(blobDir, first as string);
+      const planted = path.join(machine.blobs, key);
+      fs.mkdirSync(path.dirname(planted), { recursive: true });
+      fs.writeFileSync(planted, 'not the photo');
+      await assert.rejects(restoreHere(machine.target, machine.blobs, full), /verification failed: a photo in the blob store differs from the backup manifest; nothing was restored/);
+      await assertEmpty(machine.target);
+      assert.deepEqual(allFiles(machine.blobs), [planted], 'only what was there before is left');
+      assert.equal(fs.readFileSync(planted, 'utf8'), 'not the photo');
     });
   });
 }
