@@ -22,7 +22,6 @@
  * one transaction commits; on any failure nothing is left behind.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import { verifyAuditChain } from '../../audit/audit-log.js';
@@ -43,6 +42,7 @@ import { BackupError } from './backup-error.js';
 import { assertPhotoBlobsPresent, restoreAtomically } from './restore-target.js';
 
 export { BackupError } from './backup-error.js';
+export { exportShredLog, readShredLog } from './shred-log.js';
 
 const MAGIC = 'TACET-BACKUP/1\n';
 const PAGE = 2000;
@@ -308,20 +308,4 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
   }
   await deletePhotoBlobs(deps.blobs, shreddedBlobs);
   return { id: header.id, createdAt: header.createdAt, rows, shredReplayed: rows['shred-replayed'] ?? 0, ...verified, blobsRestored, blobArchive: header.blobArchive ?? 'manifest-only', blobLocation: deps.blobs.location };
-}
-
-/** The shred log as JSON lines (ids, reasons, times), to keep beside backups. */
-export async function exportShredLog(db: Db, file: string): Promise<number> {
-  const rows = await db.selectFrom('shred_log').selectAll().orderBy('shredded_at').execute();
-  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await fs.promises.writeFile(file, rows.map((r) => JSON.stringify({ personId: r.person_id, reason: r.reason, at: r.shredded_at })).join('\n') + (rows.length > 0 ? '\n' : ''), { mode: 0o600 });
-  return rows.length;
-}
-
-export async function readShredLog(file: string): Promise<{ personId: string; reason: string; at: string }[]> {
-  const text = await fs.promises.readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { personId: string; reason: string; at: string });
 }
