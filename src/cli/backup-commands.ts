@@ -13,27 +13,34 @@ async function material(options: { passphraseFile?: string; shareFile?: string[]
   return { passphrase: await readSecret('Unseal passphrase: ', options.passphraseFile) };
 }
 
-/** Write an encrypted, signed backup of the database and the blob manifest. Needs the unseal material (the CLI holds no key). */
-export async function runBackup(options: { out: string; passphraseFile?: string; shareFile?: string[] }): Promise<void> {
+/**
+ * Write an encrypted, signed backup of the database and the blobs. A local blob store's ciphertext is carried in the
+ * backup unless `manifestOnly`; S3-compatible storage keeps its blobs (the backup holds their manifest). Needs the
+ * unseal material (the CLI holds no key).
+ */
+export async function runBackup(options: { out: string; passphraseFile?: string; shareFile?: string[]; manifestOnly?: boolean }): Promise<void> {
   await withDatabase(async ({ db, dialect, config }) => {
     const keyring = await keyringFrom(db, await material(options)).catch(() => {
       throw new Error('the unseal material was not accepted; nothing was written');
     });
-    const header = await writeBackup({ db, dialect, blobs: blobStoreFor(config), keyring, now: new Date() }, options.out);
+    const why = config.blobS3 ? 'the blobs stay in S3-compatible storage; keep it versioned and replicated' : options.manifestOnly ? 'asked for with --manifest-only; keep the blob directory backed up' : undefined;
+    const header = await writeBackup({ db, dialect, blobs: blobStoreFor(config), keyring, now: new Date(), blobArchive: why ? 'manifest-only' : 'included' }, options.out);
     const rows = Object.values(header.counts).reduce((n, c) => n + c, 0);
-    process.stdout.write(`Backup ${header.id} written to ${options.out}: ${rows} rows, ${header.blobCount} blobs in the manifest, signed by ${header.signature.keyId}.\nKeep the shred log beside it (tacet shred-log --out FILE) so a restore can re-shred people erased since.\n`);
+    const blobs = why ? `${header.blobCount} blobs in the manifest only (${why})` : `${header.blobCount} blobs, ciphertext included`;
+    process.stdout.write(`Backup ${header.id} written to ${options.out}: ${rows} rows, ${blobs}, signed by ${header.signature.keyId}.\nKeep the shred log beside it (tacet shred-log --out FILE) so a restore can re-shred people erased since.\n`);
   });
 }
 
-/** Restore a backup into an empty installation, replay the shred log, and verify every person, photo and the audit chain. */
+/** Restore a backup into an empty installation, replay the shred log, and verify every person, photo and the audit chain; all or nothing. */
 export async function runRestore(options: { in: string; passphraseFile?: string; shareFile?: string[]; shredLog?: string }): Promise<void> {
   await withDatabase(async ({ db, config }) => {
     const shredLog = options.shredLog ? await readShredLog(options.shredLog) : [];
     try {
       const report = await restoreBackup({ db, blobs: blobStoreFor(config) }, options.in, await material(options), shredLog);
       const rows = Object.entries(report.rows).filter(([table]) => table !== 'shred-replayed').reduce((n, [, c]) => n + c, 0);
+      const blobs = report.blobArchive === 'included' ? `${report.blobsRestored} blobs restored from the backup into ${report.blobLocation} (any already there were kept and checked)` : `the backup holds the blob manifest only; every photo blob was found in ${report.blobLocation}`;
       process.stdout.write(
-        `Restored backup ${report.id} of ${report.createdAt}: ${rows} rows; ${report.shredReplayed} people shredded again from the shred log.\nVerified: ${report.persons} people (every key and contact record opens), ${report.photos} photos (present, unchanged, decrypt), audit chain of ${report.auditEvents} events.\nStart Tacet and unseal it with the same passphrase or shares.\n`,
+        `Restored backup ${report.id} of ${report.createdAt}: ${rows} rows; ${blobs}; ${report.shredReplayed} people shredded again from the shred log.\nVerified: ${report.persons} people (every key and contact record opens), ${report.photos} photos (present, unchanged, decrypt), audit chain of ${report.auditEvents} events.\nStart Tacet and unseal it with the same passphrase or shares.\n`,
       );
     } catch (error) {
       if (error instanceof BackupError) throw new Error(`restore refused: ${error.message}`);

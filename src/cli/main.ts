@@ -70,14 +70,15 @@ program.command('lockdown').description('organisation lockdown: every personal-d
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 program
   .command('backup')
-  .description('write an encrypted, signed backup (database + blob manifest; key material stays wrapped by the vault key)')
+  .description('write an encrypted, signed backup (database + blob ciphertext of a local store, or the blob manifest only for S3; key material stays wrapped by the vault key)')
   .requiredOption('--out <file>', 'backup file to write')
   .option('--passphrase-file <file>', 'read the unseal passphrase from a file')
   .option('--share-file <file>', 'a Shamir share file (repeat for k shares) instead of the passphrase', collect)
+  .option('--manifest-only', 'local blob store: leave the blob ciphertext out (the manifest still lists every blob with its SHA-256)')
   .action(runBackup);
 program
   .command('restore')
-  .description('restore a backup into an empty installation, replay the shred log, verify every person, photo and the audit chain')
+  .description('restore a backup into an empty installation, replay the shred log, verify every person, photo and the audit chain; all or nothing')
   .requiredOption('--in <file>', 'backup file')
   .option('--passphrase-file <file>', 'read the unseal passphrase (the one the backup was made under) from a file')
   .option('--share-file <file>', 'a Shamir share file (repeat for k shares)', collect)

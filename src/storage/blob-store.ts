@@ -23,6 +23,8 @@ export interface BlobStore {
   readonly get: (key: string) => Promise<Readable>;
   readonly delete: (key: string) => Promise<void>;
   readonly has: (key: string) => Promise<boolean>;
+  /** Where the blobs live, for operators' messages (a directory, or `s3://bucket/prefix`); never a credential. */
+  readonly location: string;
 }
 
 /** File I/O in 1 MiB reads (16 cipher segments), buffered writes: fewer syscalls and copies per segment. */
@@ -42,6 +44,7 @@ export function createLocalBlobStore(root: string): BlobStore {
     return path.join(base, ...key.split('/'));
   };
   return {
+    location: base,
     async put(key, body) {
       const file = fileOf(key);
       await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });

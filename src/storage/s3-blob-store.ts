@@ -61,6 +61,7 @@ export function createS3BlobStore(config: S3StoreConfig): S3BlobStore {
 
   return {
     client,
+    location: `s3://${config.bucket}/${config.prefix ?? ''}`,
     async put(key, body) {
       let size = 0;
       body.on('data', (chunk: Buffer) => {

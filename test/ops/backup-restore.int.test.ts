@@ -8,33 +8,18 @@
  * nothing written; the file holds no plaintext of what it backs up.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { verifyAuditChain } from '../../src/audit/audit-log.js';
 import { openDatabase } from '../../src/db/database.js';
-import { createCoreRuntime, type CoreRuntime } from '../../src/core/core-runtime.js';
+import type { CoreRuntime } from '../../src/core/core-runtime.js';
 import { staffActorFor } from '../../src/core/org/org.repository.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { loadCoreConfig } from '../../src/platform/config.js';
-import { createLogger } from '../../src/platform/logger.js';
-import { getDecrypted } from '../../src/storage/blob-store.js';
+import { createPatientWithPhotos, photoHashes, startRestored, tacet } from '../helpers/backups.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type GeneratedEnquiry, generateEnquiries } from '../helpers/enquiries.js';
-import { readAll } from '../helpers/files.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, post, RECEPTION, shareAuthenticators, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
-import { cameraJpeg, multipartBody } from '../helpers/images.js';
-import { createStaffViaApi } from '../helpers/staff.js';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const DOCTOR = { email: 'doctor@clinic.test', password: 'saffron glacier kettle 64', name: 'Dr Dee' };
-const SIGNATURE = `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from('signature strokes')]).toString('base64')}`;
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+import { ADMIN, createHarness, type Harness, PASSPHRASE, RECEPTION, shareAuthenticators, signIn, submitEnquiries } from '../helpers/harness.js';
 
 for (const dialect of DIALECTS) {
   describe(`backup and restore (${dialect})`, () => {
@@ -45,10 +30,9 @@ for (const dialect of DIALECTS) {
     let env: NodeJS.ProcessEnv;
     let files: { passphrase: string; backup: string; shredLog: string };
     const people: GeneratedEnquiry[] = [];
-    const photos = new Map<string, string>(); // photo id -> sha256 of the decrypted image
+    let photos: Map<string, string>; // photo id -> sha256 of the decrypted image
     let patientId: string;
     let erased: string;
-    const tacet = (environment: NodeJS.ProcessEnv, ...args: string[]) => run(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, env: environment });
 
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_INTAKE_RATE_MAX: '1000', TACET_AUTH_RATE_MAX: '1000' } });
@@ -60,27 +44,9 @@ for (const dialect of DIALECTS) {
       people.push(...generateEnquiries(600, 12));
       await submitEnquiries(harness, people);
       // A patient with a consent and two photos.
-      const [doctorId] = await createStaffViaApi(app, [{ ...DOCTOR, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-a'] as string, role: 'practitioner' }] }]);
-      const reception = await signIn(app, RECEPTION);
-      const admin = await signIn(app, ADMIN);
-      const doctor = await signIn(app, DOCTOR);
-      const [first] = (await app.inject({ url: '/api/v1/enquiries', headers: { cookie: reception } })).json<{ enquiries: { id: string }[] }>().enquiries;
-      patientId = (await post(app, `/api/v1/enquiries/${first?.id}/convert`, reception)).json<{ patientId: string }>().patientId;
-      await post(app, `/api/v1/patients/${patientId}/appointments`, reception, { kind: 'consultation', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T10:30:00Z', practitionerId: doctorId });
-      await stepUp(app, admin, ADMIN.email);
-      const form = await post(app, '/api/v1/consent-forms', admin, { kind: 'photo', procedureKey: 'photos', title: 'Clinical photography', body: 'I agree to clinical photographs being taken and kept.' });
-      assert.equal((await post(app, `/api/v1/patients/${patientId}/consents`, admin, { formId: form.json<{ id: string }>().id, typedName: 'Patient', drawnSignature: SIGNATURE, scopes: ['clinical'] })).statusCode, 201);
-      for (const angle of ['front', 'back']) {
-        const { payload, headers } = multipartBody({ phase: 'before', angle, takenOn: '2026-11-01', bodyArea: 'abdomen', caption: angle }, { name: 'file', filename: 'IMG.jpg', contentType: 'image/jpeg', data: await cameraJpeg(480, 360, angle.length) });
-        const uploaded = await app.inject({ method: 'POST', url: `/api/v1/patients/${patientId}/photos`, headers: { cookie: doctor, ...headers }, payload });
-        assert.equal(uploaded.statusCode, 201, uploaded.body);
-        photos.set(uploaded.json<{ id: string }>().id, '');
-      }
-      const doctorActor = await staffActorFor(harness.core.db, await harness.core.db.selectFrom('staff').selectAll().where('id', '=', doctorId as string).executeTakeFirstOrThrow(), { public_id: 'check' } as never, '127.0.0.1', []);
-      for (const id of photos.keys()) {
-        const opened = await harness.core.patients.openPhoto(doctorActor, id, { use: 'clinical', kind: 'thumb', purpose: 'test' });
-        photos.set(id, sha256(await readAll(await getDecrypted(harness.core.blobs, `${opened.blobKey}/image`, opened.fileKey))));
-      }
+      const patient = await createPatientWithPhotos(harness, ['front', 'back']);
+      patientId = patient.patientId;
+      photos = await photoHashes(harness.core, patient.photoIds);
     });
 
     after(async () => {
@@ -95,7 +61,7 @@ for (const dialect of DIALECTS) {
       await assert.rejects(tacet(env, 'backup', '--out', files.backup, '--passphrase-file', wrong), /unseal material was not accepted/);
       assert.equal(fs.existsSync(files.backup), false);
       const { stdout } = await tacet(env, 'backup', '--out', files.backup, '--passphrase-file', files.passphrase);
-      assert.match(stdout, /Backup [0-9a-f-]{36} written .* 4 blobs in the manifest, signed by/);
+      assert.match(stdout, /Backup [0-9a-f-]{36} written .* 4 blobs, ciphertext included, signed by/);
       assert.equal(fs.statSync(files.backup).mode & 0o777, 0o600);
       // Nothing readable inside: no name, email or phone of anyone, no photo bytes.
       const bytes = fs.readFileSync(files.backup);
@@ -117,13 +83,13 @@ for (const dialect of DIALECTS) {
       const targetEnv = { ...process.env, ...target.env, TACET_BLOB_DIR: env['TACET_BLOB_DIR'] as string, TACET_LOG_LEVEL: 'silent' };
       const { stdout } = await tacet(targetEnv, 'restore', '--in', files.backup, '--passphrase-file', files.passphrase, '--shred-log', files.shredLog);
       assert.match(stdout, /1 people shredded again from the shred log/);
+      assert.match(stdout, /0 blobs restored from the backup into .* \(any already there were kept and checked\)/);
       assert.match(stdout, /Verified: 11 people \(every key and contact record opens\), 2 photos \(present, unchanged, decrypt\), audit chain of \d+ events/);
       // Another restore into the same (now full) installation is refused.
       await assert.rejects(tacet(targetEnv, 'restore', '--in', files.backup, '--passphrase-file', files.passphrase), /restore refused: restore needs an empty installation/);
 
       // Start the restored installation and look: the same people and photos, the erased one gone for good.
-      const config = loadCoreConfig({ ...target.env, TACET_BLOB_DIR: env['TACET_BLOB_DIR'] as string, TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'warn', TACET_LOG_FILE: path.join(target.dataDir, 'tacet.log'), TACET_BUSINESS_HOURS: '00:00-00:00', TACET_TRAINING_GRACE_DAYS: '30' });
-      restored = await createCoreRuntime({ config, logger: createLogger({ level: 'warn', destination: path.join(target.dataDir, 'tacet.log') }), clock: systemClock });
+      restored = await startRestored(target, env['TACET_BLOB_DIR'] as string);
       await restored.vault.unsealWithPassphrase(PASSPHRASE);
       const db = restored.db;
       assert.equal((await db.selectFrom('persons').select('id').where('id', '=', erased).execute()).length, 0);
@@ -143,12 +109,7 @@ for (const dialect of DIALECTS) {
       const erasedEmail = people.find((p) => !emails.has(p.email))?.email;
       assert.equal(emails.size, 11);
       assert.ok(erasedEmail, 'the erased person is the one missing');
-      const doctorRow = await db.selectFrom('staff').selectAll().where('email', '=', DOCTOR.email).executeTakeFirstOrThrow();
-      const doctorActor = await staffActorFor(db, doctorRow, { public_id: 'check' } as never, '127.0.0.1', []);
-      for (const [id, hash] of photos) {
-        const opened = await restored.patients.openPhoto(doctorActor, id, { use: 'clinical', kind: 'thumb', purpose: 'test' });
-        assert.equal(sha256(await readAll(await getDecrypted(restored.blobs, `${opened.blobKey}/image`, opened.fileKey))), hash, 'the same photo, byte for byte');
-      }
+      assert.deepEqual(await photoHashes(restored, [...photos.keys()]), photos, 'the same photos, byte for byte');
     });
 
     it('refuses a changed, truncated or wrongly unlocked backup and writes nothing', async () => {

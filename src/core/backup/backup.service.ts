@@ -2,8 +2,9 @@
  * Backups and restore.
  *
  * A backup is one file: a magic line, a JSON header line, then the body —
- * every table's rows as JSON lines followed by the blob manifest (key, size
- * and SHA-256 of each stored ciphertext) — streamed through the photo AEAD
+ * every table's rows as JSON lines followed by the blobs: the ciphertext of
+ * each (by default; S3 installations carry the manifest only) and its
+ * manifest line (key, size and SHA-256, see backup-blobs.ts) — streamed through the photo AEAD
  * (AES-256-GCM segments) under a key derived from the vault key with a fresh
  * salt. The header carries what is needed to open it: the vault record
  * (itself wrapped by the unseal passphrase / Shamir shares, never a key in
@@ -12,15 +13,15 @@
  * ciphertext under per-person keys; the backup adds an outer layer, so a
  * stolen backup file is two layers of ciphertext.
  *
- * Restore goes into an empty installation: check the signature, open the
- * body (any change, truncation or wrong passphrase fails authentication),
- * load the rows in one transaction, replay the shred log (persons shredded
- * since the backup are shredded again), then verify every person key, every
- * contact record, every photo blob and the audit chain.
+ * Restore goes into an empty installation, all or nothing (restore-target.ts):
+ * check the signature, open the body (any change, truncation or wrong
+ * passphrase fails authentication), load the rows and write the carried
+ * blobs, replay the shred log (persons shredded since the backup are shredded
+ * again), check every photo blob is present, then verify every person key,
+ * every contact record, every photo blob and the audit chain — all before the
+ * one transaction commits; on any failure nothing is left behind.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import { verifyAuditChain } from '../../audit/audit-log.js';
@@ -36,6 +37,12 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { deletePhotoBlobs, shredPersons } from '../retention/shred.js';
 import { listKeyMaterial } from '../vault/vault.repository.js';
 import { IntegrityError, verifyRestoredRecords } from '../door/integrity.js';
+import { type BlobArchive, blobLines, bodyItems, type BodyItem, type ManifestEntry } from './backup-blobs.js';
+import { BackupError } from './backup-error.js';
+import { assertPhotoBlobsPresent, restoreAtomically } from './restore-target.js';
+
+export { BackupError } from './backup-error.js';
+export { exportShredLog, readShredLog } from './shred-log.js';
 
 const MAGIC = 'TACET-BACKUP/1\n';
 const PAGE = 2000;
@@ -70,6 +77,8 @@ export interface BackupHeader {
   readonly vault: { readonly record: VaultRecord; readonly isDemo: boolean };
   readonly counts: Record<string, number>;
   readonly blobCount: number;
+  /** Absent in backups made before blobs could be carried (manifest only). */
+  readonly blobArchive?: BlobArchive;
   readonly bodySha256: string;
   readonly signature: { readonly keyId: string; readonly publicKey: string; readonly value: string };
 }
@@ -91,12 +100,13 @@ export async function keyringFrom(db: Db, material: UnsealMaterial, vaultRecord?
 }
 
 function signedText(header: Omit<BackupHeader, 'signature'>): string {
-  return JSON.stringify({ format: header.format, version: header.version, id: header.id, createdAt: header.createdAt, vault: header.vault, counts: header.counts, blobCount: header.blobCount, bodySha256: header.bodySha256 });
+  return JSON.stringify({ format: header.format, version: header.version, id: header.id, createdAt: header.createdAt, vault: header.vault, counts: header.counts, blobCount: header.blobCount, blobArchive: header.blobArchive, bodySha256: header.bodySha256 });
 }
 
-/** Write a backup to `file` (atomically: a temporary file renamed at the end). */
-export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring; now: Date }, file: string): Promise<BackupHeader> {
+/** Write a backup to `file` (atomically: a temporary file renamed at the end), carrying the blob ciphertext unless `blobArchive` is `manifest-only`. */
+export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring; now: Date; blobArchive?: BlobArchive }, file: string): Promise<BackupHeader> {
   const { keyring } = deps;
+  const blobArchive = deps.blobArchive ?? 'included';
   const signing = keyring.auditSigning;
   if (!signing) throw new Error('no audit signing key: cannot sign the backup');
   const id = newId();
@@ -128,17 +138,10 @@ export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobS
           if (rows.length < PAGE) break;
         }
       }
-      for (const photo of await db.selectFrom('photos').select('blob_key').execute()) {
+      for (const photo of await db.selectFrom('photos').select('blob_key').orderBy('blob_key').execute()) {
         for (const variant of ['image', 'thumb']) {
-          const key = `${photo.blob_key}/${variant}`;
-          const hasher = sha256Hasher();
-          let size = 0;
-          for await (const chunk of await deps.blobs.get(key)) {
-            hasher.update(chunk as Buffer);
-            size += (chunk as Buffer).length;
-          }
+          yield* blobLines(deps.blobs, `${photo.blob_key}/${variant}`, blobArchive);
           blobCount += 1;
-          yield Buffer.from(`${JSON.stringify({ t: 'blob', key, size, sha256: hasher.hex() })}\n`);
         }
       }
       yield Buffer.from(`${JSON.stringify({ t: 'end', counts, blobCount })}\n`);
@@ -147,7 +150,7 @@ export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobS
     const { hasher: bodyHash, stream: hashing } = hashedPassThrough();
     try {
       await pipeline(Readable.from(lines()), createEncryptStream(keyring.backupKey.bytes, `backup/${id}`), hashing, fs.createWriteStream(bodyFile, { mode: 0o600 }));
-      const unsigned = { format: 'tacet-backup' as const, version: 1 as const, id, createdAt: deps.now.toISOString(), vault: { record: JSON.parse(vaultRow.record) as VaultRecord, isDemo: vaultRow.is_demo === 1 }, counts, blobCount, bodySha256: bodyHash.hex() };
+      const unsigned = { format: 'tacet-backup' as const, version: 1 as const, id, createdAt: deps.now.toISOString(), vault: { record: JSON.parse(vaultRow.record) as VaultRecord, isDemo: vaultRow.is_demo === 1 }, counts, blobCount, blobArchive, bodySha256: bodyHash.hex() };
       const header: BackupHeader = { ...unsigned, signature: { keyId: signing.id, publicKey: signing.publicKeyB64, value: signMessage(signing.privateKey, signedText(unsigned)) } };
       const partial = `${file}.${id}.tmp`;
       const out = fs.createWriteStream(partial, { mode: 0o600 });
@@ -183,13 +186,6 @@ export async function readBackupHeader(file: string): Promise<{ header: BackupHe
   }
 }
 
-export class BackupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupError';
-  }
-}
-
 export interface RestoreReport {
   readonly id: string;
   readonly createdAt: string;
@@ -198,6 +194,11 @@ export interface RestoreReport {
   readonly persons: number;
   readonly photos: number;
   readonly auditEvents: number;
+  /** Blobs carried by the backup and written into the store (those already there were kept and checked). */
+  readonly blobsRestored: number;
+  readonly blobArchive: BlobArchive;
+  /** Where the blobs were written or looked for. */
+  readonly blobLocation: string;
 }
 
 /**
@@ -221,10 +222,13 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
     throw new BackupError('the unseal material does not open this backup');
   }
   const rows: Record<string, number> = {};
-  const manifest: { key: string; size: number; sha256: string }[] = [];
+  const manifest: ManifestEntry[] = [];
+  let blobsRestored = 0;
   const { hasher: bodyHash, stream: hashing } = hashedPassThrough();
+  let verified: { persons: number; photos: number; auditEvents: number };
   try {
-    await db.transaction().execute(async (trx) => {
+    // SECURITY: all or nothing — every read and write below goes through `trx`; a throw anywhere rolls it back and deletes the blobs written.
+    verified = await restoreAtomically(deps, async (trx, restorer) => {
       await trx.insertInto('vault').values({ id: 'vault', record: JSON.stringify(header.vault.record), is_demo: header.vault.isDemo ? 1 : 0, created_at: header.createdAt }).execute();
       let batch: { table: (typeof BACKUP_TABLES)[number]; row: Record<string, unknown> }[] = [];
       const flush = async () => {
@@ -235,15 +239,20 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
         batch = [];
       };
       let ended = false;
-      const handle = async (line: string) => {
-        const item = JSON.parse(line) as { t: 'row'; table: string; row: Record<string, unknown> } | { t: 'blob'; key: string; size: number; sha256: string } | { t: 'end'; counts: Record<string, number>; blobCount: number };
+      const handle = async (item: BodyItem) => {
         if (item.t === 'row') {
           if (!(BACKUP_TABLES as readonly string[]).includes(item.table)) throw new BackupError('the backup names an unknown table');
           if (batch.length > 0 && (batch[0]?.table !== item.table || batch.length >= 200)) await flush();
           batch.push({ table: item.table as (typeof BACKUP_TABLES)[number], row: item.row });
           rows[item.table] = (rows[item.table] ?? 0) + 1;
+        } else if (item.t === 'blob-data') {
+          await flush();
+          await restorer.frame(item.key);
+        } else if (item.t === 'bytes') {
+          await restorer.write(item.data);
         } else if (item.t === 'blob') {
           await flush();
+          if (await restorer.finish(item)) blobsRestored += 1;
           manifest.push({ key: item.key, size: item.size, sha256: item.sha256 });
         } else {
           await flush();
@@ -256,20 +265,8 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
       // A failure while loading surfaces as itself, not as the pipeline's abort.
       let loadError: unknown;
       await pipeline(fs.createReadStream(file, { start: bodyOffset }), hashing, createDecryptStream(backupKey.bytes, `backup/${header.id}`), async (source: AsyncIterable<Buffer>) => {
-        const decoder = new StringDecoder('utf8');
-        let pending = '';
         try {
-          for await (const chunk of source) {
-            pending += decoder.write(chunk);
-            let newline = pending.indexOf('\n');
-            while (newline >= 0) {
-              await handle(pending.slice(0, newline));
-              pending = pending.slice(newline + 1);
-              newline = pending.indexOf('\n');
-            }
-          }
-          pending += decoder.end();
-          if (pending.trim() !== '') await handle(pending);
+          for await (const item of bodyItems(source)) await handle(item);
         } catch (error) {
           loadError = error;
           throw error;
@@ -287,6 +284,18 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
       const blobs = present.length === 0 ? [] : await shredPersons(trx, present, { reason: 'restore:shred-log-replay', at: new Date().toISOString() });
       rows['shred-replayed'] = present.length;
       shreddedBlobs = blobs;
+      // Verify before the commit: every photo blob is there, every person key, contact record and photo opens, the audit chain holds.
+      await assertPhotoBlobsPresent(trx, deps.blobs);
+      const keyring = await keyringFrom(trx, material);
+      const { persons, photos } = await verifyRestoredRecords({ db: trx, blobs: deps.blobs, keyring }, manifest).catch((error: unknown) => {
+        throw new BackupError(`verification failed: ${error instanceof IntegrityError ? error.message : 'a record or photo does not open'}; nothing was restored`);
+      });
+      // The signing key named in the header must be this installation's own (its key material opened under the vault key above).
+      const signer = await trx.selectFrom('key_material').select('public_key').where('id', '=', header.signature.keyId).executeTakeFirst();
+      if (signer?.public_key !== header.signature.publicKey || keyring.auditSigning?.publicKeyB64 !== header.signature.publicKey) throw new BackupError('the backup was signed by a key this installation does not hold');
+      const chain = await verifyAuditChain(trx);
+      if (!chain.ok) throw new BackupError(`the restored audit chain is broken at ${chain.brokenAtSeq}`);
+      return { persons, photos, auditEvents: chain.events };
     });
   } catch (error) {
     if (error instanceof BackupError) throw error;
@@ -298,32 +307,5 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
     backupKey.bytes.fill(0);
   }
   await deletePhotoBlobs(deps.blobs, shreddedBlobs);
-  // Verify: every person key opens, every contact record opens, every photo blob is present, unchanged and decrypts, the audit chain holds.
-  const keyring = await keyringFrom(db, material);
-  // Verified after the commit: a failure here says so plainly (the target was empty; drop it and investigate).
-  const { persons, photos } = await verifyRestoredRecords({ db, blobs: deps.blobs, keyring }, manifest).catch((error: unknown) => {
-    throw new BackupError(`restored, but verification failed: ${error instanceof IntegrityError ? error.message : 'a record or photo does not open'}`);
-  });
-  // The signing key named in the header must be this installation's own (its key material opened under the vault key above).
-  const signer = await db.selectFrom('key_material').select('public_key').where('id', '=', header.signature.keyId).executeTakeFirst();
-  if (signer?.public_key !== header.signature.publicKey || keyring.auditSigning?.publicKeyB64 !== header.signature.publicKey) throw new BackupError('the backup was signed by a key this installation does not hold');
-  const chain = await verifyAuditChain(db);
-  if (!chain.ok) throw new BackupError(`the restored audit chain is broken at ${chain.brokenAtSeq}`);
-  return { id: header.id, createdAt: header.createdAt, rows, shredReplayed: rows['shred-replayed'] ?? 0, persons, photos, auditEvents: chain.events };
-}
-
-/** The shred log as JSON lines (ids, reasons, times), to keep beside backups. */
-export async function exportShredLog(db: Db, file: string): Promise<number> {
-  const rows = await db.selectFrom('shred_log').selectAll().orderBy('shredded_at').execute();
-  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await fs.promises.writeFile(file, rows.map((r) => JSON.stringify({ personId: r.person_id, reason: r.reason, at: r.shredded_at })).join('\n') + (rows.length > 0 ? '\n' : ''), { mode: 0o600 });
-  return rows.length;
-}
-
-export async function readShredLog(file: string): Promise<{ personId: string; reason: string; at: string }[]> {
-  const text = await fs.promises.readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { personId: string; reason: string; at: string });
+  return { id: header.id, createdAt: header.createdAt, rows, shredReplayed: rows['shred-replayed'] ?? 0, ...verified, blobsRestored, blobArchive: header.blobArchive ?? 'manifest-only', blobLocation: deps.blobs.location };
 }

@@ -1,0 +1,51 @@
+/**
+ * The restore target, all or nothing. Everything a restore does to the
+ * installation — loading rows, writing carried blobs, replaying the shred log
+ * and verifying what was loaded — happens inside one database transaction
+ * (SQLite and PostgreSQL alike) with the blobs written tracked beside it. If
+ * any step throws, the transaction rolls back and every blob this restore
+ * wrote is deleted, so the target is as empty as before and the same restore
+ * can simply be run again.
+ */
+import type { Db } from '../../db/database.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { BackupError } from './backup-error.js';
+import { type BlobRestorer, createBlobRestorer } from './backup-blobs.js';
+
+/** How many missing blob keys a refusal lists (the count is always given). */
+const LISTED = 20;
+
+/**
+ * Run `work` against the target inside one transaction and commit only if it
+ * returns. SECURITY: `work` must use the transaction it is given for every
+ * read and write (never the outer `db`), or its effects escape the rollback.
+ */
+export async function restoreAtomically<T>(deps: { db: Db; blobs: BlobStore }, work: (trx: Db, restorer: BlobRestorer) => Promise<T>): Promise<T> {
+  const restorer = createBlobRestorer(deps.blobs);
+  try {
+    return await deps.db.transaction().execute((trx) => work(trx, restorer));
+  } catch (error) {
+    await restorer.discard();
+    throw error;
+  }
+}
+
+/**
+ * Refuse (BackupError) unless every blob of every photo the target now holds
+ * is in `blobs`. The message names the missing blob keys (ids only) and the
+ * store's location, so the operator knows what to bring where.
+ */
+export async function assertPhotoBlobsPresent(trx: Db, blobs: BlobStore): Promise<void> {
+  const missing: string[] = [];
+  for (const photo of await trx.selectFrom('photos').select('blob_key').orderBy('blob_key').execute()) {
+    for (const variant of ['image', 'thumb']) {
+      const key = `${photo.blob_key}/${variant}`;
+      if (!(await blobs.has(key))) missing.push(key);
+    }
+  }
+  if (missing.length === 0) return;
+  const listed = missing.slice(0, LISTED).join(', ') + (missing.length > LISTED ? `, and ${missing.length - LISTED} more` : '');
+  throw new BackupError(
+    `${missing.length} photo blobs are missing from the blob store at ${blobs.location}: ${listed}. Nothing was restored. Put the blobs there (or use a backup that includes them) and run the restore again.`,
+  );
+}
