@@ -31,7 +31,7 @@ import { newId } from '../../crypto/random.js';
 import { signMessage, verifyMessage } from '../../crypto/signing.js';
 import { createDecryptStream, createEncryptStream, StreamAuthError } from '../../crypto/stream.js';
 import { sql } from 'kysely';
-import type { Db, Dialect } from '../../db/database.js';
+import { type Db, type Dialect, rawSqliteOf } from '../../db/database.js';
 import type { Database } from '../../db/tables.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { deletePhotoBlobs, shredPersons } from '../retention/shred.js';
@@ -287,7 +287,7 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
       // Verify before the commit: every photo blob is there, every person key, contact record and photo opens, the audit chain holds.
       await assertPhotoBlobsPresent(trx, deps.blobs);
       const keyring = await keyringFrom(trx, material);
-      const { persons, photos } = await verifyRestoredRecords({ db: trx, blobs: deps.blobs, keyring }, manifest).catch((error: unknown) => {
+      const { persons, photos } = await verifyRestoredRecords({ db: trx, dialect: rawSqliteOf(db) ? 'sqlite' : 'postgres', blobs: deps.blobs, keyring }, manifest).catch((error: unknown) => {
         throw new BackupError(`verification failed: ${error instanceof IntegrityError ? error.message : 'a record or photo does not open'}; nothing was restored`);
       });
       // The signing key named in the header must be this installation's own (its key material opened under the vault key above).

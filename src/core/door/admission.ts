@@ -244,7 +244,8 @@ function systemAdmission(keyring: Keyring, request: SystemRequest): SystemAdmiss
  */
 export async function admitSystem(deps: { readonly db: Db; readonly audit: AuditLog }, keyring: Keyring, caller: SystemCaller, request: SystemRequest): Promise<SystemAdmission> {
   const events = systemEvents(caller, request);
-  if (events.length > 0) await deps.db.transaction().execute((trx) => deps.audit.append(trx, events));
+  // Inside a caller's transaction (a restore's verification) the record commits with that work, or neither does.
+  if (events.length > 0) await (deps.db.isTransaction ? deps.audit.append(deps.db, events) : deps.db.transaction().execute((trx) => deps.audit.append(trx, events)));
   return systemAdmission(keyring, request);
 }
 

@@ -8,7 +8,7 @@
 import { sha256Hasher } from '../../crypto/digest.js';
 import { createAuditLog } from '../../audit/audit-log.js';
 import type { Domain, Keyring } from '../../crypto/keyring.js';
-import { type Db, rawSqliteOf } from '../../db/database.js';
+import type { Db, Dialect } from '../../db/database.js';
 import { systemClock } from '../../platform/clock.js';
 import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
 import { admitSystem } from './admission.js';
@@ -21,10 +21,10 @@ export class IntegrityError extends Error {
   }
 }
 
-export async function verifyRestoredRecords(deps: { db: Db; blobs: BlobStore; keyring: Keyring }, manifest: readonly { key: string; sha256: string }[]): Promise<{ persons: number; photos: number }> {
+export async function verifyRestoredRecords(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring }, manifest: readonly { key: string; sha256: string }[]): Promise<{ persons: number; photos: number }> {
   const { db } = deps;
   // The check's own record goes into the restored chain (verified right after).
-  const audit = createAuditLog({ dialect: rawSqliteOf(db) ? 'sqlite' : 'postgres', clock: systemClock, db });
+  const audit = createAuditLog({ dialect: deps.dialect, clock: systemClock, db });
   const persons = await db.selectFrom('persons').select(['id', 'contact_envelope']).execute();
   const keys = await db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).execute();
   const byPerson = new Map<string, { domain: string; wrapped: string }[]>();
