@@ -114,6 +114,9 @@ export function createBlobRestorer(blobs: BlobStore): BlobRestorer {
       open = { key, hasher: sha256Hasher(), size: 0 };
       if (await blobs.has(key)) return;
       const sink = new PassThrough({ highWaterMark: 1024 * 1024 });
+      // The store may not be listening yet (a slow disk is still making the directory) when a failed restore
+      // destroys the sink; its failure reaches us through `stored`, so the stream's own error event is not an uncaught one.
+      sink.on('error', () => undefined);
       written.push(key);
       const stored = blobs.put(key, sink);
       // Awaited in `close`; until then a failed store surfaces through `write`.
