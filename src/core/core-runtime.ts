@@ -27,7 +27,7 @@ import { createIngestService, type IngestService } from './ingest/ingest.service
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
 import { createPatientDoor, type PatientDoor } from './door/patient-door.js';
-import { createPatientIndex } from './door/patient-index.js';
+import { createPatientIndex, type PatientIndex } from './door/patient-index.js';
 import { createPatientService } from './patients/patients.service.js';
 import { createConsentService } from './consents/consent.service.js';
 import { createPhotoService, type PhotoService } from './photos/photo.service.js';
@@ -50,6 +50,8 @@ export interface CoreRuntime {
   readonly vault: VaultService;
   readonly door: PersonalDataDoor;
   readonly patients: PatientDoor;
+  /** The in-memory name index behind patient search (built at unseal). */
+  readonly patientIndex: PatientIndex;
   readonly photos: PhotoService;
   readonly incidents: IncidentService;
   readonly rewrap: RewrapService;
@@ -206,6 +208,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     vault,
     door,
     patients,
+    patientIndex,
     photos,
     incidents,
     rewrap,

@@ -219,6 +219,7 @@ export interface Database {
   notification_outbox: NotificationOutboxTable;
   audit_checkpoints: AuditCheckpointsTable;
   staff_networks: StaffNetworksTable;
+  detection_daily_reads: DetectionDailyReadsTable;
   canary_markers: CanaryMarkersTable;
   org_settings: OrgSettingsTable;
   read_approvals: ReadApprovalsTable;
@@ -313,6 +314,15 @@ export interface StaffNetworksTable {
   staff_id: string;
   network: string;
   first_seen_at: string;
+}
+
+/** Distinct people a staff member opened on a working day (the baseline rule's memory; counts only). */
+export interface DetectionDailyReadsTable {
+  staff_id: string;
+  /** YYYY-MM-DD in the installation's time zone. */
+  day: string;
+  role: string;
+  persons: number;
 }
 
 export interface CanaryMarkersTable {

@@ -28,9 +28,36 @@ const readLimitsSchema = z.object({ receptionist: readLimitSchema, nurse: readLi
 /** Distinct persons a role may open per window before the account is locked (documented defaults). */
 export const DEFAULT_READ_LIMITS = { receptionist: { persons: 40, minutes: 10 }, nurse: { persons: 40, minutes: 10 }, practitioner: { persons: 60, minutes: 10 }, clinic_manager: { persons: 80, minutes: 10 } } as const;
 
+const readCapSchema = z.object({ hour: z.number().int().positive(), day: z.number().int().positive() }).strict();
+const readCapsSchema = z.object({ receptionist: readCapSchema, nurse: readCapSchema, practitioner: readCapSchema, clinic_manager: readCapSchema }).partial().strict();
+
+/**
+ * The longer windows (documented defaults): distinct persons a role may open in
+ * any rolling hour and in one working day (a calendar day in TACET_TIMEZONE)
+ * before the account is locked. A reader who stays just under the 10-minute
+ * limit meets the hour cap; one who stays under that meets the day cap.
+ */
+export const DEFAULT_READ_CAPS = { receptionist: { hour: 120, day: 300 }, nurse: { hour: 120, day: 300 }, practitioner: { hour: 180, day: 450 }, clinic_manager: { hour: 240, day: 600 } } as const;
+
+/** JSON in an environment variable, checked against `schema`; `example` is shown when it does not parse. */
+function jsonSetting<T>(schema: z.ZodType<T>, example: string) {
+  return z.string().transform((text, ctx) => {
+    try {
+      return schema.parse(JSON.parse(text));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be JSON like ${example}` });
+      return z.NEVER;
+    }
+  });
+}
+
 /** Detection and alerting settings. */
 export interface DetectionConfig {
   readonly readLimits: Readonly<Record<keyof typeof DEFAULT_READ_LIMITS, { readonly persons: number; readonly windowMs: number }>>;
+  /** Distinct persons per rolling hour and per working day, by role. */
+  readonly readCaps: Readonly<Record<keyof typeof DEFAULT_READ_CAPS, { readonly hour: number; readonly day: number }>>;
+  /** Today's distinct persons against the median day of the last `days` days (own and same-role peers'). */
+  readonly baseline: { readonly factor: number; readonly floor: number; readonly days: number };
   readonly denials: { readonly max: number; readonly windowMs: number };
   /** Full-size photo views and downloads per window before the account is locked. */
   readonly photoBurst: { readonly max: number; readonly windowMs: number };
@@ -76,17 +103,13 @@ const coreSchema = z.object({
   TACET_READ_MAX_PERSONS: positiveInt.optional(),
   TACET_READ_WINDOW_MINUTES: positiveInt.optional(),
   /** Per-role limits as JSON, e.g. {"receptionist":{"persons":40,"minutes":10}}. */
-  TACET_DETECT_READ_LIMITS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return readLimitsSchema.parse(JSON.parse(text));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"receptionist":{"persons":40,"minutes":10}}' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  TACET_DETECT_READ_LIMITS: jsonSetting(readLimitsSchema, '{"receptionist":{"persons":40,"minutes":10}}').optional(),
+  /** Per-role hour and working-day caps as JSON, e.g. {"receptionist":{"hour":120,"day":300}}. */
+  TACET_DETECT_READ_CAPS: jsonSetting(readCapsSchema, '{"receptionist":{"hour":120,"day":300}}').optional(),
+  /** The baseline rule: alert when distinct people today exceed FACTOR × the larger of the staff member's own and their peers' median day (never below FLOOR) over the last DAYS days. */
+  TACET_DETECT_BASELINE_FACTOR: z.coerce.number().min(1.5).max(20).default(3),
+  TACET_DETECT_BASELINE_FLOOR: positiveInt.default(50),
+  TACET_DETECT_BASELINE_DAYS: positiveInt.max(365).default(30),
   TACET_DETECT_DENIALS: positiveInt.default(20),
   TACET_DETECT_DENIAL_MINUTES: positiveInt.default(10),
   TACET_DETECT_PHOTOS: positiveInt.default(60),
@@ -241,8 +264,18 @@ function detectionConfig(v: z.infer<typeof coreSchema>): DetectionConfig {
   const [start, end] = v.TACET_BUSINESS_HOURS.split('-') as [string, string];
   const syslog = v.TACET_AUDIT_SYSLOG ? new URL(v.TACET_AUDIT_SYSLOG) : undefined;
   if (v.TACET_ALERT_WEBHOOK_URL && !v.TACET_ALERT_WEBHOOK_SECRET) throw new ConfigError(['TACET_ALERT_WEBHOOK_SECRET']);
+  // Windows nest: an hour never allows fewer people than ten minutes, nor a day fewer than an hour.
+  const readCaps = Object.fromEntries(
+    roles.map((role) => {
+      const cap = v.TACET_DETECT_READ_CAPS?.[role] ?? DEFAULT_READ_CAPS[role];
+      const hour = Math.max(cap.hour, readLimits[role].persons);
+      return [role, { hour, day: Math.max(cap.day, hour) }];
+    }),
+  ) as DetectionConfig['readCaps'];
   return {
     readLimits,
+    readCaps,
+    baseline: { factor: v.TACET_DETECT_BASELINE_FACTOR, floor: v.TACET_DETECT_BASELINE_FLOOR, days: v.TACET_DETECT_BASELINE_DAYS },
     denials: { max: v.TACET_DETECT_DENIALS, windowMs: v.TACET_DETECT_DENIAL_MINUTES * 60_000 },
     photoBurst: { max: v.TACET_DETECT_PHOTOS, windowMs: v.TACET_DETECT_PHOTO_MINUTES * 60_000 },
     businessHours: { start: minutesOfDay(start), end: minutesOfDay(end), timeZone: v.TACET_TIMEZONE },

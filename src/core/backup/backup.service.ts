@@ -50,7 +50,7 @@ const PAGE = 2000;
 /** Tables in dependency order. Not backed up: sessions (everyone signs in again), throttles and job leases (transient). */
 export const BACKUP_TABLES = [
   'organisations', 'clinics', 'staff', 'staff_clinic_roles', 'staff_totp', 'staff_passkeys', 'staff_recovery_codes', 'key_material', 'persons', 'person_keys', 'restricted_access',
-  'care_relationships', 'break_glass_grants', 'alerts', 'notification_outbox', 'audit_checkpoints', 'staff_networks', 'canary_markers', 'org_settings', 'read_approvals', 'enquiry_inbox',
+  'care_relationships', 'break_glass_grants', 'alerts', 'notification_outbox', 'audit_checkpoints', 'staff_networks', 'detection_daily_reads', 'canary_markers', 'org_settings', 'read_approvals', 'enquiry_inbox',
   'inbox_quarantine', 'enquiries', 'audit_events', 'patients', 'appointments', 'procedures', 'clinical_notes', 'invoices', 'payments', 'consent_forms', 'consents', 'photo_consents',
   'consent_links', 'photos', 'photo_marks', 'photo_exports', 'incidents', 'incident_indicators', 'incident_persons', 'incident_events', 'incident_reports', 'notice_templates',
   'incident_notices', 'evidence_exports', 'retention_rules', 'legal_holds', 'retention_runs', 'training_modules', 'training_completions', 'policies', 'policy_acks', 'access_reviews',

@@ -3,7 +3,7 @@
  * the intake key, written to the inbox, ingested — spread across clinics and
  * over the past weeks, then marked (see canary.ts); every other one is carried
  * on into a patient record (every other one in each clinic), with photos when the organisation has a photo
- * consent form (see canary-patients.ts). The audit event records how many
+ * consent form (see canary-patients.ts); the others are closed. The audit event records how many
  * were planted, never which: the audit log must not betray them.
  */
 import type { AuditLog } from '../../audit/audit-log.js';
@@ -53,6 +53,9 @@ export async function plantCanaries(
   if (rows.length !== options.count) throw new Error(`only ${rows.length} of ${options.count} canaries were ingested`);
   const at = deps.clock.now().toISOString();
   await markCanaries(deps.db, deps.vault.keyring(), rows.map((r) => r.person_id), at);
+  // SECURITY: canary enquiries are old business — closed, or booked where they became patients below — so the
+  // front desk triaging new enquiries never opens one, while anyone walking every enquiry meets them.
+  await deps.db.updateTable('enquiries').set({ status: 'closed' }).where('id', 'in', rows.map((r) => r.id)).execute();
   let patients = 0;
   // Every other canary of each clinic (so every clinic with canaries has canary patients too).
   const seenInClinic = new Map<string, number>();

@@ -11,11 +11,14 @@ import type { Redis } from 'ioredis';
 
 export interface DetectionState {
   /**
-   * Count `personId` as opened by `staffId` now, unless that would make more
-   * than `limit` distinct people in the window; then nothing is counted and
-   * `allowed` is false, with the people already counted.
+   * Count `personId` as opened by `staffId` now in the named window (`short`,
+   * `hour`, `day`: a working day is the window since its start), unless that would make more
+   * than `limit` distinct people in it; then nothing is counted and `allowed`
+   * is false, with the people already counted. `count` is the number of
+   * distinct people in the window afterwards; `isNew` whether this one was
+   * not in it before.
    */
-  readonly admitPerson: (staffId: string, personId: string, nowMs: number, windowMs: number, limit: number) => Promise<{ allowed: boolean; seen: string[] }>;
+  readonly admitPerson: (window: ReadWindow, staffId: string, personId: string, nowMs: number, windowMs: number, limit: number) => Promise<AdmittedPerson>;
   /** Count one event of `kind` unless `max` are already in the window (then false). */
   readonly admitEvent: (kind: 'photo', staffId: string, nowMs: number, windowMs: number, max: number) => Promise<boolean>;
   /** Count one event of `kind` and return how many are in the window, this one included. */
@@ -26,6 +29,17 @@ export interface DetectionState {
   readonly clear: (staffId: string) => Promise<void>;
 }
 
+/** The windows distinct people are counted in. */
+export type ReadWindow = 'short' | 'hour' | 'day';
+
+/** The answer of `admitPerson`. */
+export interface AdmittedPerson {
+  readonly allowed: boolean;
+  readonly seen: string[];
+  readonly count: number;
+  readonly isNew: boolean;
+}
+
 /** In-process state: one core instance. */
 export function memoryDetectionState(): DetectionState {
   const reads = new Map<string, Map<string, number>>();
@@ -33,13 +47,15 @@ export function memoryDetectionState(): DetectionState {
   const seenOnce = new Map<string, number>();
   const recent = (key: string, nowMs: number, windowMs: number) => (events.get(key) ?? []).filter((at) => nowMs - at <= windowMs);
   return {
-    async admitPerson(staffId, personId, nowMs, windowMs, limit) {
-      const seen = reads.get(staffId) ?? new Map<string, number>();
+    async admitPerson(window, staffId, personId, nowMs, windowMs, limit) {
+      const key = `${window}|${staffId}`;
+      const seen = reads.get(key) ?? new Map<string, number>();
       for (const [id, at] of seen) if (nowMs - at > windowMs) seen.delete(id);
-      if (!seen.has(personId) && seen.size >= limit) return { allowed: false, seen: [...seen.keys()] };
+      const isNew = !seen.has(personId);
+      if (isNew && seen.size >= limit) return { allowed: false, seen: [...seen.keys()], count: seen.size, isNew };
       seen.set(personId, nowMs);
-      reads.set(staffId, seen);
-      return { allowed: true, seen: [] };
+      reads.set(key, seen);
+      return { allowed: true, seen: [], count: seen.size, isNew };
     },
     async admitEvent(kind, staffId, nowMs, windowMs, max) {
       const key = `${kind}|${staffId}`;
@@ -65,21 +81,27 @@ export function memoryDetectionState(): DetectionState {
       return true;
     },
     async clear(staffId) {
-      reads.delete(staffId);
+      for (const key of reads.keys()) if (key.endsWith(`|${staffId}`)) reads.delete(key);
       for (const key of events.keys()) if (key.endsWith(`|${staffId}`)) events.delete(key);
     },
   };
 }
 
 // KEYS[1] sorted set of person ids scored by time. ARGV: now, window, limit, person.
+// Returns {allowed (1/0), count, isNew (1/0), seen ids when refused...}.
 const ADMIT_PERSON = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]) - 1)
-if redis.call('ZSCORE', KEYS[1], ARGV[4]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+local isNew = 1
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) then isNew = 0 end
+local count = redis.call('ZCARD', KEYS[1])
+if isNew == 0 or count < tonumber(ARGV[3]) then
   redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {1}
+  return {1, count + isNew, isNew}
 end
 local seen = redis.call('ZRANGE', KEYS[1], 0, -1)
+table.insert(seen, 1, isNew)
+table.insert(seen, 1, count)
 table.insert(seen, 1, 0)
 return seen`;
 
@@ -108,9 +130,10 @@ export function redisDetectionState(redis: Redis, prefix = 'tacet:detect:'): Det
   // Unique members for events that may share a millisecond.
   const member = (nowMs: number) => `${nowMs}:${process.pid}:${(counter = (counter + 1) % 1_000_000)}:${Math.random().toString(36).slice(2, 8)}`;
   return {
-    async admitPerson(staffId, personId, nowMs, windowMs, limit) {
-      const result = await client.tacetAdmitPerson(`${prefix}reads:${staffId}`, nowMs, windowMs, limit, personId);
-      return result[0] === 1 ? { allowed: true, seen: [] } : { allowed: false, seen: result.slice(1).map(String) };
+    async admitPerson(window, staffId, personId, nowMs, windowMs, limit) {
+      const result = await client.tacetAdmitPerson(`${prefix}reads:${window === 'short' ? '' : `${window}:`}${staffId}`, nowMs, windowMs, limit, personId);
+      const [allowed, count, isNew] = result.slice(0, 3).map(Number);
+      return { allowed: allowed === 1, seen: allowed === 1 ? [] : result.slice(3).map(String), count: count ?? 0, isNew: isNew === 1 };
     },
     async admitEvent(kind, staffId, nowMs, windowMs, max) {
       return (await client.tacetAdmitEvent(`${prefix}${kind}:${staffId}`, nowMs, windowMs, max, member(nowMs))) > 0;
@@ -122,7 +145,7 @@ export function redisDetectionState(redis: Redis, prefix = 'tacet:detect:'): Det
       return (await redis.set(`${prefix}once:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
     },
     async clear(staffId) {
-      await redis.del(`${prefix}reads:${staffId}`, `${prefix}photo:${staffId}`, `${prefix}denial:${staffId}`);
+      await redis.del(`${prefix}reads:${staffId}`, `${prefix}reads:hour:${staffId}`, `${prefix}reads:day:${staffId}`, `${prefix}photo:${staffId}`, `${prefix}denial:${staffId}`);
     },
   };
 }

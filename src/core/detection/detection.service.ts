@@ -3,14 +3,18 @@
  *
  * Critical (the read is refused and the account contained at once):
  *  - a canary person is touched;
- *  - distinct persons opened in a window exceed the role's limit;
+ *  - distinct persons opened exceed the role's limit in 10 minutes, its cap in
+ *    any hour, or its cap for the working day (the slow thief: under the short
+ *    window all day still meets the longer ones);
  *  - repeated denials (probing for records out of reach);
  *  - a burst of full-size photo views/downloads (photos walking out one by one).
  * Export attempts always raise an alert (high if exports are frozen).
- * Non-blocking (alert only): restricted person opened, access outside
- * business hours, access from a network not seen before for this person.
+ * Non-blocking (alert only): distinct persons today above k × the larger of
+ * the staff member's own median day and their same-role peers' (read-baseline),
+ * restricted person opened, access outside business hours, access from a
+ * network not seen before for this person.
  *
- * Counters are in-process (one core process); see README for multi-instance.
+ * Counters are in this process, or in Redis shared by every instance (detection-state.ts).
  */
 import type { StaffActor } from '../../auth/actor.js';
 import type { ClinicRole } from '../../auth/roles.js';
@@ -23,7 +27,8 @@ import type { AlertInput, AlertService } from './alert.service.js';
 import { isCanary } from './canary.js';
 import { type DetectionState, memoryDetectionState } from './detection-state.js';
 import type { Containment } from './containment.js';
-import { isOffHours, minutesInZone, networkOf } from './network.js';
+import { dateInZone, isOffHours, minutesInZone, networkOf } from './network.js';
+import { createReadBaseline } from './read-baseline.js';
 
 /** A read about to happen. */
 export interface ReadSignal {
@@ -47,6 +52,7 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
   const { db, clock, config } = deps;
   // Counters in this process, or shared by every core instance through Redis (see detection-state.ts).
   const state = deps.state ?? memoryDetectionState();
+  const baseline = createReadBaseline({ db, days: config.baseline.days });
 
   async function critical(actor: StaffActor, alert: AlertInput): Promise<never> {
     await deps.containment.contain(actor.staffId, alert, { ip: actor.ip, sessionId: actor.sessionId });
@@ -58,8 +64,44 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
     await db.transaction().execute((trx) => deps.alerts.raise(trx, alert).then(() => undefined));
   }
 
-  function limitFor(role: ClinicRole | undefined) {
-    return config.readLimits[role ?? 'receptionist'];
+  /** Count the person in the 10-minute, hour and working-day windows; contain the account at the first one over. */
+  async function countRead(actor: StaffActor, read: ReadSignal, role: ClinicRole): Promise<void> {
+    const now = clock.now();
+    const limit = config.readLimits[role];
+    const caps = config.readCaps[role];
+    // The working day is the window since local midnight.
+    const sinceMidnight = minutesInZone(now, config.businessHours.timeZone) * 60_000 + (now.getTime() % 60_000) + 1;
+    const windows = [
+      { name: 'short', ms: limit.windowMs, max: limit.persons, rule: 'read-velocity', within: `within ${limit.windowMs / 60_000} minutes` },
+      { name: 'hour', ms: 3_600_000, max: caps.hour, rule: 'read-velocity-hour', within: 'within an hour' },
+      { name: 'day', ms: sinceMidnight, max: caps.day, rule: 'read-daily-cap', within: 'in one working day' },
+    ] as const;
+    for (const window of windows) {
+      const counted = await state.admitPerson(window.name, actor.staffId, read.personId, now.getTime(), window.ms, window.max);
+      if (!counted.allowed) {
+        await critical(actor, { severity: 'critical', rule: window.rule, staffId: actor.staffId, personIds: [...counted.seen, read.personId], detail: `More than ${window.max} distinct people opened ${window.within}.` });
+      }
+      if (window.name === 'day' && counted.isNew) await compareWithBaseline(actor, role, dateInZone(now, config.businessHours.timeZone), counted.count);
+    }
+  }
+
+  /** Remember today's count; alert (once a day) when it is far above this person's usual day and their peers'. */
+  async function compareWithBaseline(actor: StaffActor, role: ClinicRole, day: string, persons: number): Promise<void> {
+    await baseline.record(actor.staffId, role, day, persons);
+    const { factor, floor } = config.baseline;
+    if (persons <= factor * floor) return;
+    const medians = await baseline.medians(actor.staffId, role, day);
+    // No history yet (a new installation or role): the fixed caps hold until there is a baseline to compare with.
+    if (medians.own === undefined && medians.peers === undefined) return;
+    const usual = Math.max(medians.own ?? 0, medians.peers ?? 0, floor);
+    if (persons <= factor * usual || !(await state.once(`baseline|${actor.staffId}|${day}`, 36 * 3_600_000))) return;
+    const said = (value: number | undefined) => (value === undefined ? 'not yet known' : String(value));
+    await notice({
+      severity: 'high',
+      rule: 'read-baseline',
+      staffId: actor.staffId,
+      detail: `${persons} distinct people opened today: more than ${factor} times the usual day (this staff member's median ${said(medians.own)}, their peers' ${said(medians.peers)}, floor ${floor}). A stolen login reading slowly looks like this.`,
+    });
   }
 
   return {
@@ -67,18 +109,8 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
       if (await isCanary(db, deps.vault.keyring(), read.personId)) {
         await critical(actor, { severity: 'critical', rule: 'canary-touched', staffId: actor.staffId, personIds: [read.personId], detail: 'A canary record was opened. No genuine patient uses it: this is a strong sign of a stolen login or an intruder.' });
       }
+      await countRead(actor, read, actor.clinicRoles.get(read.clinicId) ?? 'receptionist');
       const now = clock.now().getTime();
-      const limit = limitFor(actor.clinicRoles.get(read.clinicId));
-      const counted = await state.admitPerson(actor.staffId, read.personId, now, limit.windowMs, limit.persons);
-      if (!counted.allowed) {
-        await critical(actor, {
-          severity: 'critical',
-          rule: 'read-velocity',
-          staffId: actor.staffId,
-          personIds: [...counted.seen, read.personId],
-          detail: `More than ${limit.persons} distinct people opened within ${limit.windowMs / 60_000} minutes.`,
-        });
-      }
       if (read.photo && !(await state.admitEvent('photo', actor.staffId, now, config.photoBurst.windowMs, config.photoBurst.max))) {
         await critical(actor, { severity: 'critical', rule: 'photo-download-burst', staffId: actor.staffId, personIds: [read.personId], detail: `More than ${config.photoBurst.max} full-size photos viewed or downloaded within ${config.photoBurst.windowMs / 60_000} minutes.` });
       }

@@ -23,3 +23,8 @@ export function isOffHours(minutes: number, hours: { start: number; end: number 
   if (hours.start === hours.end) return false;
   return hours.start < hours.end ? minutes < hours.start || minutes >= hours.end : minutes < hours.start && minutes >= hours.end;
 }
+
+/** The calendar date (YYYY-MM-DD) in a time zone: the working day a read belongs to. */
+export function dateInZone(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

@@ -6,14 +6,12 @@
  * key; a finance read never unwraps a photo key.
  */
 import type { StaffActor } from '../../auth/actor.js';
-import { clinicsWith } from '../../auth/policy.js';
-import { blindIndex } from '../../crypto/blind-index.js';
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
-import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
 import type { VaultService } from '../vault/vault.service.js';
 import type { Admission, Gate, PersonLocation } from './admission.js';
 import type { PatientIndex } from './patient-index.js';
+import { createPatientSearch, type PatientQuery, type PatientSearchAnswer } from './patient-search.js';
 import { type ClinicalNoteRecord, type ContactRecord, type InvoiceRecord, type PaymentRecord, type PhotoMetaRecord, type ProcedureRecord, RECORD } from './records.js';
 
 export const PHOTO_SCOPES = ['clinical', 'teaching', 'marketing'] as const;
@@ -103,13 +101,12 @@ export interface PatientDoor {
   readonly readFinancial: (actor: StaffActor, patientId: string, purpose: string) => Promise<FinancialView>;
   readonly listPhotos: (actor: StaffActor, patientId: string, use: PhotoScope) => Promise<PhotoView[]>;
   readonly openPhoto: (actor: StaffActor, photoId: string, how: { readonly use: PhotoScope; readonly kind: 'thumb' | 'view' | 'download' | 'export'; readonly purpose: string }) => Promise<OpenedPhoto>;
-  readonly search: (actor: StaffActor, query: { readonly name?: string; readonly dob?: string; readonly email?: string; readonly phone?: string }) => Promise<{ readonly patientId: string; readonly clinicId: string; readonly name: string; readonly dob?: string }[]>;
+  /** Name/DOB or exact email/phone search (patient-search.ts). */
+  readonly search: (actor: StaffActor, query: PatientQuery) => Promise<PatientSearchAnswer>;
   readonly activeScopes: (patientId: string) => Promise<PhotoScope[]>;
   /** Refuse (audited, counted as a denial) as NOT_FOUND. */
   readonly refuse: (actor: StaffActor, action: string, recordRefs: readonly string[]) => Promise<never>;
 }
-
-const SEARCH_LIMIT = 20;
 
 export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex }): PatientDoor {
   const { db, gate } = deps;
@@ -154,9 +151,12 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
     throw appError('PHOTO_CONSENT_MISSING');
   }
 
+  const search = createPatientSearch({ db, gate, vault: deps.vault, index: deps.index, door: { locate, admit } });
+
   return {
     locate,
     admit,
+    search,
     activeScopes,
     refuse: (actor, action, recordRefs) => gate.deny(actor, action, recordRefs),
 
@@ -241,38 +241,6 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
       return { id: row.id, patientId: row.patient_id, personId: patient.personId, blobKey: row.blob_key, fileKey: admission.fileKey('photo', row.id) };
     },
 
-    async search(actor, query) {
-      const clinicIds = clinicsWith(actor, 'contact.read');
-      if (clinicIds.length === 0) return [];
-      let candidates: string[];
-      if (query.email || query.phone) {
-        const keys = deps.vault.keyring().blindIndexKeys;
-        const phone = query.phone ? normalisePhone(query.phone) : undefined;
-        if (query.phone && !phone) throw appError('VALIDATION_FAILED', ['phone']);
-        let q = db.selectFrom('patients').innerJoin('persons', 'persons.id', 'patients.person_id').select('patients.id').where('persons.organisation_id', '=', actor.organisationId);
-        if (query.email) q = q.where('persons.email_bi', '=', blindIndex(keys, 'email', normaliseEmail(query.email)));
-        if (phone) q = q.where('persons.phone_bi', '=', blindIndex(keys, 'phone', phone));
-        candidates = (await q.limit(SEARCH_LIMIT * 5).execute()).map((r) => r.id);
-      } else {
-        if (!deps.index.isReady()) await deps.index.rebuild();
-        else await deps.index.refresh();
-        candidates = deps.index.search(query, SEARCH_LIMIT * 5);
-      }
-      // Only patients of the actor's clinics and not hidden by the restricted list become results; each result is an audited read.
-      const results: { patientId: string; clinicId: string; name: string; dob?: string }[] = [];
-      for (const patientId of candidates) {
-        const patient = await locate(patientId);
-        if (!patient || patient.organisationId !== actor.organisationId || !clinicIds.includes(patient.clinicId)) continue;
-        const facts = await gate.facts(actor, patient);
-        if (patient.isRestricted && !facts.isOnRestrictedList) continue;
-        const view = await admit(actor, patientId, { permission: 'contact.read', action: 'patient.search-result', recordRefs: [`patient:${patientId}`], purpose: 'patient-search', domains: ['contact'] });
-        const person = await db.selectFrom('persons').select('contact_envelope').where('id', '=', patient.personId).executeTakeFirstOrThrow();
-        const contact = view.admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, person.contact_envelope);
-        results.push({ patientId, clinicId: patient.clinicId, name: contact.name, ...(contact.dob ? { dob: contact.dob } : {}) });
-        if (results.length >= SEARCH_LIMIT) break;
-      }
-      return results;
-    },
   };
 }
 

@@ -17,8 +17,20 @@ import { type ContactRecord, RECORD } from './records.js';
 
 interface Entry {
   readonly patientId: string;
+  readonly clinicId: string;
   readonly tokens: readonly string[];
   readonly dob: string | undefined;
+}
+
+/** A patient the index nominates for a query. */
+export interface IndexMatch {
+  readonly patientId: string;
+  /**
+   * The query named this patient exactly: every word of the name, whole, and
+   * the date of birth. An ordinary search (a prefix, a surname, a date alone)
+   * is not exact.
+   */
+  readonly isExact: boolean;
 }
 
 /** Case- and accent-folded words of a name. */
@@ -37,10 +49,10 @@ export interface PatientIndex {
   readonly rebuild: () => Promise<number>;
   /** Take in patients created or people changed since the last build or refresh (by any core instance). */
   readonly refresh: () => Promise<number>;
-  readonly put: (patientId: string, contact: Pick<ContactRecord, 'name' | 'dob'>) => void;
+  readonly put: (patientId: string, clinicId: string, contact: Pick<ContactRecord, 'name' | 'dob'>) => void;
   readonly remove: (patientId: string) => void;
-  /** Patient ids whose name words start with every query word (and whose DOB matches, if given). */
-  readonly search: (query: { readonly name?: string; readonly dob?: string }, limit: number) => string[];
+  /** Patients of `clinicIds` whose name words start with every query word (and whose DOB matches, if given), at most `limit`. */
+  readonly search: (query: { readonly name?: string; readonly dob?: string }, clinicIds: readonly string[], limit: number) => IndexMatch[];
   readonly clear: () => void;
 }
 
@@ -55,7 +67,7 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
       .selectFrom('patients')
       .innerJoin('persons', 'persons.id', 'patients.person_id')
       .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
-      .select(['patients.id', 'persons.id as person_id', 'persons.contact_envelope', 'person_keys.wrapped_dek', 'patients.created_at', 'persons.updated_at']);
+      .select(['patients.id', 'patients.clinic_id', 'persons.id as person_id', 'persons.contact_envelope', 'person_keys.wrapped_dek', 'patients.created_at', 'persons.updated_at']);
     if (since !== undefined) q = q.where((eb) => eb.or([eb('patients.created_at', '>', since), eb('persons.updated_at', '>', since)]));
     return q.execute();
   };
@@ -64,7 +76,7 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
     const admission = await admitSystem(deps, deps.vault.keyring(), { actor: 'system:patient-index' }, { action, purpose, keys: rows.map((row) => ({ personId: row.person_id, domain: 'contact' as const, wrapped: row.wrapped_dek })) });
     for (const row of rows) {
       const contact = admission.open<ContactRecord>(row.person_id, 'contact', RECORD.contact, row.person_id, row.contact_envelope);
-      target.set(row.id, { patientId: row.id, tokens: nameTokens(contact.name), dob: contact.dob });
+      target.set(row.id, { patientId: row.id, clinicId: row.clinic_id, tokens: nameTokens(contact.name), dob: contact.dob });
       for (const at of [row.created_at, row.updated_at]) if (at > syncedAt) syncedAt = at;
     }
   };
@@ -87,20 +99,23 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
       await take(entries, rows, 'patient-index.refresh', `patients:${rows.length}`);
       return rows.length;
     },
-    put(patientId, contact) {
-      entries.set(patientId, { patientId, tokens: nameTokens(contact.name), dob: contact.dob });
+    put(patientId, clinicId, contact) {
+      entries.set(patientId, { patientId, clinicId, tokens: nameTokens(contact.name), dob: contact.dob });
     },
     remove(patientId) {
       entries.delete(patientId);
     },
-    search(query, limit) {
+    search(query, clinicIds, limit) {
       const words = query.name ? nameTokens(query.name) : [];
       if (words.length === 0 && !query.dob) return [];
-      const found: string[] = [];
+      const clinics = new Set(clinicIds);
+      const found: IndexMatch[] = [];
       for (const entry of entries.values()) {
+        if (!clinics.has(entry.clinicId)) continue;
         if (query.dob && entry.dob !== query.dob) continue;
         if (!words.every((word) => entry.tokens.some((token) => token.startsWith(word)))) continue;
-        found.push(entry.patientId);
+        const isExact = Boolean(query.dob) && words.length === entry.tokens.length && entry.tokens.every((token) => words.includes(token));
+        found.push({ patientId: entry.patientId, isExact });
         if (found.length >= limit) break;
       }
       return found;

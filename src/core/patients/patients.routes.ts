@@ -52,7 +52,8 @@ export function registerPatientRoutes(app: FastifyInstance, ctx: RouteContext): 
       config: { access: 'contact.read' },
       schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { name: { type: 'string', minLength: 2, maxLength: 200 }, dob: { type: 'string', pattern: DATE }, email: { type: 'string', minLength: 3, maxLength: 320 }, phone: { type: 'string', minLength: 5, maxLength: 40 } } } },
     },
-    async (request) => ({ results: await patients.search(ctx.actorOf(request), request.body) }),
+    // Results (each an audited read), or none with isTooBroad when more than a handful match (patient-search.ts).
+    async (request) => patients.search(ctx.actorOf(request), request.body),
   );
 
   app.post<{ Params: { id: string } }>('/api/v1/enquiries/:id/convert', { config: { access: 'patient.write' }, schema: { params: uuidParams } }, async (request, reply) => {

@@ -61,7 +61,7 @@ export function createPatientService(deps: PatientServiceDeps) {
         await trx.updateTable('enquiries').set({ status: 'booked' }).where('id', '=', enquiryId).execute();
         await audit.append(trx, [event(actor, 'patient.create', detail.personId, [`patient:${patientId}`, `enquiry:${enquiryId}`])]);
       });
-      deps.index.put(patientId, detail.contact);
+      deps.index.put(patientId, located.clinicId, detail.contact);
       return { patientId, created: true };
     },
 

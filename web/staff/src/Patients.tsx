@@ -42,7 +42,8 @@ const money = (minor: number, currency: string) => new Intl.NumberFormat('en-GB'
 export function PatientListPage() {
   const { data, error, setError } = useResource<{ patients: PatientRow[] }>('/api/v1/patients');
   const rows = data?.patients;
-  const [results, setResults] = useState<{ patientId: string; name: string; dob?: string }[]>();
+  const [found, setFound] = useState<{ results: { patientId: string; name: string; dob?: string }[]; isTooBroad: boolean }>();
+  const results = found?.results;
   return (
     <>
       <h1>Patients</h1>
@@ -54,8 +55,8 @@ export function PatientListPage() {
           const data = Object.fromEntries([...new FormData(event.currentTarget).entries()].filter(([, v]) => String(v).trim() !== ''));
           if (Object.keys(data).length === 0) return setError('Enter a name, date of birth, email or phone.');
           setError(undefined);
-          api<{ results: typeof results }>('POST', '/api/v1/patients/search', data)
-            .then((r) => setResults(r.results))
+          api<NonNullable<typeof found>>('POST', '/api/v1/patients/search', data)
+            .then(setFound)
             .catch((e: unknown) => setError(describeError(e)));
         }}
       >
@@ -71,10 +72,12 @@ export function PatientListPage() {
         <p className="hint">Every result you see is recorded in the audit log.</p>
       </form>
       <ErrorText error={error} />
-      {results && (
-        <section aria-label="Search results">
-          {results.length === 0 ? (
-            <p>No patient matches.</p>
+      {found && results && (
+        <section aria-label="Search results" aria-live="polite">
+          {found.isTooBroad ? (
+            <p role="status">More than 10 patients match. Add a first name, the full surname or the date of birth to narrow the search.</p>
+          ) : results.length === 0 ? (
+            <p role="status">No patient matches.</p>
           ) : (
             <ul className="cards">
               {results.map((r) => (
