@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkPassword, describePasswordProblems, MAX_PASSWORD_LENGTH } from './password-policy.js';
+import { PASSWORD_REASONS } from '../../web/staff/src/api.js';
+import { checkPassword, describePasswordProblems, MAX_PASSWORD_LENGTH, PASSWORD_PROBLEMS } from './password-policy.js';
 
 const ctx = { hasMfa: false, context: ['Harley Street Clinic', 'Jane Doe', 'jane.doe@clinic.test', 'Demo Clinic Group'] };
 
@@ -12,8 +13,10 @@ describe('password policy (NIST SP 800-63B)', () => {
   });
   it('needs 15 characters as the only factor, 8 with MFA, and allows at least 64', () => {
     assert.deepEqual(checkPassword('short phrase 9', ctx), ['too-short']);
-    assert.deepEqual(checkPassword('violet-kettle', { ...ctx, hasMfa: true }), []);
-    assert.deepEqual(checkPassword('blue kite', { ...ctx, hasMfa: true }), []);
+    // Eight random characters reach the 10^8 guesses needed with MFA; two common words do not.
+    assert.deepEqual(checkPassword('xK9#mQ2v', { ...ctx, hasMfa: true }), []);
+    assert.deepEqual(checkPassword('kite-vole9', { ...ctx, hasMfa: true }), []);
+    assert.deepEqual(checkPassword('blue kite', { ...ctx, hasMfa: true }), ['guessable-common']);
     assert.deepEqual(checkPassword('seven c', { ...ctx, hasMfa: true }), ['too-short']);
     const sixtyFour = 'a quiet walk along the river before dawn, with coffee & birdsong!';
     assert.ok(sixtyFour.length >= 64);
@@ -32,8 +35,15 @@ describe('password policy (NIST SP 800-63B)', () => {
     assert.ok(checkPassword('my name is jane doe really', ctx).includes('context'));
     assert.ok(checkPassword('tacet tacet tacet tacet!', ctx).includes('context'));
   });
+  it('refuses what the zxcvbn estimate finds easy to guess, by what makes it so', () => {
+    assert.deepEqual(checkPassword('password12345678', ctx), ['guessable-common']);
+    assert.deepEqual(checkPassword('JoDoe1987JoDoe!!', { ...ctx, context: ['Jo Doe'] }), ['guessable-personal']);
+    assert.deepEqual(checkPassword('1qaz2wsx3edc4rfv5tgb6yhn', ctx).length, 1);
+  });
   it('explains the reason in words', () => {
     assert.equal(describePasswordProblems(['too-short'], false), 'The password is too short (at least 15 characters).');
     assert.match(describePasswordProblems(['common', 'context'], true), /commonly used.*your name/);
+    assert.equal(describePasswordProblems(['guessable-keyboard'], true), 'The password is easy to guess: it follows a keyboard pattern (like qwerty or 1qaz2wsx).');
+    for (const problem of PASSWORD_PROBLEMS) assert.ok(PASSWORD_REASONS[problem], `the staff UI has no words for ${problem}`);
   });
 });

@@ -3,16 +3,26 @@
  * factor, 8 with MFA; up to 128), any Unicode (NFKC-normalised), no
  * composition rules, no forced change; refuse common/breached passwords (a
  * 49,000-entry list shipped inside the package, no network lookups),
- * repetitive or sequential strings, and words of the context.
+ * repetitive or sequential strings, and words of the context. On top, the
+ * zxcvbn-ts estimate (`password-strength.ts`) must reach 10^10 guesses as the
+ * only factor and 10^8 with MFA (zxcvbn's scores 4 and 3), so compounds of
+ * words, names, years, keyboard walks and l33t are refused too.
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { estimateGuesses, type GuessHint, userInputsFrom } from './password-strength.js';
 
 export const MAX_PASSWORD_LENGTH = 128;
 export const MIN_LENGTH_SOLE_FACTOR = 15;
 export const MIN_LENGTH_WITH_MFA = 8;
+/** log10 of the guesses a password must withstand: zxcvbn's score 4 as the only factor, score 3 with MFA. */
+export const MIN_GUESSES_LOG10_SOLE_FACTOR = 10;
+export const MIN_GUESSES_LOG10_WITH_MFA = 8;
 
-/** Why a password was refused; shown to the person choosing it. */
-export type PasswordProblem = 'too-short' | 'too-long' | 'common' | 'repetitive' | 'sequential' | 'context';
+/** A password that the estimator finds easy to guess, by what makes it so. */
+export type GuessableProblem = 'guessable' | `guessable-${Exclude<GuessHint, 'other'>}`;
+
+/** Why a password was refused; shown to the person choosing it (a stable code, never the password). */
+export type PasswordProblem = 'too-short' | 'too-long' | 'common' | 'repetitive' | 'sequential' | 'context' | GuessableProblem;
 
 const MESSAGES: Record<PasswordProblem, string> = {
   'too-short': 'is too short',
@@ -21,7 +31,17 @@ const MESSAGES: Record<PasswordProblem, string> = {
   repetitive: 'is mostly one repeated character or pattern',
   sequential: 'is a simple sequence (like 12345678 or abcdefgh)',
   context: 'contains your name, email, the clinic or organisation name, or the product name',
+  guessable: 'is easy to guess; a few unrelated, uncommon words make a strong password',
+  'guessable-personal': 'is easy to guess: it is built on your name, email, the clinic or organisation name',
+  'guessable-keyboard': 'is easy to guess: it follows a keyboard pattern (like qwerty or 1qaz2wsx)',
+  'guessable-date': 'is easy to guess: years and dates (like a birth year) add little',
+  'guessable-repeat': 'is easy to guess: it repeats a word or pattern',
+  'guessable-sequence': 'is easy to guess: it contains a simple sequence (like 1234 or abcd)',
+  'guessable-common': 'is easy to guess: it is made of common passwords, words or names with a few digits or symbols',
 };
+
+/** Every problem code, for clients that word them (the staff UI). */
+export const PASSWORD_PROBLEMS = Object.keys(MESSAGES) as readonly PasswordProblem[];
 
 let blocklist: Set<string> | undefined;
 function commonPasswords(): Set<string> {
@@ -60,7 +80,11 @@ function contextWords(context: readonly string[]): string[] {
   return [...words];
 }
 
-/** Check a new password; returns the problems (empty when acceptable). */
+/**
+ * Check a new password against the policy; returns the problems (empty when
+ * acceptable). `context` holds the person's name and email and the
+ * organisation's and clinics' names.
+ */
 export function checkPassword(password: string, options: { hasMfa: boolean; context: readonly string[] }): PasswordProblem[] {
   const normalised = normalisePassword(password);
   const length = [...normalised].length;
@@ -73,6 +97,11 @@ export function checkPassword(password: string, options: { hasMfa: boolean; cont
   if (length > 0 && isRepetitive(compact)) problems.push('repetitive');
   else if (compact.length > 2 && isSequential(compact)) problems.push('sequential');
   if (contextWords(options.context).some((word) => compact.includes(word))) problems.push('context');
+  // Checked last, and only when no simpler reason applies, so the person reads one clear reason.
+  if (problems.length === 0) {
+    const estimate = estimateGuesses(normalised, userInputsFrom(options.context));
+    if (estimate.guessesLog10 < (options.hasMfa ? MIN_GUESSES_LOG10_WITH_MFA : MIN_GUESSES_LOG10_SOLE_FACTOR)) problems.push(estimate.hint === 'other' ? 'guessable' : `guessable-${estimate.hint}`);
+  }
   return problems;
 }
 

@@ -1,7 +1,9 @@
 /**
  * Structured logging (pino). SECURITY: request bodies, cookies, auth headers
- * and anything named like a secret are redacted; routes never put personal
- * data in URLs, so request lines are safe to log.
+ * and anything named like a secret are redacted; request lines carry the
+ * method, route template and status only, never the URL (whose path and
+ * query may hold personal data a client put there): see
+ * `http/request-log.ts`, applied to both tiers by `createHttpApp`.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 

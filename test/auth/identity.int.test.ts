@@ -47,6 +47,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(code(weak).fields, ['too-short', 'common']);
       const context = await post(app, '/api/v1/staff', admin, { ...body, password: 'nora nurse at clinic a!' });
       assert.deepEqual(code(context).fields, ['context']);
+      // A compound of a common word and digits passes every simple rule; the zxcvbn estimate refuses it.
+      const compound = await post(app, '/api/v1/staff', admin, { ...body, password: 'password12345678' });
+      assert.equal(compound.statusCode, 422);
+      assert.deepEqual(code(compound).fields, ['guessable-common']);
       assert.equal((await post(app, '/api/v1/staff', admin, body)).statusCode, 201);
       assert.equal(code(await post(app, '/api/v1/staff', admin, body)).code, 'STAFF_EMAIL_TAKEN');
     });

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { safeEqual } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
+import { routeTemplateOf } from '../../platform/http/request-log.js';
 import type { VaultService } from '../vault/vault.service.js';
 
 export interface OperationsDeps {
@@ -80,7 +81,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
 
   app.addHook('onResponse', async (request, reply) => {
     // The route template (e.g. /api/v1/patients/:id), never the URL with its ids; unmatched routes collapse to one label.
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = routeTemplateOf(request);
     requests.inc({ route, method: request.method, status: String(reply.statusCode) });
     duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
   });

@@ -4,9 +4,15 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
-/** Lower-cased, trimmed, NFC email. */
+/**
+ * Trimmed, lower-cased, then NFC email. Idempotent (normalising twice is a
+ * no-op, so a stored, rectified email finds itself again): NFC comes last
+ * because lower-casing can leave text that NFC composes further (Greek
+ * capitals with combining accents, e.g. U+03AA U+0301), and composing never
+ * yields an upper-case letter or edge whitespace. A property test holds it.
+ */
 export function normaliseEmail(email: string): string {
-  return email.normalize('NFC').trim().toLowerCase();
+  return email.trim().toLowerCase().normalize('NFC');
 }
 
 // The two shapes almost every UK enquiry uses: national 0XXXXXXXXXX, or +44 / 0044 with an optional (0).

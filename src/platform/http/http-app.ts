@@ -1,12 +1,14 @@
 /**
  * Shared Fastify set-up for both tiers: error mapping at the edge, security
- * headers, access declarations. Errors answer with the catalogue's fixed
- * text; SECURITY: no request data is ever echoed in an error.
+ * headers, access declarations, request logging by route template. Errors
+ * answer with the catalogue's fixed text; SECURITY: no request data is ever
+ * echoed in an error or written to the log.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError, appError, errorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requireAccessDeclarations } from './access.js';
+import { REQUEST_LOG_SERIALIZERS } from './request-log.js';
 
 /** Options for `createHttpApp`. */
 export interface HttpAppOptions {
@@ -42,7 +44,9 @@ function fromFastifyError(error: FastifyError): AppError {
 /** Create a Fastify instance with Tacet's edge behaviour. */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    // SECURITY: request lines name the route template, never the URL (see request-log.ts). Fastify keeps a
+    // logger's own serializers over its defaults, so these apply to its "incoming request"/"request completed" lines.
+    loggerInstance: options.logger.child({}, { serializers: REQUEST_LOG_SERIALIZERS }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,

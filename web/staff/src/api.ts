@@ -54,6 +54,13 @@ export const PASSWORD_REASONS: Record<string, string> = {
   repetitive: 'is mostly one repeated character or pattern',
   sequential: 'is a simple sequence',
   context: 'contains your name, email, the clinic or organisation name, or the product name',
+  guessable: 'is easy to guess; a few unrelated, uncommon words make a strong password',
+  'guessable-personal': 'is easy to guess: it is built on your name, email, the clinic or organisation name',
+  'guessable-keyboard': 'is easy to guess: it follows a keyboard pattern (like qwerty or 1qaz2wsx)',
+  'guessable-date': 'is easy to guess: years and dates (like a birth year) add little',
+  'guessable-repeat': 'is easy to guess: it repeats a word or pattern',
+  'guessable-sequence': 'is easy to guess: it contains a simple sequence (like 1234 or abcd)',
+  'guessable-common': 'is easy to guess: it is made of common passwords, words or names with a few digits or symbols',
 };
 
 export function describeError(error: unknown): string {
