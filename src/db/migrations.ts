@@ -12,6 +12,7 @@ import { lifecycleMigration } from './migration-lifecycle.js';
 import { peopleMigration } from './migration-people.js';
 import { operationsMigration, shredLogMigration } from './migration-operations.js';
 import { doorDomainsMigration } from './migration-door.js';
+import { formTokenUsesMigration } from './migration-intake.js';
 
 const createdAt = 'created_at';
 
@@ -153,7 +154,7 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration, '0010_door_domains': doorDomainsMigration };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration, '0010_door_domains': doorDomainsMigration, '0011_form_token_uses': formTokenUsesMigration };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
