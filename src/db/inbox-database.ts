@@ -39,16 +39,32 @@ const INBOX_DDL = [
 ];
 
 /**
+ * Create the inbox file 0600 from its first byte, or, if it exists, keep
+ * its owner and group bits (an operator may share it 0660 with a group, to
+ * run the intake as its own OS user) and take away any access for others.
+ */
+function ensurePrivateFile(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const mode = fs.statSync(file).mode & 0o777;
+    if ((mode & 0o007) !== 0) fs.chmodSync(file, mode & 0o770);
+  }
+}
+
+/**
  * Open (creating if need be) the SQLite inbox file on a connection of its
- * own: 0600 in a 0700 directory, WAL, and its schema brought to the current
- * version under an immediate transaction (an intake and a core starting
- * together take turns). Throws if the file is from a newer Tacet.
+ * own: 0600 when created (never readable by others), in a 0700 directory if
+ * it makes one, WAL, and its schema brought to the current version under an
+ * immediate transaction (an intake and a core starting together take turns).
+ * Throws if the file is from a newer Tacet.
  */
 export function openInboxFile(file: string): SqliteConnection {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateFile(file);
   const sqlite = new SqliteDatabase(file);
   try {
-    fs.chmodSync(file, 0o600);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

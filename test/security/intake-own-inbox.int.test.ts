@@ -16,6 +16,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase, rawSqliteOf } from '../../src/db/database.js';
+import { openInboxFile } from '../../src/db/inbox-database.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
 import { SqliteDatabase } from '../../src/db/sqlite-driver.js';
 import { loadIntakeConfig } from '../../src/platform/config.js';
@@ -135,6 +136,20 @@ describe('on SQLite, a separately run intake opens only an inbox file of its own
     assert.deepEqual(attached.rows.map((row) => [row.name, fs.realpathSync(row.file)]), [['main', inboxFile]]);
     await assert.rejects(sql`SELECT count(*) FROM key_material`.execute(harness.intake.db), /no such table/);
     await assert.rejects(sql`SELECT count(*) FROM audit_events`.execute(harness.intake.db), /no such table/);
+  });
+
+  it('creates the inbox file 0600, and takes away any access for others from an existing one (a group share is kept)', async () => {
+    const database = await freshDatabase('sqlite');
+    try {
+      const file = path.join(database.dataDir, 'shared', 'inbox.db');
+      openInboxFile(file).close();
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      fs.chmodSync(file, 0o666);
+      openInboxFile(file).close();
+      assert.equal(fs.statSync(file).mode & 0o777, 0o660);
+    } finally {
+      await database.cleanup();
+    }
   });
 
   it('an installation upgraded with enquiries waiting in the main file moves them into the inbox file, losing none', async () => {
