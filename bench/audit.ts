@@ -22,8 +22,8 @@ import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { systemClock } from '../src/platform/clock.js';
 import { DIALECTS, freshDatabase } from '../test/helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../test/helpers/enquiries.js';
-import { ADMIN, createHarness } from '../test/helpers/harness.js';
+import { generateEnquiry } from '../test/helpers/enquiries.js';
+import { ADMIN, createHarness, submitEnquiries } from '../test/helpers/harness.js';
 
 const { values: args } = parseArgs({ options: { reads: { type: 'string', default: '3000' }, chain: { type: 'string', default: '1000000' }, events: { type: 'string', default: '10000000' } } });
 void DIALECTS;
@@ -34,9 +34,7 @@ console.log(`Tacet audit benchmark - node ${process.version}, ${new Date().toISO
 {
   const harness = await createHarness('sqlite', { env: { TACET_LOG_LEVEL: 'warn', TACET_INTAKE_RATE_MAX: '100000', TACET_READ_MAX_PERSONS: '1000000' } });
   try {
-    const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-    for (let i = 0; i < 200; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i, 'A'), token) });
-    await harness.core.ingest.drain();
+    await submitEnquiries(harness, Array.from({ length: 200 }, (_, i) => generateEnquiry(i, 'A')));
     const ids = (await harness.core.db.selectFrom('enquiries').select('id').execute()).map((r) => r.id);
     const staff = await harness.core.db.selectFrom('staff').selectAll().where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
     const actor: StaffActor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '10.0.0.1', []);

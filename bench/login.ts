@@ -14,8 +14,8 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { hashPassword, PASSWORD_PARAMS, verifyPassword } from '../src/crypto/passphrase.js';
-import { fastSealedBody, generateEnquiry } from '../test/helpers/enquiries.js';
-import { ADMIN, createHarness, RECEPTION, signIn } from '../test/helpers/harness.js';
+import { generateEnquiry } from '../test/helpers/enquiries.js';
+import { ADMIN, createHarness, RECEPTION, signIn, submitEnquiries } from '../test/helpers/harness.js';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, sessions: { type: 'string', default: '100' } } });
 const SECONDS = Number(args.seconds);
@@ -79,11 +79,7 @@ try {
   console.log(`  baseline: raw Argon2id verify/s   : ${verifyRate.toFixed(1)}   (same run, 4 in flight; ratio ${(loginRate / verifyRate).toFixed(2)})`);
 
   // 2. Authorised enquiry reads with 100 concurrent sessions.
-  const token = ((await harness.intake.app.inject({ url: '/v1/publication' })).json() as { formToken: string }).formToken;
-  for (let i = 0; i < 200; i++) {
-    await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i, 'L'), token) });
-  }
-  await harness.core.ingest.drain();
+  await submitEnquiries(harness, Array.from({ length: 200 }, (_, i) => generateEnquiry(i, 'L')));
   const ids = (await harness.core.db.selectFrom('enquiries').select('id').execute()).map((row) => `/api/v1/enquiries/${row.id}`);
   const cookies: string[] = [];
   // Receptionist sessions (clinic A), each fully signed in with a passkey.

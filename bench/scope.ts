@@ -20,8 +20,8 @@ import { staffActorFor } from '../src/core/org/org.repository.js';
 import type { Db } from '../src/db/database.js';
 import { systemClock } from '../src/platform/clock.js';
 import { DIALECTS, type TestDialect } from '../test/helpers/databases.js';
-import { fastSealedBody, generateEnquiry } from '../test/helpers/enquiries.js';
-import { ADMIN, createHarness } from '../test/helpers/harness.js';
+import { generateEnquiry } from '../test/helpers/enquiries.js';
+import { ADMIN, createHarness, submitEnquiries } from '../test/helpers/harness.js';
 import { startSmtp } from '../test/helpers/smtp.js';
 
 const { values: args } = parseArgs({ options: { events: { type: 'string', default: '10000000' }, persons: { type: 'string', default: '500000' }, notices: { type: 'string', default: '1000' }, only: { type: 'string' } } });
@@ -106,9 +106,7 @@ if (!args.only || args.only === 'sqlite') {
   const smtp = await startSmtp();
   const harness = await createHarness('sqlite', { env: { TACET_SMTP_URL: `${smtp.url}?pool=true&maxConnections=4`, TACET_INTAKE_RATE_MAX: '1000000', TACET_LOG_LEVEL: 'warn' } });
   try {
-    const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
-    for (let i = 0; i < NOTICES; i++) await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i), token) });
-    await harness.core.ingest.drain();
+    await submitEnquiries(harness, Array.from({ length: NOTICES }, (_, i) => generateEnquiry(i)));
     const staff = await harness.core.db.selectFrom('staff').selectAll().where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
     const actor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '127.0.0.1', []);
     const incidents = harness.core.incidents;

@@ -82,7 +82,8 @@ export async function runUnseal(options: { url: string; passphraseFile?: string;
 
 /**
  * PostgreSQL: create (or tighten) the intake tier's login role so that it can
- * INSERT into enquiry_inbox and do nothing else.
+ * INSERT into enquiry_inbox and form_token_uses (spending a form token) and
+ * do nothing else.
  */
 export async function runGrantIntake(options: { role: string }): Promise<void> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.role)) throw new Error('role must be a lower-case SQL identifier');
@@ -92,7 +93,7 @@ export async function runGrantIntake(options: { role: string }): Promise<void> {
   try {
     await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
     await grantIntakeRole(db, options.role, config.database.schema ?? 'public');
-    process.stdout.write(`role ${options.role}: INSERT on enquiry_inbox only\n`);
+    process.stdout.write(`role ${options.role}: INSERT on enquiry_inbox and form_token_uses only\n`);
   } finally {
     await db.destroy();
   }
@@ -105,5 +106,5 @@ export async function grantIntakeRole(db: Awaited<ReturnType<typeof openDatabase
   await sql`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${sql.lit(role)}) THEN CREATE ROLE ${r} LOGIN; END IF; END $$`.execute(db);
   await sql`REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${r}`.execute(db);
   await sql`GRANT USAGE ON SCHEMA ${s} TO ${r}`.execute(db);
-  await sql`GRANT INSERT ON ${s}.enquiry_inbox TO ${r}`.execute(db);
+  await sql`GRANT INSERT ON ${s}.enquiry_inbox, ${s}.form_token_uses TO ${r}`.execute(db);
 }

@@ -9,7 +9,7 @@ import { systemClock } from '../platform/clock.js';
 import { loadCoreConfig, loadIntakeConfig } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { PIN_HINT } from './audit-commands.js';
-import { printSecretNotice } from './banner.js';
+import { deliverSecretNotice, isWatchedByPerson, releaseSecretsFile, reserveSecretsFile, type SecretNotice } from './first-run-secrets.js';
 
 function onShutdown(logger: Logger, close: () => Promise<void>): void {
   let closing = false;
@@ -25,40 +25,54 @@ function onShutdown(logger: Logger, close: () => Promise<void>): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-/** First run on embedded defaults: a demo installation, secrets printed once. */
-async function bootstrapDemo(core: CoreRuntime, publicationFile: string): Promise<void> {
+/**
+ * First run on embedded defaults: a demo installation, its secrets shown
+ * once — printed to a terminal, or written to a 0600 file in the data
+ * directory when output is captured (first-run-secrets.ts).
+ */
+async function bootstrapDemo(core: CoreRuntime, config: { publicationFile: string; dataDir: string }): Promise<void> {
   if ((await core.vault.status()).state !== 'uninitialised') return;
+  const isTerminal = isWatchedByPerson();
+  // Reserved before anything is created: a stale secrets file stops the first run here, with nothing made.
+  const reserved = isTerminal ? undefined : reserveSecretsFile(config.dataDir);
   const passphrase = randomToken(18);
   const password = randomToken(15);
-  await setupInstallation(
-    { db: core.db, vault: core.vault, clock: systemClock, publicationFile },
-    {
-      organisation: 'Demo Clinic Group',
-      clinics: [
-        { slug: 'harley-street', name: 'Harley Street' },
-        { slug: 'manchester', name: 'Manchester' },
-      ],
-      admin: { email: 'admin@demo.tacet.invalid', name: 'Demo Administrator', password },
-      passphrase,
-      isDemo: true,
-      adminManagesClinics: true,
-    },
-  );
+  try {
+    await setupInstallation(
+      { db: core.db, vault: core.vault, clock: systemClock, publicationFile: config.publicationFile },
+      {
+        organisation: 'Demo Clinic Group',
+        clinics: [
+          { slug: 'harley-street', name: 'Harley Street' },
+          { slug: 'manchester', name: 'Manchester' },
+        ],
+        admin: { email: 'admin@demo.tacet.invalid', name: 'Demo Administrator', password },
+        passphrase,
+        isDemo: true,
+        adminManagesClinics: true,
+      },
+    );
+  } catch (error) {
+    if (reserved) releaseSecretsFile(reserved);
+    throw error;
+  }
   await core.vault.unsealWithPassphrase(passphrase);
   const fingerprint = await activeAuditKeyFingerprint(core.db);
-  printSecretNotice('DEMO INSTALLATION CREATED - these are shown ONCE, write them down', [
-    `Unseal passphrase : ${passphrase}`,
-    `Admin sign-in     : admin@demo.tacet.invalid`,
-    `Admin password    : ${password}`,
-    '',
-    'At first sign-in you create a passkey (administrators must use one).',
-    'After a restart, Tacet starts SEALED: run `npm run tacet -- unseal`.',
-    'Demo keys are for trying Tacet only. Use `tacet init` for a real clinic.',
-    '',
-    `Audit key fingerprint: ${fingerprint ?? 'none'}`,
-    'Keep a copy off this machine: it is what proves the audit log.',
-    ...PIN_HINT,
-  ]);
+  const notice: SecretNotice = {
+    title: 'DEMO INSTALLATION CREATED - these are shown ONCE, write them down',
+    secret: [`Unseal passphrase : ${passphrase}`, `Admin sign-in     : admin@demo.tacet.invalid`, `Admin password    : ${password}`],
+    open: [
+      '',
+      'At first sign-in you create a passkey (administrators must use one).',
+      'After a restart, Tacet starts SEALED: run `npm run tacet -- unseal`.',
+      'Demo keys are for trying Tacet only. Use `tacet init` for a real clinic.',
+      '',
+      `Audit key fingerprint: ${fingerprint ?? 'none'}`,
+      'Keep a copy off this machine: it is what proves the audit log.',
+      ...PIN_HINT,
+    ],
+  };
+  deliverSecretNotice(notice, reserved ? { isTerminal: false, reserved } : { isTerminal: true });
 }
 
 /** Run core and intake in one process (embedded defaults). */
@@ -67,7 +81,7 @@ export async function runStart(): Promise<void> {
   const intakeConfig = loadIntakeConfig();
   const logger = createLogger({ level: coreConfig.logLevel, ...(coreConfig.logFile ? { destination: coreConfig.logFile } : {}) });
   const core = await createCoreRuntime({ config: coreConfig, logger, clock: systemClock });
-  await bootstrapDemo(core, coreConfig.publicationFile);
+  await bootstrapDemo(core, coreConfig);
   const publication = await publishIntakeKeys({ db: core.db, vault: core.vault, publicationFile: coreConfig.publicationFile });
   if (!publication) throw new Error('nothing to publish: run `tacet init` first, or unseal the core so that it can publish verified keys');
   const intake: IntakeRuntime = await createIntakeRuntime({ config: intakeConfig, logger, clock: systemClock, publication });

@@ -24,6 +24,7 @@ import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
+import { purgeSpentFormTokens } from './ingest/spent-form-tokens.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
 import { createPatientDoor, type PatientDoor } from './door/patient-door.js';
@@ -72,7 +73,7 @@ export interface CoreRuntime {
   /** Run ingest now if unsealed (no overlap with a running pass). */
   readonly ingestNow: () => Promise<void>;
   /** The periodic jobs, each run under a lease (at most one instance at a time); for tests and operators. */
-  readonly jobs: { readonly outbox: () => Promise<void>; readonly checkpoint: () => Promise<void>; readonly rewrap: () => Promise<void>; readonly daily: () => Promise<boolean> };
+  readonly jobs: { readonly outbox: () => Promise<void>; readonly checkpoint: () => Promise<void>; readonly rewrap: () => Promise<void>; readonly daily: () => Promise<boolean>; readonly purgeFormTokens: () => Promise<number> };
   readonly leases: Leases;
   /** The Redis connection when REDIS_URL is set (shared detection state and rate limits). */
   readonly redis: Redis | undefined;
@@ -200,6 +201,9 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const checkpointJob = async () => {
     await leases.exclusive('checkpoint', 120_000, () => checkpoints.checkpoint());
   };
+  // Idempotent and cheap (an indexed delete): every instance may run it, no lease needed.
+  const purgeFormTokens = () => purgeSpentFormTokens(db, clock.now());
+  const purgeNow = () => void purgeFormTokens().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'spent form tokens not purged; the next run retries'));
   const checkpointNow = () => void checkpointJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
   return {
     db,
@@ -225,7 +229,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     checkpoints,
     app,
     ingestNow,
-    jobs: { outbox: outboxNow, checkpoint: checkpointJob, rewrap: rewrapJob, daily },
+    jobs: { outbox: outboxNow, checkpoint: checkpointJob, rewrap: rewrapJob, daily, purgeFormTokens },
     leases,
     redis,
     startJobs() {
@@ -234,6 +238,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       every(2_000, kickOutbox);
       every(config.detection.checkpointMs, checkpointNow);
       every(60_000, rewrapNow);
+      every(60_000, purgeNow);
       // Hourly check; the day's run happens once (job_runs), so a failed or interrupted one is retried within the hour.
       every(3_600_000, dailyNow);
       // And soon after start: a day whose run was interrupted (a crash, a deploy) is finished now, not in an hour.

@@ -15,7 +15,7 @@ import {
   VAULT_KDF_FLOOR,
   vaultKeyFromShares,
 } from './keyring.js';
-import { checkFormToken, issueFormToken } from './form-token.js';
+import { checkFormToken, formTokenUse, issueFormToken } from './form-token.js';
 
 // The floor is the cheapest the keyring accepts; production uses VAULT_KDF_PARAMS.
 const FAST_KDF = VAULT_KDF_FLOOR;
@@ -119,6 +119,18 @@ describe('form token', () => {
     assert.equal(checkFormToken(secret, token, 9_000_000, 3000, 3_600_000), 'expired');
     assert.equal(checkFormToken(secret, token.replace(/^1/, '2'), 2_005_000, 3000, 3_600_000), 'malformed');
     assert.equal(checkFormToken(generateSymmetricKey('x').bytes, token, 1_005_000, 3000, 3_600_000), 'malformed');
+  });
+
+  it('gives every issue its own id, so that each can be spent once; the use record holds a hash, not the token', () => {
+    const secret = generateSymmetricKey('form').bytes;
+    const [a, b] = [issueFormToken(secret, 1_000_000), issueFormToken(secret, 1_000_000)] as [string, string];
+    assert.notEqual(a, b);
+    assert.notEqual(formTokenUse(a, 3_600_000).idHash, formTokenUse(b, 3_600_000).idHash);
+    assert.equal(formTokenUse(a, 3_600_000).idHash, formTokenUse(a, 3_600_000).idHash);
+    assert.equal(formTokenUse(a, 3_600_000).expiresAt.getTime(), 4_600_000);
+    assert.ok(!formTokenUse(a, 3_600_000).idHash.includes(a.split('.')[1] as string));
+    // The nonce is signed: a new nonce on an old signature is refused.
+    assert.equal(checkFormToken(secret, a.replace(/\.[^.]+\./, `.${'A'.repeat(22)}.`), 1_005_000, 3000, 3_600_000), 'malformed');
   });
 });
 

@@ -1,6 +1,8 @@
 /**
- * Kysely factory: SQLite (better-sqlite3, WAL) by default, PostgreSQL when
- * configured. SECURITY: SQLite is created with mode 0600 in a 0700 directory.
+ * Kysely factory for the core: SQLite (better-sqlite3, WAL) by default,
+ * PostgreSQL when configured. SECURITY: SQLite is created with mode 0600 in a
+ * 0700 directory; the intake's inbox is a file of its own, attached here
+ * (inbox-database.ts) — the intake never opens this one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { type SqliteConnection, SqliteDatabase } from './sqlite-driver.js';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../platform/config.js';
+import { attachInbox } from './inbox-database.js';
 import type { Database } from './tables.js';
 
 export type { Database };
@@ -32,7 +35,11 @@ export function sqliteFileOf(db: Db): string | undefined {
 /** Which engine a Db talks to. */
 export type Dialect = DatabaseConfig['kind'];
 
-/** Open a database. On PostgreSQL a configured schema is the search_path (created first when `createSchema`, for the core only). */
+/**
+ * Open the core's database. On SQLite the inbox file is attached (schema
+ * `inbox`). On PostgreSQL a configured schema is the search_path (created
+ * first when `createSchema`, for the core only).
+ */
 export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number; createSchema?: boolean } = {}): Promise<{ db: Db; dialect: Dialect }> {
   if (config.kind === 'sqlite') {
     fs.mkdirSync(path.dirname(config.file), { recursive: true, mode: 0o700 });
@@ -43,6 +50,7 @@ export async function openDatabase(config: DatabaseConfig, options: { poolSize?:
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
+    attachInbox(sqlite, config.inboxFile);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     sqliteFiles.set(db, config.file);
     sqliteHandles.set(db, sqlite);

@@ -3,7 +3,7 @@
  * builder and portable column types (text, integer, bigint).
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { Db } from './database.js';
+import { type Db, rawSqliteOf } from './database.js';
 import { detectionMigration } from './migration-detection.js';
 import { identityMigration } from './migration-identity.js';
 import { patientsMigration } from './migration-patients.js';
@@ -12,6 +12,7 @@ import { lifecycleMigration } from './migration-lifecycle.js';
 import { peopleMigration } from './migration-people.js';
 import { operationsMigration, shredLogMigration } from './migration-operations.js';
 import { doorDomainsMigration } from './migration-door.js';
+import { formTokenUsesMigration, inboxToOwnFileMigration, noMigration } from './migration-intake.js';
 import { readBaselineMigration } from './migration-read-baseline.js';
 
 const createdAt = 'created_at';
@@ -154,13 +155,18 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration, '0010_door_domains': doorDomainsMigration, '0011_read_baseline': readBaselineMigration };
+const shared: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration, '0010_door_domains': doorDomainsMigration, '0011_form_token_uses': formTokenUsesMigration };
 
-const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+/** The migration set of a dialect: the same names on both, some a no-op on one. */
+function migrationsFor(isSqlite: boolean): Record<string, Migration> {
+  return { ...shared, '0012_inbox_own_file': isSqlite ? inboxToOwnFileMigration : noMigration, '0013_read_baseline': readBaselineMigration };
+}
 
 /** Bring the schema up to date (PostgreSQL: in `schema` when given). Throws with the failing migration's name. */
 export async function migrateToLatest(db: Db, schema?: string): Promise<void> {
   // Kysely's migration tables must live in our schema: its existence check spans every schema.
+  const migrations = migrationsFor(rawSqliteOf(db) !== undefined);
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   const { error, results } = await new Migrator({ db: db as unknown as Kysely<unknown>, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';

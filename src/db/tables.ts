@@ -4,6 +4,9 @@
  * inside an `*_envelope` column (see crypto/envelope.ts).
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { EnquiryInboxTable, InboxDatabase } from './inbox-tables.js';
+
+export type { EnquiryInboxTable, FormTokenUsesTable, InboxDatabase } from './inbox-tables.js';
 
 export interface OrganisationsTable {
   id: string;
@@ -135,17 +138,6 @@ export interface KeyMaterialTable {
   created_at: string;
 }
 
-export interface EnquiryInboxTable {
-  id: string;
-  received_at: string;
-  clinic_slug: string;
-  key_id: string;
-  enc: string;
-  ct: string;
-  envelope_hash: string;
-  source: string;
-}
-
 /** An envelope that did not open or validate, kept (never dropped) with the reason. */
 export interface InboxQuarantineTable extends Omit<EnquiryInboxTable, 'envelope_hash'> {
   reason: string;
@@ -201,8 +193,8 @@ export interface AuditEventsTable {
   domains: string | null;
 }
 
-/** The whole schema as Kysely sees it. */
-export interface Database {
+/** The whole schema as Kysely sees it. Every table. The intake's own tables (inbox-tables.ts) are among them: the core ingests the inbox and purges spent form tokens. */
+export interface Database extends InboxDatabase {
   organisations: OrganisationsTable;
   clinics: ClinicsTable;
   staff: StaffTable;
@@ -225,7 +217,6 @@ export interface Database {
   read_approvals: ReadApprovalsTable;
   vault: VaultTable;
   key_material: KeyMaterialTable;
-  enquiry_inbox: EnquiryInboxTable;
   inbox_quarantine: InboxQuarantineTable;
   persons: PersonsTable;
   person_keys: PersonKeysTable;

@@ -1,11 +1,16 @@
 /**
- * The intake tier's only database operation: append a sealed enquiry.
+ * The intake tier's only database operations: append a sealed enquiry, and
+ * spend the form token it came with in the same transaction.
  * SECURITY: on PostgreSQL the intake role holds INSERT on enquiry_inbox and
- * nothing else; this statement needs no more (no RETURNING, and ON CONFLICT
- * without a target, which would need SELECT on the target column).
+ * form_token_uses and nothing else; these statements need no more (no
+ * RETURNING, and ON CONFLICT without a target, which would need SELECT on
+ * the target column).
  */
+import type { FormTokenUse } from '../crypto/form-token.js';
 import { newId, sha256Hex } from '../crypto/random.js';
-import type { Db } from '../db/database.js';
+import type { Kysely, Transaction } from 'kysely';
+import { type InboxDatabase, type InboxDb, inboxOf } from '../db/inbox-tables.js';
+import { appError } from '../platform/errors.js';
 
 /** A sealed enquiry ready to store. */
 export interface SealedEnquiry {
@@ -17,8 +22,8 @@ export interface SealedEnquiry {
 }
 
 /** Store a sealed enquiry. A replay of the same envelope is absorbed (idempotent). */
-export async function writeToInbox(db: Db, enquiry: SealedEnquiry, receivedAt: string): Promise<void> {
-  await db
+export async function writeToInbox<DB extends InboxDatabase>(db: Kysely<DB> | Transaction<DB>, enquiry: SealedEnquiry, receivedAt: string): Promise<void> {
+  await inboxOf(db)
     .insertInto('enquiry_inbox')
     .values({
       id: newId(),
@@ -32,4 +37,22 @@ export async function writeToInbox(db: Db, enquiry: SealedEnquiry, receivedAt: s
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+/**
+ * Accept a submission: spend its form token and store the sealed enquiry,
+ * both or neither (a failed write leaves the token usable for a retry).
+ * Throws `ENQUIRY_FORM_ALREADY_USED` if the token was spent before, by this
+ * or any other intake instance writing to the same inbox.
+ */
+export async function acceptSubmission(db: InboxDb, token: FormTokenUse, enquiry: SealedEnquiry, receivedAt: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const spent = await trx
+      .insertInto('form_token_uses')
+      .values({ token_hash: token.idHash, expires_at: token.expiresAt.toISOString() })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(spent.numInsertedOrUpdatedRows ?? 0n) !== 1) throw appError('ENQUIRY_FORM_ALREADY_USED');
+    await writeToInbox(trx, enquiry, receivedAt);
+  });
 }

@@ -10,26 +10,27 @@
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { checkFormToken, issueFormToken } from '../crypto/form-token.js';
+import { checkFormToken, type FormTokenUse, formTokenUse, issueFormToken } from '../crypto/form-token.js';
 import { ENQUIRY_SUITE, MAX_SEALED_CT_CHARS } from '../crypto/enquiry-suite.js';
 import { randomToken, randomSecret } from '../crypto/random.js';
 import { importSealingKey, sealEnquiry, type SealingKey } from '../crypto/seal.js';
-import type { Db } from '../db/database.js';
+import type { InboxDb } from '../db/inbox-tables.js';
 import type { Clock } from '../platform/clock.js';
 import type { IntakeConfig } from '../platform/config.js';
-import { appError } from '../platform/errors.js';
+import { AppError, appError } from '../platform/errors.js';
 import { createHttpApp } from '../platform/http/http-app.js';
 import type { Logger } from '../platform/logger.js';
 import { readAsset } from '../platform/paths.js';
 import { enquiryFieldsSchema, invalidFieldNames } from './enquiry-fields.js';
-import { renderEnquiryPage, renderMessagePage } from './form-page.js';
-import { writeToInbox } from './inbox-writer.js';
+import { renderEnquiryPage, renderMessagePage, type TypedValues } from './form-page.js';
+import { acceptSubmission } from './inbox-writer.js';
 import type { Publication } from './publication.js';
 
 /** What the intake tier is built from. Note: no keyring, no private key. */
 export interface IntakeDeps {
   readonly config: Pick<IntakeConfig, 'rateLimit' | 'minFillMs' | 'maxFormAgeMs' | 'bodyLimit'>;
-  readonly db: Db;
+  /** The inbox it writes to (and the ledger of spent form tokens, shared by every intake instance writing there). */
+  readonly db: InboxDb;
   readonly publication: Publication;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -75,6 +76,12 @@ function issueField(issue: ValidationIssue): string {
   return issue.instancePath.slice(1) || (typeof named === 'string' ? named : 'body');
 }
 
+/** Header carrying a fresh form token on a refusal the person fixes by sending again (the form script reads it). */
+const FRESH_TOKEN_HEADER = 'tacet-form-token';
+
+/** The no-JS form's fields that are given back as typed when the form must be sent again. */
+const TYPED = ['name', 'email', 'phone', 'dob', 'address', 'procedure', 'message', 'consent'] as const;
+
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Build the intake HTTP app. */
@@ -102,18 +109,30 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
   const submitLimit = { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs };
   const pageLimit = { max: config.rateLimit.max * 10, timeWindow: config.rateLimit.windowMs };
 
-  function checkBot(formToken: string, honeypot: string | undefined): void {
+  // A token for sending the same form again after a spent or expired one. Back-dated by the minimum fill
+  // time: this person already took it (the token they sent is proof), and must not be refused as too fast.
+  const againToken = () => issueFormToken(formSecret, clock.now().getTime() - config.minFillMs);
+  const isSendAgain = (error: unknown): error is AppError => error instanceof AppError && (error.code === 'ENQUIRY_FORM_ALREADY_USED' || error.code === 'ENQUIRY_FORM_EXPIRED');
+
+  /** Refuse bots; for a good token, what spending it records (spent only when the submission is accepted). */
+  function checkBot(formToken: string, honeypot: string | undefined): FormTokenUse {
     if (honeypot) throw appError('ENQUIRY_REJECTED_AS_AUTOMATED');
     const verdict = checkFormToken(formSecret, formToken, clock.now().getTime(), config.minFillMs, config.maxFormAgeMs);
     if (verdict === 'expired') throw appError('ENQUIRY_FORM_EXPIRED');
     if (verdict !== 'ok') throw appError('ENQUIRY_REJECTED_AS_AUTOMATED');
+    return formTokenUse(formToken, config.maxFormAgeMs);
   }
 
   // Embeds on a clinic's own site call /v1/* from another origin; no credentials are involved.
   // Set on every /v1 answer, refusals (429, 4xx) included, so the embedded form can show them.
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/v1/')) {
-      void reply.header('Access-Control-Allow-Origin', '*').header('Access-Control-Allow-Headers', 'content-type').header('Access-Control-Allow-Methods', 'GET, POST').header('Access-Control-Max-Age', '600');
+      void reply
+        .header('Access-Control-Allow-Origin', '*')
+        .header('Access-Control-Allow-Headers', 'content-type')
+        .header('Access-Control-Allow-Methods', 'GET, POST')
+        .header('Access-Control-Expose-Headers', FRESH_TOKEN_HEADER)
+        .header('Access-Control-Max-Age', '600');
     }
   });
 
@@ -152,10 +171,16 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
         throw appError('ENQUIRY_ENVELOPE_INVALID', [...new Set(issues.map(issueField))]);
       }
       const body = request.body;
-      checkBot(body.formToken, body.website);
-      if (!clinics.has(body.clinic)) throw appError('ENQUIRY_UNKNOWN_CLINIC');
-      if (!keys.has(body.kid)) throw appError('ENQUIRY_UNKNOWN_KEY');
-      await writeToInbox(deps.db, { clinic: body.clinic, kid: body.kid, enc: body.enc, ct: body.ct, source: 'js' }, clock.now().toISOString());
+      try {
+        const token = checkBot(body.formToken, body.website);
+        if (!clinics.has(body.clinic)) throw appError('ENQUIRY_UNKNOWN_CLINIC');
+        if (!keys.has(body.kid)) throw appError('ENQUIRY_UNKNOWN_KEY');
+        await acceptSubmission(deps.db, token, { clinic: body.clinic, kid: body.kid, enc: body.enc, ct: body.ct, source: 'js' }, clock.now().toISOString());
+      } catch (error) {
+        // The form script puts this token in place, so the person can send what they typed again.
+        if (isSendAgain(error)) void reply.header(FRESH_TOKEN_HEADER, againToken());
+        throw error;
+      }
       return reply.status(202).send({ status: 'accepted' });
     },
   );
@@ -164,12 +189,30 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     const form = request.body;
     if (!form || typeof form !== 'object') throw appError('BAD_REQUEST');
     const text = (name: string): string | undefined => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const clinic = text('clinic') ?? '';
+    // A refusal the person fixes by sending again (a spent or expired token) gives them the same form back,
+    // filled in as they left it, with a fresh token and the same submission id (so a repeat is one enquiry at ingest).
+    const sendAgain = (error: AppError) => {
+      const sid = text('sid') ?? '';
+      const typed = Object.fromEntries(TYPED.flatMap((name) => (text(name) === undefined ? [] : [[name, text(name)]]))) as TypedValues;
+      const page = renderEnquiryPage({
+        publication,
+        formToken: againToken(),
+        submissionId: enquiryFieldsSchema.shape.sid.safeParse(sid).success ? sid : randomToken(16),
+        values: typed,
+        notice: error.message,
+        ...(clinics.has(clinic) ? { clinic } : {}),
+      });
+      // SECURITY: the page carries what they typed: never stored by a cache.
+      return reply.status(error.status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(page);
+    };
+    let token: FormTokenUse;
     try {
-      checkBot(text('formToken') ?? '', text('website'));
+      token = checkBot(text('formToken') ?? '', text('website'));
     } catch (error) {
+      if (isSendAgain(error)) return sendAgain(error);
       return reply.status(422).type('text/html; charset=utf-8').send(renderMessagePage('Please try again', (error as Error).message));
     }
-    const clinic = text('clinic') ?? '';
     const parsed = enquiryFieldsSchema.safeParse({
       sid: text('sid'),
       name: text('name'),
@@ -187,7 +230,12 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     }
     // SECURITY: sealed here, in memory; the plaintext is never written anywhere.
     const sealed = sealEnquiry(activeKey, clinic, new TextEncoder().encode(JSON.stringify(parsed.data)));
-    await writeToInbox(deps.db, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
+    try {
+      await acceptSubmission(deps.db, token, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
+    } catch (error) {
+      if (isSendAgain(error)) return sendAgain(error);
+      throw error;
+    }
     return reply.redirect(`/enquire/thanks`, 303);
   });
 

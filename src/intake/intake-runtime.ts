@@ -1,7 +1,8 @@
-/** Composition root of the intake tier: its own DB connection and the published public keys. */
+/** Composition root of the intake tier: its own inbox database and the published public keys. */
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type Db, openDatabase } from '../db/database.js';
+import { openInboxDatabase } from '../db/inbox-database.js';
+import type { InboxDb } from '../db/inbox-tables.js';
 import type { Clock } from '../platform/clock.js';
 import type { IntakeConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
@@ -11,7 +12,7 @@ import { type Publication, parsePublication } from './publication.js';
 /** A ready intake tier. */
 export interface IntakeRuntime {
   readonly app: FastifyInstance;
-  readonly db: Db;
+  readonly db: InboxDb;
   /** Serve `next` (or the publication file again) from now on. */
   readonly reloadPublication: (next?: Publication) => void;
   readonly close: () => Promise<void>;
@@ -26,7 +27,8 @@ export function loadPublication(file: string): Publication {
 /** Build the intake tier. `publication` defaults to the configured file. */
 export async function createIntakeRuntime(deps: { config: IntakeConfig; logger: Logger; clock: Clock; publication?: Publication; formSecret?: Uint8Array }): Promise<IntakeRuntime> {
   const publication = deps.publication ?? loadPublication(deps.config.publicationFile);
-  const { db } = await openDatabase(deps.config.database, { poolSize: 20 });
+  // SECURITY: the inbox alone (on SQLite its own file; the main database file is never opened here).
+  const db = openInboxDatabase(deps.config.database, { poolSize: 20 });
   const app = await createIntakeApp({ config: deps.config, db, publication, logger: deps.logger, clock: deps.clock, ...(deps.formSecret ? { formSecret: deps.formSecret } : {}) });
   const reloadPublication = (next?: Publication) => {
     try {

@@ -10,8 +10,21 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 
-/** Database location: SQLite file by default, PostgreSQL when DATABASE_URL is set. */
-export type DatabaseConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+/** A PostgreSQL database (both tiers; the intake with its own INSERT-only role). */
+export type PostgresConfig = { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+
+/**
+ * The core's database: SQLite by default — the main file, and the inbox file
+ * the intake writes, which the core attaches — or PostgreSQL when
+ * DATABASE_URL is set.
+ */
+export type DatabaseConfig = { readonly kind: 'sqlite'; readonly file: string; readonly inboxFile: string } | PostgresConfig;
+
+/**
+ * The intake's database. SECURITY: on SQLite this is the inbox file alone;
+ * the intake's configuration does not even name the main file.
+ */
+export type InboxDatabaseConfig = { readonly kind: 'sqlite'; readonly file: string } | PostgresConfig;
 
 const shared = {
   TACET_DATA_DIR: z.string().min(1).default('.tacet'),
@@ -20,6 +33,8 @@ const shared = {
   TACET_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TACET_LOG_FILE: z.string().optional(),
   TACET_INTAKE_PUBLICATION: z.string().optional(),
+  // SQLite: the inbox file both tiers use (default <data dir>/inbox.db); the intake opens only this one.
+  TACET_INBOX_DB: z.string().min(1).optional(),
 };
 
 const readLimitSchema = z.object({ persons: z.number().int().positive(), minutes: z.number().int().positive() }).strict();
@@ -162,7 +177,6 @@ const coreSchema = z.object({
 /** What every tier is configured with. */
 interface TierConfig {
   readonly dataDir: string;
-  readonly database: DatabaseConfig;
   readonly logLevel: string;
   readonly logFile: string | undefined;
   readonly host: string;
@@ -173,6 +187,8 @@ interface TierConfig {
 
 /** Intake tier configuration. */
 export interface IntakeConfig extends TierConfig {
+  /** The inbox it writes to: on SQLite its own file, never the main database. */
+  readonly database: InboxDatabaseConfig;
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   readonly minFillMs: number;
   readonly maxFormAgeMs: number;
@@ -181,6 +197,7 @@ export interface IntakeConfig extends TierConfig {
 
 /** Core tier configuration. */
 export interface CoreConfig extends TierConfig {
+  readonly database: DatabaseConfig;
   readonly ingestIntervalMs: number;
   readonly ingestBatch: number;
   readonly sessionIdleMs: number;
@@ -217,16 +234,26 @@ function parse<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv): z.inf
   return result.data;
 }
 
-type SharedValues = { TACET_DATA_DIR: string; DATABASE_URL?: string | undefined; TACET_DB_SCHEMA?: string | undefined; TACET_LOG_LEVEL: string; TACET_LOG_FILE?: string | undefined; TACET_INTAKE_PUBLICATION?: string | undefined };
+type SharedValues = {
+  TACET_DATA_DIR: string;
+  DATABASE_URL?: string | undefined;
+  TACET_DB_SCHEMA?: string | undefined;
+  TACET_LOG_LEVEL: string;
+  TACET_LOG_FILE?: string | undefined;
+  TACET_INTAKE_PUBLICATION?: string | undefined;
+  TACET_INBOX_DB?: string | undefined;
+};
+
+function postgresConfig(v: SharedValues): PostgresConfig | undefined {
+  return v.DATABASE_URL ? { kind: 'postgres', url: v.DATABASE_URL, ...(v.TACET_DB_SCHEMA ? { schema: v.TACET_DB_SCHEMA } : {}) } : undefined;
+}
+
+const inboxFileOf = (v: SharedValues): string => v.TACET_INBOX_DB ?? path.join(v.TACET_DATA_DIR, 'inbox.db');
 
 /** The settings both tiers share. */
 function sharedConfig(v: SharedValues) {
-  const database: DatabaseConfig = v.DATABASE_URL
-    ? { kind: 'postgres', url: v.DATABASE_URL, ...(v.TACET_DB_SCHEMA ? { schema: v.TACET_DB_SCHEMA } : {}) }
-    : { kind: 'sqlite', file: path.join(v.TACET_DATA_DIR, 'tacet.db') };
   return {
     dataDir: v.TACET_DATA_DIR,
-    database,
     logLevel: v.TACET_LOG_LEVEL,
     logFile: v.TACET_LOG_FILE,
     publicationFile: v.TACET_INTAKE_PUBLICATION ?? path.join(v.TACET_DATA_DIR, 'intake-publication.json'),
@@ -238,6 +265,7 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeCo
   const v = parse(intakeSchema, env);
   return Object.freeze({
     ...sharedConfig(v),
+    database: postgresConfig(v) ?? { kind: 'sqlite' as const, file: inboxFileOf(v) },
     host: v.TACET_INTAKE_HOST,
     port: v.TACET_INTAKE_PORT,
     rateLimit: Object.freeze({ max: v.TACET_INTAKE_RATE_MAX, windowMs: v.TACET_INTAKE_RATE_WINDOW_MS }),
@@ -299,6 +327,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
   const v = parse(coreSchema, env);
   return Object.freeze({
     ...sharedConfig(v),
+    database: postgresConfig(v) ?? { kind: 'sqlite' as const, file: path.join(v.TACET_DATA_DIR, 'tacet.db'), inboxFile: inboxFileOf(v) },
     host: v.TACET_CORE_HOST,
     port: v.TACET_CORE_PORT,
     ingestIntervalMs: v.TACET_INGEST_INTERVAL_MS,

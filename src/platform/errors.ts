@@ -23,6 +23,7 @@ const CATALOGUE = {
   ENQUIRY_UNKNOWN_CLINIC: [422, 'That clinic is not known.'],
   ENQUIRY_REJECTED_AS_AUTOMATED: [422, 'The submission looked automated. Please reload the form and try again.'],
   ENQUIRY_FORM_EXPIRED: [422, 'The form expired. Please reload it and submit again.'],
+  ENQUIRY_FORM_ALREADY_USED: [409, 'This form was already sent once, so it was not accepted again. If you meant to send another enquiry, check the details and send it again.'],
   LOGIN_FAILED: [401, 'Email or password is incorrect.'],
   LOGIN_LOCKED: [429, 'Too many failed attempts: password sign-in is locked for 15 minutes. An administrator can unlock it sooner.'],
   MFA_FAILED: [401, 'That code or passkey was not accepted.'],

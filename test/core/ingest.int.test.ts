@@ -87,5 +87,21 @@ for (const dialect of DIALECTS) {
       assert.equal(await count('enquiries'), enquiriesBefore + 5);
       assert.equal(await count('enquiry_inbox'), 0);
     });
+
+    it('doubles nothing when it stops after the commit but before the inbox rows are deleted (the inbox may be another file)', async () => {
+      await submit('clinic-a', generateEnquiry(40));
+      await submit('clinic-a', { not: 'an enquiry' });
+      const waiting = await harness.core.db.selectFrom('enquiry_inbox').selectAll().execute();
+      const first = await harness.core.ingest.drain();
+      assert.deepEqual([first.ingested, first.quarantined], [1, 1]);
+      const [enquiries, quarantined] = [await count('enquiries'), (await harness.core.db.selectFrom('inbox_quarantine').select('id').execute()).length];
+      // As if the process had died between the ingest's commit and the delete: the same rows are back in the inbox.
+      await harness.core.db.insertInto('enquiry_inbox').values(waiting).execute();
+      const again = await harness.core.ingest.drain();
+      assert.deepEqual([again.ingested, again.duplicates], [0, 1]);
+      assert.equal(await count('enquiries'), enquiries);
+      assert.equal((await harness.core.db.selectFrom('inbox_quarantine').select('id').execute()).length, quarantined);
+      assert.equal(await count('enquiry_inbox'), 0);
+    });
   });
 }

@@ -9,16 +9,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.js';
 import { fastSealedBody, generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, post, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
+import { ADMIN, createHarness, formToken, type Harness, PASSPHRASE, post, signIn, stepUp, submitEnquiries } from '../helpers/harness.js';
 
 for (const dialect of DIALECTS) {
   describe(`key rotation (${dialect})`, () => {
     let harness: Harness;
-    let token: string;
 
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000' } });
-      token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
       await submitEnquiries(harness, generateEnquiries(700, 30), { clinic: (i) => (i % 2 ? 'clinic-a' : 'clinic-b') });
     });
     after(async () => harness?.close());
@@ -64,7 +62,7 @@ for (const dialect of DIALECTS) {
       await harness.core.vault.unsealWithPassphrase(PASSPHRASE);
       for (const id of ids.slice(0, 5)) assert.equal((await app.inject({ url: `/api/v1/enquiries/${id}`, headers: { cookie: await signIn(app, ADMIN) } })).statusCode, 200);
       // New people get keys under the new versions.
-      await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(799), token) });
+      await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(799), await formToken(harness.intake)) });
       await harness.core.ingest.drain();
       const fresh = await db.selectFrom('person_keys').select('wrapping_key_id').where('domain', '=', 'contact').execute();
       assert.ok(fresh.length === 31 && fresh.every((k) => k.wrapping_key_id === 'contact.v2'));

@@ -2,7 +2,7 @@
  * End to end in a real browser: a prospective patient fills the hosted form
  * (sealed in the page with @hpke/core), the core ingests it, a staff member
  * signs in and reads it. Also the embeddable script on a "clinic website"
- * and the no-JS form.
+ * and the no-JS form, including a second send of a page whose token is spent.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -171,5 +171,60 @@ describe('enquiry from browser to staff screen', { skip: BROWSER_SKIP }, () => {
     await context.close();
     const inbox = await harness.core.db.selectFrom('enquiry_inbox').select('source').execute();
     assert.deepEqual(inbox.map((row) => row.source), ['form']);
+  });
+
+  it('with JavaScript on, a second send of the same page is refused with a clear message and goes through when sent again', async () => {
+    const fields = generateEnquiry(5);
+    await harness.core.ingest.drain();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${intakeUrl}/enquire?clinic=clinic-a`);
+    const served = await page.content();
+    await context.route('**/enquire?copy', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: served }));
+    await fill(page, fields);
+    await page.waitForTimeout(350);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByText('Your enquiry has been sent securely').waitFor();
+    await page.goto(`${intakeUrl}/enquire?copy`);
+    await fill(page, fields);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByText('This form was already sent once').waitFor();
+    assert.equal(await page.getByLabel('Full name').inputValue(), fields.name, 'the form keeps what was typed');
+    // The script took the fresh token the intake handed back: Send again works.
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByText('Your enquiry has been sent securely').waitFor();
+    await context.close();
+    const result = await harness.core.ingest.drain();
+    assert.deepEqual([result.ingested, result.duplicates], [1, 1]);
+  });
+
+  it('with JavaScript off, a second send of the same page (its token spent) gives the form back as typed, and sending that is one enquiry', async () => {
+    const fields = generateEnquiry(4);
+    await harness.core.ingest.drain(); // what earlier tests left in the inbox
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${intakeUrl}/enquire?clinic=clinic-a`);
+    // The same page as served (same form token and submission id), as a second tab or a resent POST would hold it.
+    const served = await page.content();
+    await context.route('**/enquire?copy', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: served }));
+    await fill(page, fields);
+    await page.waitForTimeout(350);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+    await page.goto(`${intakeUrl}/enquire?copy`);
+    await fill(page, fields);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByText('This form was already sent once').waitFor();
+    // Nothing typed is lost.
+    for (const [label, value] of [['Full name', fields.name], ['Email', fields.email], ['Phone', fields.phone], ['Procedure of interest', fields.procedure], ['Message', fields.message]] as const) {
+      assert.equal(await page.getByLabel(label).inputValue(), value, label);
+    }
+    assert.ok(await page.getByLabel('I agree').isChecked());
+    // Send again at once (no new wait): accepted, and at ingest it is the same enquiry.
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+    await context.close();
+    const result = await harness.core.ingest.drain();
+    assert.deepEqual([result.ingested, result.duplicates], [1, 1], 'one enquiry; the second send of the same submission absorbed');
   });
 });

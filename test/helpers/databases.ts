@@ -27,7 +27,7 @@ export async function freshDatabase(dialect: TestDialect): Promise<TestDatabase>
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tacet-test-'));
   if (dialect === 'sqlite') {
     return {
-      config: { kind: 'sqlite', file: path.join(dataDir, 'tacet.db') },
+      config: { kind: 'sqlite', file: path.join(dataDir, 'tacet.db'), inboxFile: path.join(dataDir, 'inbox.db') },
       dataDir,
       env: { TACET_DATA_DIR: dataDir },
       cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),

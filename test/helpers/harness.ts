@@ -46,6 +46,8 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
   readonly isUnsealed?: boolean;
+  /** The intake's form-token secret (random unless a test shares it with a second intake instance). */
+  readonly formSecret?: Uint8Array;
 }
 
 /** Build and set up an installation. */
@@ -83,7 +85,7 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
   );
   if (options.isUnsealed ?? true) await core.vault.unsealWithPassphrase(PASSPHRASE);
   const publication = readPublication(coreConfig.publicationFile) as Publication;
-  const intake = await createIntakeRuntime({ config: intakeConfig, logger, clock, publication });
+  const intake = await createIntakeRuntime({ config: intakeConfig, logger, clock, publication, ...(options.formSecret ? { formSecret: options.formSecret } : {}) });
   return {
     dialect,
     database,
@@ -108,16 +110,20 @@ export interface SubmitOptions {
   readonly ingest?: boolean;
 }
 
+/** A fresh form token from the intake, as a browser gets with the form (each is good for one enquiry). */
+export async function formToken(intake: { app: FastifyInstance }): Promise<string> {
+  return (await intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
+}
+
 /**
  * Send enquiries through the intake tier as the hosted form does (sealed to
- * the published key, with a form token); each must be accepted (202). Then
- * ingest them unless told not to.
+ * the published key, each with its own form token); each must be accepted
+ * (202). Then ingest them unless told not to.
  */
 export async function submitEnquiries(harness: Harness, enquiries: readonly unknown[], options: SubmitOptions = {}): Promise<void> {
-  const token = (await harness.intake.app.inject({ url: '/v1/publication' })).json<{ formToken: string }>().formToken;
   for (const [i, fields] of enquiries.entries()) {
     const clinic = typeof options.clinic === 'function' ? options.clinic(i) : (options.clinic ?? 'clinic-a');
-    const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, fields, token) });
+    const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, fields, await formToken(harness.intake)) });
     assert.equal(response.statusCode, 202, `enquiry ${i} was not accepted`);
   }
   if (options.ingest ?? true) await harness.core.ingest.drain();

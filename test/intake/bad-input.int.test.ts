@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fromBase64Url, toBase64Url } from '../../src/crypto/bytes.js';
 import { fastSealedBody, formBody, generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, submitEnquiries } from '../helpers/harness.js';
+import { createHarness, formToken, type Harness, submitEnquiries } from '../helpers/harness.js';
 
 async function inboxRows(harness: Harness): Promise<string[]> {
   return (await harness.core.db.selectFrom('enquiry_inbox').select('envelope_hash').orderBy('envelope_hash').execute()).map((r) => r.envelope_hash);
@@ -92,7 +92,7 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
     const honeypot = await post(JSON.stringify({ ...good, website: 'http://spam.example' }));
     assert.equal(honeypot.statusCode, 422);
     assert.equal(code(honeypot), 'ENQUIRY_REJECTED_AS_AUTOMATED');
-    const forged = await post(JSON.stringify({ ...good, formToken: `${Date.now() - 10_000}.${'A'.repeat(43)}` }));
+    const forged = await post(JSON.stringify({ ...good, formToken: `${Date.now() - 10_000}.${'A'.repeat(22)}.${'A'.repeat(43)}` }));
     assert.equal(code(forged), 'ENQUIRY_REJECTED_AS_AUTOMATED');
   });
 
@@ -107,11 +107,16 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
     assert.equal((await inboxRows(harness)).length, before_);
   });
 
-  it('absorbs a replayed envelope (stored once)', async () => {
+  it('absorbs a replayed envelope (stored once), each time with a fresh form token; the same token again is refused', async () => {
     const body = fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(15), token);
     const before_ = (await inboxRows(harness)).length;
-    for (let i = 0; i < 3; i++) assert.equal((await post(JSON.stringify(body))).statusCode, 202);
+    for (let i = 0; i < 3; i++) assert.equal((await post(JSON.stringify({ ...body, formToken: await formToken(harness.intake) }))).statusCode, 202);
     assert.equal((await inboxRows(harness)).length, before_ + 1);
+    assert.equal((await post(JSON.stringify(body))).statusCode, 202);
+    const again = await post(JSON.stringify(body));
+    assert.equal(again.statusCode, 409);
+    assert.equal(code(again), 'ENQUIRY_FORM_ALREADY_USED');
+    token = await formToken(harness.intake);
   });
 
   it('rate-limits 10,000 requests from one IP: 429 with a clear code once over the limit', async () => {
@@ -121,8 +126,12 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
     const tampered = fromBase64Url(JSON.parse(body).ct as string);
     tampered[0] = (tampered[0] as number) ^ 1;
     const noisy = JSON.stringify({ ...JSON.parse(body), ct: toBase64Url(tampered) });
+    // A form token per request for the first 200 (the limit): each is good once. The limiter answers before the token matters.
+    const tokens: string[] = [];
+    for (let i = 0; i < 200; i++) tokens.push(await formToken(harness.intake));
     for (let i = 0; i < 10_000; i++) {
-      const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: i % 2 ? body : noisy, headers: { 'content-type': 'application/json' }, remoteAddress: '203.0.113.9' });
+      const payload = JSON.stringify({ ...(JSON.parse(i % 2 ? body : noisy) as object), formToken: tokens[i] ?? token });
+      const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload, headers: { 'content-type': 'application/json' }, remoteAddress: '203.0.113.9' });
       counts.set(response.statusCode, (counts.get(response.statusCode) ?? 0) + 1);
       if (response.statusCode === 429 && i === 9_999) {
         assert.equal(code(response), 'RATE_LIMITED');
@@ -132,20 +141,20 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
     assert.equal(counts.get(202), 200);
     assert.equal(counts.get(429), 9_800);
     // Another address is unaffected.
-    const other = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-b', generateEnquiry(17), token), remoteAddress: '198.51.100.4' });
+    const other = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, 'clinic-b', generateEnquiry(17), await formToken(harness.intake)), remoteAddress: '198.51.100.4' });
     assert.equal(other.statusCode, 202);
     assert.equal((await inboxRows(harness)).length, before_ + 3);
     await assertStoredKept();
   });
 
   it('quarantines envelopes that pass the shape check but do not open, and reports them', async () => {
-    const good = fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(18), token);
+    const good = fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(18), await formToken(harness.intake));
     const ct = fromBase64Url(good['ct'] as string);
     ct[5] = (ct[5] as number) ^ 0xff;
     assert.equal((await post(JSON.stringify({ ...good, ct: toBase64Url(ct) }))).statusCode, 202);
-    const moved = { ...fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(19), token), clinic: 'clinic-b' };
+    const moved = { ...fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(19), await formToken(harness.intake)), clinic: 'clinic-b' };
     assert.equal((await post(JSON.stringify(moved))).statusCode, 202);
-    assert.equal((await post(JSON.stringify(fastSealedBody(harness.publication, 'clinic-a', { not: 'an enquiry' }, token)))).statusCode, 202);
+    assert.equal((await post(JSON.stringify(fastSealedBody(harness.publication, 'clinic-a', { not: 'an enquiry' }, await formToken(harness.intake))))).statusCode, 202);
     const inboxBefore = (await inboxRows(harness)).length;
     await assertStoredKept();
     const result = await harness.core.ingest.drain();

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Publication } from '../../src/intake/publication.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { ADMIN, createHarness, type Harness, PASSPHRASE, post, signIn, stepUp } from '../helpers/harness.js';
+import { ADMIN, createHarness, formToken, type Harness, PASSPHRASE, post, signIn, stepUp } from '../helpers/harness.js';
 
 for (const dialect of DIALECTS) {
   describe(`intake key rotation (${dialect})`, () => {
@@ -27,8 +27,7 @@ for (const dialect of DIALECTS) {
       const { core, intake } = harness;
       const old: Publication = (await intake.app.inject({ url: '/v1/publication' })).json();
       assert.equal(old.activeKid, 'intake.v1');
-      const token = (old as Publication & { formToken: string }).formToken;
-      for (let i = 0; i < 5; i++) assert.equal((await intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(old, 'clinic-a', generateEnquiry(40 + i), token) })).statusCode, 202);
+      for (let i = 0; i < 5; i++) assert.equal((await intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(old, 'clinic-a', generateEnquiry(40 + i), await formToken(intake)) })).statusCode, 202);
 
       const admin = await signIn(core.app, ADMIN);
       await stepUp(core.app, admin, ADMIN.email);
@@ -63,7 +62,7 @@ for (const dialect of DIALECTS) {
       // The installation still unseals and keeps taking enquiries.
       core.vault.seal();
       await core.vault.unsealWithPassphrase(PASSPHRASE);
-      assert.equal((await intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(current, 'clinic-a', generateEnquiry(52), current.formToken) })).statusCode, 202);
+      assert.equal((await intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(current, 'clinic-a', generateEnquiry(52), await formToken(intake)) })).statusCode, 202);
       assert.equal((await core.ingest.drain()).ingested, 1);
     });
   });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
+import { createHarness, formToken, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 
@@ -57,9 +57,10 @@ describe('operations: readiness, metrics, graceful shutdown', () => {
     await harness.intake.app.listen({ host: '127.0.0.1', port: 0 });
     const address = harness.intake.app.server.address() as { port: number };
     const base = `http://127.0.0.1:${address.port}`;
-    const token = (await (await fetch(`${base}/v1/publication`)).json()) as { formToken: string };
     const before_ = Number((await harness.core.db.selectFrom('enquiry_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const bodies = Array.from({ length: 60 }, (_, i) => JSON.stringify(fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(800 + i), token.formToken)));
+    // One form token per enquiry, as 60 browsers would hold.
+    const bodies: string[] = [];
+    for (let i = 0; i < 60; i++) bodies.push(JSON.stringify(fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(800 + i), await formToken(harness.intake))));
     const sends = bodies.map(async (body, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 2));
       try {

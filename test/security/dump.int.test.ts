@@ -63,10 +63,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     before(async () => {
       harness = await createHarness(dialect, { env: { TACET_INTAKE_RATE_MAX: '100000' } });
       const address = await harness.intake.app.listen({ host: '127.0.0.1', port: 0 });
-      const { formToken } = (await (await fetch(`${address}/v1/publication`)).json()) as { formToken: string };
       enquiries = Array.from({ length: TOTAL }, (_, i) => generateEnquiry(i));
       await inParallel(enquiries, 16, async (fields, i) => {
         const clinic = i % 2 === 0 ? 'clinic-a' : 'clinic-b';
+        // Each browser fetches its form (and token) first: a token is good for one enquiry.
+        const { formToken } = (await (await fetch(`${address}/v1/publication`)).json()) as { formToken: string };
         const response =
           i % 2 === 0
             ? await fetch(`${address}/v1/enquiries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await browserSealedBody(harness.publication, clinic, fields, formToken)) })

@@ -1,14 +1,18 @@
 /**
  * Attacker test T1 on PostgreSQL: with the intake tier's own database
- * credentials, an intruder can add to the inbox and do nothing else — not
- * read it back, not change or delete it, not touch any other table.
+ * credentials, an intruder can add to the inbox (and spend form tokens) and
+ * do nothing else — not read either back, not change or delete them, not
+ * touch any other table.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { grantIntakeRole } from '../../src/cli/admin-commands.js';
 import { openDatabase } from '../../src/db/database.js';
-import { writeToInbox } from '../../src/intake/inbox-writer.js';
+import { formTokenUse, issueFormToken } from '../../src/crypto/form-token.js';
+import { randomSecret } from '../../src/crypto/random.js';
+import { inboxOf } from '../../src/db/inbox-tables.js';
+import { acceptSubmission, writeToInbox } from '../../src/intake/inbox-writer.js';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
 import { PG_URL } from '../helpers/databases.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
@@ -57,6 +61,26 @@ describe('PostgreSQL intake role is INSERT-only', () => {
     assert.equal(Number(count.n), 1);
   });
 
+  it('can spend a form token with its enquiry, and a second spend of it is refused with nothing stored', async () => {
+    const url = new URL(PG_URL);
+    url.username = role;
+    const { db } = await openDatabase({ kind: 'postgres', url: url.toString(), schema });
+    const count = async () => Number((await harness.core.db.selectFrom('enquiry_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    try {
+      const token = formTokenUse(issueFormToken(randomSecret(), Date.now()), 3_600_000);
+      const sealed = (i: number) => {
+        const body = fastSealedBody(harness.publication, 'clinic-a', generateEnquiry(i), 'token');
+        return { clinic: 'clinic-a', kid: String(body['kid']), enc: String(body['enc']), ct: String(body['ct']), source: 'js' as const };
+      };
+      const before_ = await count();
+      await acceptSubmission(inboxOf(db), token, sealed(2), new Date().toISOString());
+      await assert.rejects(acceptSubmission(inboxOf(db), token, sealed(3), new Date().toISOString()), /already sent once/);
+      assert.equal(await count(), before_ + 1);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('cannot read, change or delete the inbox, nor touch any other table', async () => {
     const attempts = [
       'SELECT * FROM enquiry_inbox',
@@ -64,6 +88,9 @@ describe('PostgreSQL intake role is INSERT-only', () => {
       "UPDATE enquiry_inbox SET clinic_slug = 'x'",
       'DELETE FROM enquiry_inbox',
       'TRUNCATE enquiry_inbox',
+      'SELECT * FROM form_token_uses',
+      'DELETE FROM form_token_uses',
+      "UPDATE form_token_uses SET expires_at = 'x'",
       'SELECT * FROM persons',
       'SELECT * FROM key_material',
       'SELECT * FROM vault',

@@ -73,7 +73,12 @@ async function submit(target: Target, event: SubmitEvent): Promise<void> {
       form.replaceChildren(Object.assign(document.createElement('p'), { className: 'tacet-done', textContent: 'Thank you. Your enquiry has been sent securely and the clinic team will be in touch.' }));
       return;
     }
-    const problem = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+    const problem = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    // A token is good for one enquiry: after a spent or expired one the intake hands a fresh one back, so what
+    // the person typed can simply be sent again (same submission id: a repeat is one enquiry at ingest).
+    const fresh = response.headers.get('tacet-form-token');
+    const token = form.elements.namedItem('formToken');
+    if (fresh && token instanceof HTMLInputElement) token.value = fresh;
     setStatus(form, problem.error?.message ?? 'Your enquiry could not be sent. Please try again.', true);
   } catch {
     setStatus(form, 'Your enquiry could not be sent. Please check your connection and try again.', true);

@@ -1,9 +1,14 @@
 /**
  * Ingest: open sealed enquiries from the inbox, match or create the person
  * (blind indexes, confirmed by decrypting the candidate), store every field
- * under the person's data keys, then delete the inbox row — all in one
- * transaction per batch, so a crash loses nothing and a retry duplicates
- * nothing. A bad envelope is moved to quarantine with a reason, never dropped.
+ * under the person's data keys in one transaction per batch, and only once
+ * that has committed delete the inbox rows. The inbox may be another
+ * database file (SQLite: the intake's own, attached), and a transaction over
+ * two WAL files is not atomic across them, so the order is what keeps it
+ * safe: a crash loses nothing (the rows are still in the inbox) and a retry
+ * duplicates nothing (a stored submission is recognised by its hash, a
+ * quarantined row by its id). A bad envelope is moved to quarantine with a
+ * reason, never dropped.
  */
 import type { AuditEvent, AuditLog } from '../../audit/audit-log.js';
 import { createPersonKey, type Keyring, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
@@ -211,10 +216,11 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
       for (const chunk of chunks(writes.persons)) await trx.insertInto('persons').values(chunk).execute();
       for (const chunk of chunks(writes.personKeys)) await trx.insertInto('person_keys').values(chunk).execute();
       for (const chunk of chunks(writes.enquiries)) await trx.insertInto('enquiries').values(chunk).execute();
-      for (const chunk of chunks(writes.quarantine)) await trx.insertInto('inbox_quarantine').values(chunk).execute();
-      for (const chunk of chunks(rows.map((row) => row.id), 500)) await trx.deleteFrom('enquiry_inbox').where('id', 'in', chunk).execute();
+      for (const chunk of chunks(writes.quarantine)) await trx.insertInto('inbox_quarantine').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
       await audit.append(trx, events);
     });
+    // Only after the commit: see the module comment.
+    for (const chunk of chunks(rows.map((row) => row.id), 500)) await db.deleteFrom('enquiry_inbox').where('id', 'in', chunk).execute();
     if (result.quarantined > 0) deps.logger.warn({ quarantined: result.quarantined, reasons: result.quarantineReasons }, 'sealed enquiries quarantined');
     return result;
   }
