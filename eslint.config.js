@@ -18,6 +18,21 @@ export default tseslint.config(
     },
   },
   {
+    // Thin routes and services: every query lives in a *.repository.ts (or the schema and migrations under src/db).
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.repository.ts', 'src/db/**', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]",
+          message: 'Queries belong in a *.repository.ts: name the query there and call it from here.',
+        },
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'Raw SQL belongs in a *.repository.ts or under src/db.' },
+      ],
+    },
+  },
+  {
     files: ['src/crypto/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

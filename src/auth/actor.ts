@@ -23,3 +23,15 @@ export interface StaffActor {
 export function actorLabel(actor: StaffActor): string {
   return `staff:${actor.staffId}`;
 }
+
+/** The fields of an audit event a staff member's act carries (who, from where, which session); the one place they are built. */
+export interface ActorEventFields {
+  readonly actor: string;
+  readonly ip: string | null;
+  readonly sessionId: string | null;
+}
+
+/** Audit fields for an act by `actor` (ids only). Spread into an AuditEvent: `{ ...actorEvent(actor), action, ... }`. */
+export function actorEvent(actor: StaffActor): ActorEventFields {
+  return { actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId };
+}

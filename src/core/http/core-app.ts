@@ -6,7 +6,7 @@
  */
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { StaffActor } from '../../auth/actor.js';
 import { registerAuthRoutes } from '../../auth/auth.routes.js';
@@ -32,6 +32,7 @@ import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerStaffUi } from './staff-ui.js';
+import type { RouteHttp } from './route-http.js';
 import { registerOperationsRoutes } from './operations.js';
 import multipart from '@fastify/multipart';
 import { registerPatientRoutes } from '../patients/patients.routes.js';
@@ -101,16 +102,12 @@ declare module 'fastify' {
   }
 }
 
-/** Everything a route module needs from the app. */
-export interface RouteContext extends CoreAppDeps {
+/** TRANSITIONAL (issue 14): everything, for route modules not yet narrowed to their own options and `http`. */
+export interface RouteContext extends CoreAppDeps, RouteHttp {
+  readonly http: RouteHttp;
   readonly cookieName: string;
-  readonly actorOf: (request: FastifyRequest) => StaffActor;
   readonly setSessionCookie: (reply: FastifyReply, token: string) => void;
   readonly clearSessionCookie: (reply: FastifyReply) => void;
-  /** Refuse (STEP_UP_REQUIRED, audited) unless the actor re-authenticated in the last few minutes. */
-  readonly requireStepUp: (request: FastifyRequest) => Promise<void>;
-  /** Append one audit event for this request (own transaction). */
-  readonly record: (request: FastifyRequest, event: { action: string; outcome: 'success' | 'failure' | 'denied'; purpose?: string; recordRefs?: string[]; personIds?: string[] }) => Promise<void>;
 }
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -134,9 +131,17 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1_000, parts: 12, fileSize: DEFAULT_PHOTO_LIMITS.maxBytes + 1 } });
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED'), ...(deps.redis ? { redis: deps.redis.client, nameSpace: `${deps.redis.prefix}rate:` } : {}) });
 
-  const labelOf = (request: FastifyRequest) => (request.staff ? `staff:${request.staff.id}` : 'anonymous');
-  const record: RouteContext['record'] = async (request, event) => {
-    await db.transaction().execute((trx) => audit.append(trx, [{ actor: labelOf(request), ip: request.ip, sessionId: request.session?.public_id ?? null, recordRefs: [], personIds: [], ...event }]));
+  // The one place a request's audit event gets its actor, address and session.
+  const eventFor: RouteHttp['eventFor'] = (request, event) => ({
+    actor: request.staff ? `staff:${request.staff.id}` : 'anonymous',
+    ip: request.ip,
+    sessionId: request.session?.public_id ?? null,
+    recordRefs: [],
+    personIds: [],
+    ...event,
+  });
+  const record: RouteHttp['record'] = async (request, event) => {
+    await db.transaction().execute((trx) => audit.append(trx, [eventFor(request, event)]));
   };
 
   // CSRF: SameSite=Strict cookies plus a same-origin check on every state change.
@@ -184,20 +189,26 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     }
   });
 
-  const ctx: RouteContext = {
-    ...deps,
-    cookieName,
+  const actorOf: RouteHttp['actorOf'] = (request) => {
+    if (!request.actor) throw appError('UNAUTHENTICATED');
+    return request.actor;
+  };
+  const http: RouteHttp = {
+    actorOf,
     record,
-    actorOf(request) {
-      if (!request.actor) throw appError('UNAUTHENTICATED');
-      return request.actor;
-    },
+    eventFor,
     async requireStepUp(request) {
-      const actor = ctx.actorOf(request);
+      const actor = actorOf(request);
       if (hasFreshStepUp(actor, deps.clock.now().getTime())) return;
       await record(request, { action: 'auth.step-up.required', outcome: 'denied', purpose: request.routeOptions.url ?? '' });
       throw appError('STEP_UP_REQUIRED');
     },
+  };
+  const ctx: RouteContext = {
+    ...deps,
+    ...http,
+    http,
+    cookieName,
     setSessionCookie(reply, token) {
       void reply.setCookie(cookieName, token, { path: '/', httpOnly: true, secure: deps.cookieSecure, sameSite: 'strict', maxAge: Math.floor(deps.sessionAbsoluteMs / 1000) });
     },
