@@ -103,7 +103,7 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
   };
   usePublication(deps.publication);
 
-  const app = createHttpApp({ logger: deps.logger, bodyLimit: config.bodyLimit, contentSecurityPolicy: CSP });
+  const app = createHttpApp({ logger: deps.logger, bodyLimit: config.bodyLimit, contentSecurityPolicy: CSP, permissions: [] });
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED') });
   const submitLimit = { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs };

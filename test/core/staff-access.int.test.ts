@@ -11,6 +11,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { generateEnquiries } from '../helpers/enquiries.js';
 import { ADMIN, createHarness, type Harness, PASSPHRASE, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { ROUTE_PERMISSIONS } from '../../src/core/http/route-access.js';
 
 for (const dialect of DIALECTS) {
   describe(`staff access (${dialect})`, () => {
@@ -126,7 +127,7 @@ for (const dialect of DIALECTS) {
 
 describe('default-deny route registration', () => {
   it('refuses to start when a route does not declare its access', async () => {
-    const app = createHttpApp({ logger: createLogger({ level: 'silent' }), bodyLimit: 1024, contentSecurityPolicy: "default-src 'none'" });
+    const app = createHttpApp({ logger: createLogger({ level: 'silent' }), bodyLimit: 1024, contentSecurityPolicy: "default-src 'none'", permissions: ROUTE_PERMISSIONS });
     assert.throws(() => app.get('/undeclared', async () => 'x'), /does not declare a valid access/);
     assert.throws(() => app.get('/typo', { config: { access: 'enquiry.reed' as never } }, async () => 'x'), /does not declare a valid access/);
     await app.close();

@@ -33,6 +33,7 @@ import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerStaffUi } from './staff-ui.js';
 import type { RouteHttp } from './route-http.js';
+import { ROUTE_PERMISSIONS } from './route-access.js';
 import { registerOperationsRoutes } from './operations.js';
 import multipart from '@fastify/multipart';
 import { registerPatientRoutes } from '../patients/patients.routes.js';
@@ -125,7 +126,7 @@ function originHost(origin: string): string | undefined {
 export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance> {
   const { db, audit } = deps;
   const cookieName = deps.cookieSecure ? '__Host-tacet_session' : 'tacet_session';
-  const app = createHttpApp({ logger: deps.logger, bodyLimit: 65_536, contentSecurityPolicy: CSP });
+  const app = createHttpApp({ logger: deps.logger, bodyLimit: 65_536, contentSecurityPolicy: CSP, permissions: ROUTE_PERMISSIONS });
   await app.register(cookie);
   // Photo uploads: one file, streamed. The photo intake refuses anything over its own limit first (a clear error).
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1_000, parts: 12, fileSize: DEFAULT_PHOTO_LIMITS.maxBytes + 1 } });

@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   readonly bodyLimit: number;
   /** Content-Security-Policy for HTML responses. */
   readonly contentSecurityPolicy: string;
+  /** The permission names this tier's routes may declare as access (besides public, authenticating, staff). */
+  readonly permissions: readonly string[];
   readonly trustProxy?: boolean;
   /** Lets a tier answer some errors its own way (e.g. staff pages redirect to sign-in); returns true if it replied. */
   readonly renderError?: (error: AppError, request: FastifyRequest, reply: FastifyReply) => boolean;
@@ -52,7 +54,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
-  requireAccessDeclarations(app);
+  requireAccessDeclarations(app, options.permissions);
   // Only JSON (and, where a tier registers it, urlencoded forms) is accepted; plain text is refused with 415.
   app.removeContentTypeParser('text/plain');
 
