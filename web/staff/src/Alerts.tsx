@@ -1,7 +1,7 @@
 /** Alerts (DPO and administrators) and lockdown approvals (any reader, for others' requests). */
 import { useCallback, useEffect, useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
+import { Link } from './router.js';
 import { ErrorText } from './SignIn.js';
 
 interface Alert {

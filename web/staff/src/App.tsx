@@ -1,5 +1,6 @@
 /** Staff UI shell: loads the sign-in state, routes between the stages and pages. */
 import { useCallback, useEffect, useState } from 'react';
+import { Link, navigate, usePath } from './router.js';
 import { api, type AuthState } from './api.js';
 import { EnquiryDetailPage, EnquiryListPage } from './Enquiries.js';
 import { BreakGlassReviewPage, StaffAdminPage } from './Admin.js';
@@ -16,37 +17,6 @@ import { GatePage, TasksPage } from './Tasks.js';
 import { CompliancePage } from './Compliance.js';
 import { RightsPage } from './Rights.js';
 import { AccessReviewsPage } from './AccessReviews.js';
-
-export function navigate(path: string): void {
-  window.history.pushState(null, '', path);
-  window.dispatchEvent(new PopStateEvent('popstate'));
-}
-
-export function Link(props: { to: string; children: React.ReactNode; className?: string }) {
-  return (
-    <a
-      href={props.to}
-      className={props.className}
-      onClick={(event) => {
-        if (event.metaKey || event.ctrlKey) return;
-        event.preventDefault();
-        navigate(props.to);
-      }}
-    >
-      {props.children}
-    </a>
-  );
-}
-
-function usePath(): string {
-  const [path, setPath] = useState(window.location.pathname);
-  useEffect(() => {
-    const onPop = () => setPath(window.location.pathname);
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
-  return path;
-}
 
 export function App() {
   const path = usePath();

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
+import { Link } from './router.js';
 import { useResource } from './hooks.js';
 import { ErrorText } from './SignIn.js';
 import { Table } from './Table.js';

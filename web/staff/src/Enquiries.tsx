@@ -1,7 +1,7 @@
 /** Enquiry list (metadata only) and detail (opened through the audited door). */
 import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
-import { Link, navigate } from './App.js';
+import { Link, navigate } from './router.js';
 import { ErrorText } from './SignIn.js';
 import { Table } from './Table.js';
 import { useResource } from './hooks.js';

@@ -1,7 +1,7 @@
 /** Breach response for the DPO: the register with its clocks, and one incident from indicators to notices and evidence. */
 import { useEffect, useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
-import { Link, navigate } from './App.js';
+import { Link, navigate } from './router.js';
 import { useResource } from './hooks.js';
 import { ErrorText } from './SignIn.js';
 import { Table } from './Table.js';

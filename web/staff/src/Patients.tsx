@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useResource } from './hooks.js';
 import { api, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
+import { Link } from './router.js';
 import { type ConsentForm, SCOPE_LABELS, SigningPanel } from './Consent.js';
 import { PhotosPanel } from './Photos.js';
 import { ErrorText } from './SignIn.js';
