@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
 import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
+import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 
 interface Review {
   id: string;

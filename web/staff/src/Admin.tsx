@@ -1,7 +1,7 @@
 /** Administration: staff and roles (administrators), break-glass review (DPO). */
 import { useCallback, useEffect, useState } from 'react';
 import { api, describeError } from './api.js';
-import { ErrorText } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
 
 interface Clinic {
   id: string;

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
 import { Link } from './router.js';
-import { ErrorText } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
 
 interface Alert {
   id: string;

@@ -17,6 +17,7 @@ import { GatePage, TasksPage } from './Tasks.js';
 import { CompliancePage } from './Compliance.js';
 import { RightsPage } from './Rights.js';
 import { AccessReviewsPage } from './AccessReviews.js';
+import { Loading } from './components/Loading.js';
 
 export function App() {
   const path = usePath();
@@ -33,7 +34,7 @@ function StaffApp(props: { path: string }) {
     void refresh();
   }, [refresh]);
 
-  if (!state) return <p className="loading">Loading…</p>;
+  if (!state) return <Loading />;
   if (state.stage === 'signed-out') return <SignInPage onDone={setState} />;
   if (state.stage === 'second-factor') return <SecondFactorPage state={state} onDone={refresh} />;
   if (state.stage === 'enrol') return <EnrolPage state={state} onDone={refresh} />;

@@ -8,8 +8,8 @@ import { useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
 import { Link } from './router.js';
 import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
+import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 import type { ComplianceStatus } from './Tasks.js';
 
 interface Dashboard {

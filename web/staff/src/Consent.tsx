@@ -1,7 +1,7 @@
 /** Consent signing: the signature pad, the tablet signing panel and the public signing-link page. */
 import { useEffect, useRef, useState } from 'react';
 import { api, describeError } from './api.js';
-import { ErrorText } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
 
 export const SCOPE_LABELS: Record<string, string> = {
   clinical: 'Clinical record only (my care at this clinic)',

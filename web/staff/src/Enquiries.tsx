@@ -2,9 +2,10 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './router.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
+import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 import { useResource } from './hooks.js';
+import { Loading } from './components/Loading.js';
 
 interface Summary {
   id: string;
@@ -96,7 +97,7 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
       </>
     );
   }
-  if (!detail) return <p className="loading">Loading…</p>;
+  if (!detail) return <Loading />;
   return (
     <>
       <p>

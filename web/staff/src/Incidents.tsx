@@ -3,8 +3,8 @@ import { useEffect, useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './router.js';
 import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
+import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 import { RotateKeys } from './Keys.js';
 
 interface Details {

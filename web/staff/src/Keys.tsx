@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, describeError } from './api.js';
 import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
 
 interface DomainStatus {
   domain: string;

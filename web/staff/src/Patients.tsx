@@ -5,8 +5,9 @@ import { api, describeError, formatWhen } from './api.js';
 import { Link } from './router.js';
 import { type ConsentForm, SCOPE_LABELS, SigningPanel } from './Consent.js';
 import { PhotosPanel } from './Photos.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
+import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
+import { Loading } from './components/Loading.js';
 
 interface PatientRow {
   id: string;
@@ -358,7 +359,7 @@ function Finance(props: { patientId: string; canWrite: boolean }) {
 export function PatientDetailPage(props: { id: string; can: (permission: string) => boolean }) {
   const { data: patient, error, reload: load } = useResource<Patient>(`/api/v1/patients/${props.id}`);
   if (error) return <ErrorText error={error} />;
-  if (!patient) return <p className="loading">Loading…</p>;
+  if (!patient) return <Loading />;
   const { can } = props;
   return (
     <>

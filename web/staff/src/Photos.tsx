@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
-import { ErrorText } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
 import { useResource } from './hooks.js';
 
 interface Photo {

@@ -8,8 +8,8 @@ import { useState } from 'react';
 import { api, type AuthState, describeError, formatWhen } from './api.js';
 import { useResource } from './hooks.js';
 import { StepUp } from './Security.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
+import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 
 interface RightsRequest {
   id: string;

@@ -1,7 +1,8 @@
 /** The signed-in person's own security: factors, recovery codes, sessions, password. */
 import { useCallback, useEffect, useState } from 'react';
 import { api, type AuthState, describeError, formatWhen } from './api.js';
-import { CodeForm, EnrolFactors, ErrorText, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
+import { CodeForm, EnrolFactors, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
 
 interface Factors {
   passkeys: { id: string; createdAt: string; lastUsedAt: string | null }[];

@@ -2,14 +2,7 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'react';
 import { api, type AuthState, describeError } from './api.js';
-
-export function ErrorText(props: { error?: string }) {
-  return (
-    <p className="error" role="alert" aria-live="assertive">
-      {props.error ?? ''}
-    </p>
-  );
-}
+import { ErrorText } from './components/ErrorText.js';
 
 export function SignInPage(props: { onDone: (state: AuthState) => void }) {
   const [error, setError] = useState<string>();

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api, describeError, formatWhen } from './api.js';
 import { Link } from './router.js';
 import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
+import { ErrorText } from './components/ErrorText.js';
 
 interface TrainingStatus {
   moduleId: string;
