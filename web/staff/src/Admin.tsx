@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, describeError } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 
 interface Clinic {
   id: string;
@@ -92,53 +93,42 @@ export function StaffAdminPage() {
       <p className="hint">Changes here need a fresh confirmation of your identity (Security → Confirm it is you).</p>
       <ErrorText error={error} />
       <p role="status">{notice ?? ''}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Second factor</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {staff?.map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td>{s.email}</td>
-              <td>{[...(s.orgRole ? [label(s.orgRole)] : []), ...s.clinicRoles.map((r) => `${label(r.role)} at ${clinicName(r.clinicId)}`)].join(', ') || '—'}</td>
-              <td>{s.factors.passkeys > 0 ? 'passkey' : s.factors.totp ? 'authenticator' : 'not yet enrolled'}</td>
-              <td>
-                {s.disabledAt ? (
-                  'disabled'
-                ) : (
-                  <>
-                    <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/disable`), `${s.name} disabled; sessions revoked.`)}>
-                      Disable
-                    </button>{' '}
-                    <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/unlock`), `${s.name} unlocked.`)}>
-                      Unlock
-                    </button>
-                    <details>
-                      <summary>Change roles</summary>
-                      <form
-                        onSubmit={(event) => {
-                          event.preventDefault();
-                          act(api('PUT', `/api/v1/staff/${s.id}/roles`, rolesFrom(new FormData(event.currentTarget))), `Roles of ${s.name} changed.`);
-                        }}
-                      >
-                        <RoleFields clinics={clinics} prefix={`edit-${s.id}`} current={s} />
-                        <button type="submit">Save roles</button>
-                      </form>
-                    </details>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headings={['Name', 'Email', 'Roles', 'Second factor', 'Status']}
+        rows={(staff ?? []).map((s) => ({
+          key: s.id,
+          cells: [
+            s.name,
+            s.email,
+            [...(s.orgRole ? [label(s.orgRole)] : []), ...s.clinicRoles.map((r) => `${label(r.role)} at ${clinicName(r.clinicId)}`)].join(', ') || '—',
+            s.factors.passkeys > 0 ? 'passkey' : s.factors.totp ? 'authenticator' : 'not yet enrolled',
+            s.disabledAt ? (
+              'disabled'
+            ) : (
+              <>
+                <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/disable`), `${s.name} disabled; sessions revoked.`)}>
+                  Disable
+                </button>{' '}
+                <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/unlock`), `${s.name} unlocked.`)}>
+                  Unlock
+                </button>
+                <details>
+                  <summary>Change roles</summary>
+                  <form
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      act(api('PUT', `/api/v1/staff/${s.id}/roles`, rolesFrom(new FormData(event.currentTarget))), `Roles of ${s.name} changed.`);
+                    }}
+                  >
+                    <RoleFields clinics={clinics} prefix={`edit-${s.id}`} current={s} />
+                    <button type="submit">Save roles</button>
+                  </form>
+                </details>
+              </>
+            ),
+          ],
+        }))}
+      />
       <h2>Add a staff member</h2>
       <form
         onSubmit={(event) => {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, describeError } from './api.js';
 import { useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 
 interface DomainStatus {
   domain: string;
@@ -58,28 +59,20 @@ export function KeysPanel() {
     <section>
       <h2>Encryption keys</h2>
       <ErrorText error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Domain</th>
-            <th scope="col">Active key</th>
-            <th scope="col">Versions</th>
-            <th scope="col">Re-wrap progress</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.domains ?? []).map((d) => (
-            <tr key={d.domain}>
-              <td>{d.domain}</td>
-              <td>{d.activeKeyId}</td>
-              <td>{d.versions.map((v) => `${v.id} (${v.status})`).join(', ')}</td>
-              <td>
-                <progress max={Math.max(1, d.personKeys)} value={d.personKeys - d.toRewrap} aria-label={`${d.domain} re-wrap progress`} /> {d.personKeys - d.toRewrap} / {d.personKeys}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headings={['Domain', 'Active key', 'Versions', 'Re-wrap progress']}
+        rows={(data?.domains ?? []).map((d) => ({
+          key: d.domain,
+          cells: [
+            d.domain,
+            d.activeKeyId,
+            d.versions.map((v) => `${v.id} (${v.status})`).join(', '),
+            <>
+              <progress max={Math.max(1, d.personKeys)} value={d.personKeys - d.toRewrap} aria-label={`${d.domain} re-wrap progress`} /> {d.personKeys - d.toRewrap} / {d.personKeys}
+            </>,
+          ],
+        }))}
+      />
       <details>
         <summary>Rotate keys</summary>
         <RotateKeys url="/api/v1/keys/rotate" onDone={() => void reload()} />

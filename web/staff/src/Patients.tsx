@@ -111,18 +111,7 @@ function Appointments(props: { patient: Patient; canWrite: boolean; onChange: ()
       {props.patient.appointments.length === 0 ? (
         <p>None booked.</p>
       ) : (
-        <table>
-          <tbody>
-            {props.patient.appointments.map((a) => (
-              <tr key={a.id}>
-                <td>{formatWhen(a.startsAt)}</td>
-                <td>{a.kind}</td>
-                <td>{a.practitionerId ? (names.get(a.practitionerId) ?? 'Practitioner') : '—'}</td>
-                <td>{a.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table rows={props.patient.appointments.map((a) => ({ key: a.id, cells: [formatWhen(a.startsAt), a.kind, a.practitionerId ? (names.get(a.practitionerId) ?? 'Practitioner') : '—', a.status] }))} />
       )}
       {props.canWrite && (
         <details>
@@ -199,20 +188,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
           </button>
         ))}
       {props.patient.consents.length > 0 && (
-        <table>
-          <tbody>
-            {props.patient.consents.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  {c.title} v{c.version}
-                </td>
-                <td>{c.scopes.join(', ') || '—'}</td>
-                <td>{c.method === 'link' ? 'signed by link' : 'signed on tablet'}</td>
-                <td>{formatWhen(c.signedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table rows={props.patient.consents.map((c) => ({ key: c.id, cells: [`${c.title} v${c.version}`, c.scopes.join(', ') || '—', c.method === 'link' ? 'signed by link' : 'signed on tablet', formatWhen(c.signedAt)] }))} />
       )}
       {props.canManage && forms.length > 0 && !signing && (
         <form
@@ -315,27 +291,22 @@ function Finance(props: { patientId: string; canWrite: boolean }) {
       <ErrorText error={error} />
       {record && record.invoices.length === 0 && <p>No invoices.</p>}
       {record && record.invoices.length > 0 && (
-        <table>
-          <tbody>
-            {record.invoices.map((i) => (
-              <tr key={i.id}>
-                <td>{formatWhen(i.issuedAt)}</td>
-                <td>{i.lines.map((l) => l.description).join(', ')}</td>
-                <td>{money(i.totalMinor, i.currency)}</td>
-                <td>
-                  {i.status} ({money(i.paidMinor, i.currency)} paid)
-                </td>
-                <td>
-                  {props.canWrite && i.paidMinor < i.totalMinor && (
-                    <button type="button" className="secondary" onClick={() => api('POST', `/api/v1/invoices/${i.id}/payments`, { amountMinor: i.totalMinor - i.paidMinor, method: 'card' }).then(load, (e: unknown) => setError(describeError(e)))}>
-                      Record card payment of the balance
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          rows={record.invoices.map((i) => ({
+            key: i.id,
+            cells: [
+              formatWhen(i.issuedAt),
+              i.lines.map((l) => l.description).join(', '),
+              money(i.totalMinor, i.currency),
+              `${i.status} (${money(i.paidMinor, i.currency)} paid)`,
+              props.canWrite && i.paidMinor < i.totalMinor && (
+                <button type="button" className="secondary" onClick={() => api('POST', `/api/v1/invoices/${i.id}/payments`, { amountMinor: i.totalMinor - i.paidMinor, method: 'card' }).then(load, (e: unknown) => setError(describeError(e)))}>
+                  Record card payment of the balance
+                </button>
+              ),
+            ],
+          }))}
+        />
       )}
       {props.canWrite && (
         <form

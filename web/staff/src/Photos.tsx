@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 import { useResource } from './hooks.js';
 
 interface Photo {
@@ -267,44 +268,33 @@ export function ExportsPage(props: { staffId: string }) {
       <h1>Photo exports</h1>
       <p>Exporting more than one patient’s photos needs a second person’s approval. Every exported image is watermarked for the person who downloads it.</p>
       <ErrorText error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Requested</th>
-            <th scope="col">By</th>
-            <th scope="col">Patients</th>
-            <th scope="col">Reason</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(rows ?? []).map((r) => (
-            <tr key={r.id}>
-              <td>{formatWhen(r.createdAt)}</td>
-              <td>{r.requester}</td>
-              <td>{r.patientCount}</td>
-              <td>{r.reason}</td>
-              <td>
-                {r.downloadedAt ? (
-                  'downloaded'
-                ) : r.approvedAt ? (
-                  r.requesterId === props.staffId ? (
-                    <a href={`/api/v1/photo-exports/${r.id}/download`}>Download</a>
-                  ) : (
-                    'approved'
-                  )
-                ) : r.requesterId === props.staffId ? (
-                  'waiting for approval'
-                ) : (
-                  <button type="button" onClick={() => api('POST', `/api/v1/photo-exports/${r.id}/approve`).then(load, (e: unknown) => setError(describeError(e)))}>
-                    Approve
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headings={['Requested', 'By', 'Patients', 'Reason', 'State']}
+        rows={(rows ?? []).map((r) => ({
+          key: r.id,
+          cells: [
+            formatWhen(r.createdAt),
+            r.requester,
+            r.patientCount,
+            r.reason,
+            r.downloadedAt ? (
+              'downloaded'
+            ) : r.approvedAt ? (
+              r.requesterId === props.staffId ? (
+                <a href={`/api/v1/photo-exports/${r.id}/download`}>Download</a>
+              ) : (
+                'approved'
+              )
+            ) : r.requesterId === props.staffId ? (
+              'waiting for approval'
+            ) : (
+              <button type="button" onClick={() => api('POST', `/api/v1/photo-exports/${r.id}/approve`).then(load, (e: unknown) => setError(describeError(e)))}>
+                Approve
+              </button>
+            ),
+          ],
+        }))}
+      />
     </>
   );
 }

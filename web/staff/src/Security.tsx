@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type AuthState, describeError, formatWhen } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
+import { Table } from './components/Table.js';
 import { CodeForm, EnrolFactors, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
 
 interface Factors {
@@ -94,38 +95,25 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
       </section>
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Where you are signed in</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Browser</th>
-              <th scope="col">Address</th>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last active</th>
-              <th scope="col">
-                <span className="visually-hidden">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions?.map((s) => (
-              <tr key={s.id}>
-                <td>{s.userAgent ?? 'Unknown'}</td>
-                <td>{s.ip ?? '—'}</td>
-                <td>{formatWhen(s.createdAt)}</td>
-                <td>{formatWhen(s.lastSeenAt)}</td>
-                <td>
-                  {s.isCurrent ? (
-                    'This browser'
-                  ) : (
-                    <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/sessions/${s.id}`))}>
-                      Sign out
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          headings={['Browser', 'Address', 'Signed in', 'Last active', <span className="visually-hidden">Action</span>]}
+          rows={(sessions ?? []).map((s) => ({
+            key: s.id,
+            cells: [
+              s.userAgent ?? 'Unknown',
+              s.ip ?? '—',
+              formatWhen(s.createdAt),
+              formatWhen(s.lastSeenAt),
+              s.isCurrent ? (
+                'This browser'
+              ) : (
+                <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/sessions/${s.id}`))}>
+                  Sign out
+                </button>
+              ),
+            ],
+          }))}
+        />
         <button type="button" onClick={() => act(api('POST', '/api/v1/auth/logout-everywhere').then(() => window.location.assign('/')))}>
           Sign out everywhere
         </button>
