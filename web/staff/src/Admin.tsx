@@ -1,8 +1,9 @@
 /** Administration: staff and roles (administrators), break-glass review (DPO). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, describeError } from './api.js';
+import { api } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
+import { useAction } from './hooks.js';
 
 interface Clinic {
   id: string;
@@ -68,23 +69,22 @@ function rolesFrom(data: FormData): { orgRole: string | null; clinicRoles: { cli
 export function StaffAdminPage() {
   const [staff, setStaff] = useState<StaffMember[]>();
   const [clinics, setClinics] = useState<Clinic[]>([]);
-  const [error, setError] = useState<string>();
+  const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string>();
   const load = useCallback(async () => {
     setStaff((await api<{ staff: StaffMember[] }>('GET', '/api/v1/staff')).staff);
     setClinics((await api<{ clinics: Clinic[] }>('GET', '/api/v1/clinics')).clinics);
   }, []);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
+    void run(load());
+  }, [load, run]);
   const act = (work: Promise<unknown>, done: string) =>
-    work
-      .then(load)
-      .then(() => {
+    run(
+      work.then(load).then(() => {
         setNotice(done);
         setError(undefined);
-      })
-      .catch((e: unknown) => setError(describeError(e)));
+      }),
+    );
   const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;
 
   return (
@@ -165,15 +165,12 @@ interface Grant {
 
 export function BreakGlassReviewPage() {
   const [grants, setGrants] = useState<Grant[]>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const load = useCallback(async () => setGrants((await api<{ grants: Grant[] }>('GET', '/api/v1/break-glass')).grants), []);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
-  const review = (id: string, outcome: string) =>
-    api('POST', `/api/v1/break-glass/${id}/review`, { outcome })
-      .then(load)
-      .catch((e: unknown) => setError(describeError(e)));
+    void run(load());
+  }, [load, run]);
+  const review = (id: string, outcome: string) => run(api('POST', `/api/v1/break-glass/${id}/review`, { outcome }).then(load));
   return (
     <>
       <h1>Break-glass review</h1>

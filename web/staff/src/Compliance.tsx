@@ -5,9 +5,9 @@
  * editing training modules.
  */
 import { useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
+import { api, formatWhen } from './api.js';
 import { Link } from './router.js';
-import { useResource } from './hooks.js';
+import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import type { ComplianceStatus } from './Tasks.js';
@@ -102,7 +102,7 @@ function textToQuiz(text: string): Module['quiz'] {
 }
 
 function ModuleEditor(props: { module?: Module; onSaved: () => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const m = props.module;
   return (
     <form
@@ -111,7 +111,7 @@ function ModuleEditor(props: { module?: Module; onSaved: () => void }) {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
         const body = { title: String(form.get('title')), content: String(form.get('content')), passMark: Number(form.get('passMark')), quiz: textToQuiz(String(form.get('quiz'))) };
-        api(m ? 'PUT' : 'POST', m ? `/api/v1/training/modules/${m.id}` : '/api/v1/training/modules', body).then(props.onSaved, (e: unknown) => setError(describeError(e)));
+        void run(api(m ? 'PUT' : 'POST', m ? `/api/v1/training/modules/${m.id}` : '/api/v1/training/modules', body).then(props.onSaved));
       }}
     >
       <label htmlFor={`title-${m?.id ?? 'new'}`}>Title</label>
@@ -133,15 +133,11 @@ export function CompliancePage() {
   const staff = useResource<StaffRow[]>('/api/v1/compliance/staff');
   const modules = useResource<Module[]>('/api/v1/training/modules');
   const [note, setNote] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const [editing, setEditing] = useState<string>();
   const d = dash.data;
   const reload = () => Promise.all([dash.reload(), staff.reload(), modules.reload()]);
-  const chase = (staffIds?: string[]) =>
-    api<{ queued: number }>('POST', '/api/v1/compliance/chase', staffIds ? { staffIds } : {}).then(
-      (r) => setNote(`${r.queued} reminder email(s) queued.`),
-      (e: unknown) => setError(describeError(e)),
-    );
+  const chase = (staffIds?: string[]) => run(api<{ queued: number }>('POST', '/api/v1/compliance/chase', staffIds ? { staffIds } : {}).then((r) => setNote(`${r.queued} reminder email(s) queued.`)));
   return (
     <>
       <h1>Compliance</h1>
@@ -230,13 +226,12 @@ export function CompliancePage() {
           event.preventDefault();
           const form = event.currentTarget;
           const data = new FormData(form);
-          api<{ version: number }>('POST', '/api/v1/policies', { slug: String(data.get('slug')), title: String(data.get('title')), body: String(data.get('body')) }).then(
-            (r) => {
+          void run(
+            api<{ version: number }>('POST', '/api/v1/policies', { slug: String(data.get('slug')), title: String(data.get('title')), body: String(data.get('body')) }).then((r) => {
               setNote(`Published version ${r.version}: every staff member must acknowledge it before opening patient records.`);
               form.reset();
               void reload();
-            },
-            (e: unknown) => setError(describeError(e)),
+            }),
           );
         }}
       >

@@ -1,7 +1,8 @@
 /** Consent signing: the signature pad, the tablet signing panel and the public signing-link page. */
 import { useEffect, useRef, useState } from 'react';
-import { api, describeError } from './api.js';
+import { api } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
+import { useAction } from './hooks.js';
 
 export const SCOPE_LABELS: Record<string, string> = {
   clinical: 'Clinical record only (my care at this clinic)',
@@ -77,8 +78,7 @@ export function SignaturePad(props: { onChange: (dataUrl: string | undefined) =>
 /** The document, the choices, the typed name and the drawn signature; `submit` records it. */
 export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typedName: string; drawnSignature: string; scopes: string[] }) => Promise<void>; onDone: () => void }) {
   const [signature, setSignature] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
   return (
     <form
       className="signing"
@@ -86,12 +86,7 @@ export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typ
         event.preventDefault();
         const data = new FormData(event.currentTarget);
         if (!signature) return setError('Please sign in the box.');
-        setBusy(true);
-        props
-          .submit({ typedName: String(data.get('typedName')), drawnSignature: signature, scopes: props.form.kind === 'photo' ? data.getAll('scope').map(String) : [] })
-          .then(props.onDone)
-          .catch((e: unknown) => setError(describeError(e)))
-          .finally(() => setBusy(false));
+        void run(props.submit({ typedName: String(data.get('typedName')), drawnSignature: signature, scopes: props.form.kind === 'photo' ? data.getAll('scope').map(String) : [] }).then(props.onDone));
       }}
     >
       <h3>
@@ -123,15 +118,13 @@ export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typ
 export function SignByLinkPage() {
   const [token] = useState(() => window.location.hash.slice(1));
   const [form, setForm] = useState<ConsentForm>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const [signed, setSigned] = useState(false);
   useEffect(() => {
     // Keep the token out of the address bar and history once read.
     window.history.replaceState(null, '', '/sign');
-    api<ConsentForm>('POST', '/api/v1/public/consent-links/form', { token })
-      .then(setForm)
-      .catch((e: unknown) => setError(describeError(e)));
-  }, [token]);
+    void run(api<ConsentForm>('POST', '/api/v1/public/consent-links/form', { token }).then(setForm));
+  }, [token, run]);
   return (
     <main className="narrow wide">
       <h1>Sign your consent form</h1>

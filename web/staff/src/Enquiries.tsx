@@ -1,10 +1,10 @@
 /** Enquiry list (metadata only) and detail (opened through the audited door). */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, formatWhen } from './api.js';
 import { Link, navigate } from './router.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
-import { useResource } from './hooks.js';
+import { useAction, useResource } from './hooks.js';
 import { Loading } from './components/Loading.js';
 
 interface Summary {
@@ -43,7 +43,7 @@ export function EnquiryListPage() {
 }
 
 function BreakGlass(props: { id: string; onGranted: () => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   return (
     <details>
       <summary>Emergency access (break-glass)</summary>
@@ -52,9 +52,7 @@ function BreakGlass(props: { id: string; onGranted: () => void }) {
         onSubmit={(event) => {
           event.preventDefault();
           const justification = String(new FormData(event.currentTarget).get('justification'));
-          api('POST', `/api/v1/enquiries/${props.id}/break-glass`, { justification })
-            .then(props.onGranted)
-            .catch((e: unknown) => setError(describeError(e)));
+          void run(api('POST', `/api/v1/enquiries/${props.id}/break-glass`, { justification }).then(props.onGranted));
         }}
       >
         <label htmlFor="justification">Why do you need access now? (at least 20 characters)</label>
@@ -70,6 +68,7 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
   const [detail, setDetail] = useState<Detail>();
   const [error, setError] = useState<{ message: string; isNotFound: boolean; needsApproval: boolean }>();
   const [requested, setRequested] = useState(false);
+  const { run } = useAction(useCallback((message: string) => setError({ message, isNotFound: false, needsApproval: false }), []));
   const load = () =>
     api<Detail>('GET', `/api/v1/enquiries/${props.id}`)
       .then((d) => {
@@ -129,7 +128,7 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
         <dd>{detail.status}</dd>
       </dl>
       {props.canConvert && (
-        <button type="button" onClick={() => api<{ patientId: string }>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`), (e: unknown) => setError({ message: describeError(e), isNotFound: false, needsApproval: false }))}>
+        <button type="button" onClick={() => void run(api<{ patientId: string }>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`)))}>
           Make a patient record
         </button>
       )}

@@ -1,8 +1,8 @@
 /** Breach response for the DPO: the register with its clocks, and one incident from indicators to notices and evidence. */
 import { useEffect, useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
+import { api, formatWhen } from './api.js';
 import { Link, navigate } from './router.js';
-import { useResource } from './hooks.js';
+import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import { RotateKeys } from './Keys.js';
@@ -65,6 +65,7 @@ const toIso = (local: FormDataEntryValue | null) => (local ? new Date(String(loc
 
 export function IncidentListPage() {
   const { data, error, setError } = useResource<{ incidents: { id: string; title: string; regime: string; status: string; awareAt: string; deadline: string; reported: boolean | null }[] }>('/api/v1/incidents');
+  const { run } = useAction(setError);
   return (
     <>
       <h1>Incidents</h1>
@@ -85,9 +86,11 @@ export function IncidentListPage() {
             const data = new FormData(event.currentTarget);
             const details = Object.fromEntries(FIELDS.map(([key]) => [key, String(data.get(key) ?? '')])) as unknown as Details;
             details.staffInvolved = data.get('staffInvolved') === 'on';
-            api<{ id: string }>('POST', '/api/v1/incidents', { title: data.get('title'), regime: data.get('regime'), awareAt: toIso(data.get('awareAt')), ...(data.get('occurredFrom') ? { occurredFrom: toIso(data.get('occurredFrom')) } : {}), ...(data.get('occurredTo') ? { occurredTo: toIso(data.get('occurredTo')) } : {}), details })
-              .then((r) => navigate(`/incidents/${r.id}`))
-              .catch((e: unknown) => setError(describeError(e)));
+            void run(
+              api<{ id: string }>('POST', '/api/v1/incidents', { title: data.get('title'), regime: data.get('regime'), awareAt: toIso(data.get('awareAt')), ...(data.get('occurredFrom') ? { occurredFrom: toIso(data.get('occurredFrom')) } : {}), ...(data.get('occurredTo') ? { occurredTo: toIso(data.get('occurredTo')) } : {}), details }).then((r) =>
+                navigate(`/incidents/${r.id}`),
+              ),
+            );
           }}
         >
           <p className="hint">Describe the incident; do not type patients’ personal data here.</p>
@@ -124,17 +127,14 @@ export function IncidentListPage() {
 export function IncidentDetailPage(props: { id: string }) {
   const { data: incident, error, setError, reload } = useResource<Incident>(`/api/v1/incidents/${props.id}`);
   const { data: notices, reload: reloadNotices } = useResource<{ delivered: number; queued: number; retrying: number; substitute: number }>(`/api/v1/incidents/${props.id}/notices`);
-  const [busy, setBusy] = useState(false);
-  const act = (method: 'POST' | 'PUT', url: string, body?: unknown, after?: (r: unknown) => void) => {
-    setBusy(true);
-    api(method, url, body)
-      .then((r) => {
+  const { busy, run } = useAction(setError);
+  const act = (method: 'POST' | 'PUT', url: string, body?: unknown, after?: (r: unknown) => void) =>
+    void run(
+      api(method, url, body).then((r) => {
         after?.(r);
         return Promise.all([reload(), reloadNotices()]);
-      })
-      .catch((e: unknown) => setError(describeError(e)))
-      .finally(() => setBusy(false));
-  };
+      }),
+    );
   if (!incident) return <ErrorText error={error} />;
   const base = `/api/v1/incidents/${incident.id}`;
   return (
@@ -357,6 +357,7 @@ export function IncidentDetailPage(props: { id: string }) {
 export function NoticeTemplatePage() {
   const { data, error, setError } = useResource<{ subject: string; body: string }>('/api/v1/notice-template');
   const [saved, setSaved] = useState(false);
+  const { run } = useAction(setError);
   if (!data) return <ErrorText error={error} />;
   return (
     <>
@@ -367,9 +368,7 @@ export function NoticeTemplatePage() {
         onSubmit={(event) => {
           event.preventDefault();
           const form = new FormData(event.currentTarget);
-          api('PUT', '/api/v1/notice-template', { subject: form.get('subject'), body: form.get('body') })
-            .then(() => setSaved(true))
-            .catch((e: unknown) => setError(describeError(e)));
+          void run(api('PUT', '/api/v1/notice-template', { subject: form.get('subject'), body: form.get('body') }).then(() => setSaved(true)));
         }}
       >
         <label htmlFor="subject">Subject</label>

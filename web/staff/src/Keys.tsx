@@ -1,7 +1,7 @@
 /** Key rotation: the domain keys, re-wrap progress, and a rotate form (unseal passphrase + step-up). */
 import { useEffect, useState } from 'react';
-import { api, describeError } from './api.js';
-import { useResource } from './hooks.js';
+import { api } from './api.js';
+import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 
@@ -15,7 +15,7 @@ interface DomainStatus {
 
 /** Rotate form; `url` is the admin route or an incident's containment route. */
 export function RotateKeys(props: { url: string; onDone?: () => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const [done, setDone] = useState<string>();
   return (
     <form
@@ -23,13 +23,13 @@ export function RotateKeys(props: { url: string; onDone?: () => void }) {
         event.preventDefault();
         const form = event.currentTarget;
         const data = new FormData(form);
-        api<{ rotated: string[] }>('POST', props.url, { domains: data.getAll('domain'), passphrase: data.get('passphrase') })
-          .then((r) => {
+        void run(
+          api<{ rotated: string[] }>('POST', props.url, { domains: data.getAll('domain'), passphrase: data.get('passphrase') }).then((r) => {
             form.reset();
             setDone(`Rotated: ${r.rotated.join(', ')}. Person keys are being re-wrapped in the background; Tacet stays available.`);
             props.onDone?.();
-          })
-          .catch((e: unknown) => setError(describeError(e)));
+          }),
+        );
       }}
     >
       <fieldset>

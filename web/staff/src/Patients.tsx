@@ -1,7 +1,7 @@
 /** Patients: search and list (no personal data in the list), the record, consents, clinical notes, finance and photos. */
 import { useEffect, useState } from 'react';
-import { useResource } from './hooks.js';
-import { api, describeError, formatWhen } from './api.js';
+import { useAction, useResource } from './hooks.js';
+import { api, formatWhen } from './api.js';
 import { Link } from './router.js';
 import { type ConsentForm, SCOPE_LABELS, SigningPanel } from './Consent.js';
 import { PhotosPanel } from './Photos.js';
@@ -44,6 +44,7 @@ export function PatientListPage() {
   const { data, error, setError } = useResource<{ patients: PatientRow[] }>('/api/v1/patients');
   const rows = data?.patients;
   const [found, setFound] = useState<{ results: { patientId: string; name: string; dob?: string }[]; isTooBroad: boolean }>();
+  const { run } = useAction(setError);
   const results = found?.results;
   return (
     <>
@@ -56,9 +57,7 @@ export function PatientListPage() {
           const data = Object.fromEntries([...new FormData(event.currentTarget).entries()].filter(([, v]) => String(v).trim() !== ''));
           if (Object.keys(data).length === 0) return setError('Enter a name, date of birth, email or phone.');
           setError(undefined);
-          api<NonNullable<typeof found>>('POST', '/api/v1/patients/search', data)
-            .then(setFound)
-            .catch((e: unknown) => setError(describeError(e)));
+          void run(api<NonNullable<typeof found>>('POST', '/api/v1/patients/search', data).then(setFound));
         }}
       >
         <label htmlFor="q-name">Name</label>
@@ -103,7 +102,7 @@ export function PatientListPage() {
 }
 
 function Appointments(props: { patient: Patient; canWrite: boolean; onChange: () => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const names = new Map(props.patient.practitioners.map((p) => [p.id, p.name]));
   return (
     <section>
@@ -123,9 +122,7 @@ function Appointments(props: { patient: Patient; canWrite: boolean; onChange: ()
               const start = new Date(String(data.get('start')));
               const end = new Date(start.getTime() + Number(data.get('minutes')) * 60_000);
               const practitionerId = String(data.get('practitionerId'));
-              api('POST', `/api/v1/patients/${props.patient.id}/appointments`, { kind: data.get('kind'), startsAt: start.toISOString(), endsAt: end.toISOString(), ...(practitionerId ? { practitionerId } : {}) })
-                .then(props.onChange)
-                .catch((e: unknown) => setError(describeError(e)));
+              void run(api('POST', `/api/v1/patients/${props.patient.id}/appointments`, { kind: data.get('kind'), startsAt: start.toISOString(), endsAt: end.toISOString(), ...(practitionerId ? { practitionerId } : {}) }).then(props.onChange));
             }}
           >
             <label htmlFor="kind">Type</label>
@@ -160,7 +157,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
   const [forms, setForms] = useState<ConsentForm[]>([]);
   const [signing, setSigning] = useState<ConsentForm>();
   const [link, setLink] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   useEffect(() => {
     if (props.canManage) void api<{ forms: ConsentForm[] }>('GET', '/api/v1/consent-forms').then((r) => setForms(r.forms));
   }, [props.canManage]);
@@ -178,11 +175,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
             key={scope}
             type="button"
             className="secondary"
-            onClick={() =>
-              api('POST', `/api/v1/patients/${props.patient.id}/photo-consent/withdraw`, { scope })
-                .then(props.onChange)
-                .catch((e: unknown) => setError(describeError(e)))
-            }
+            onClick={() => void run(api('POST', `/api/v1/patients/${props.patient.id}/photo-consent/withdraw`, { scope }).then(props.onChange))}
           >
             Withdraw “{scope}”
           </button>
@@ -198,9 +191,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
             const form = pick(String(data.get('formId')));
             if (!form) return;
             if ((event.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'link') {
-              api<{ path: string }>('POST', `/api/v1/patients/${props.patient.id}/consent-links`, { formId: form.id })
-                .then((r) => setLink(`${window.location.origin}${r.path}`))
-                .catch((e: unknown) => setError(describeError(e)));
+              void run(api<{ path: string }>('POST', `/api/v1/patients/${props.patient.id}/consent-links`, { formId: form.id }).then((r) => setLink(`${window.location.origin}${r.path}`)));
             } else setSigning(form);
           }}
         >
@@ -244,6 +235,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
 
 function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
   const { data: record, error, setError, reload: load } = useResource<Clinical>(`/api/v1/patients/${props.patientId}/clinical`);
+  const { run } = useAction(setError);
   return (
     <section>
       <h2>Clinical record</h2>
@@ -266,12 +258,12 @@ function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
           onSubmit={(event) => {
             event.preventDefault();
             const form = event.currentTarget;
-            api('POST', `/api/v1/patients/${props.patientId}/notes`, { text: String(new FormData(form).get('text')) })
-              .then(() => {
+            void run(
+              api('POST', `/api/v1/patients/${props.patientId}/notes`, { text: String(new FormData(form).get('text')) }).then(() => {
                 form.reset();
                 return load();
-              })
-              .catch((e: unknown) => setError(describeError(e)));
+              }),
+            );
           }}
         >
           <label htmlFor="note">Add a clinical note</label>
@@ -285,6 +277,7 @@ function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
 
 function Finance(props: { patientId: string; canWrite: boolean }) {
   const { data: record, error, setError, reload: load } = useResource<Financial>(`/api/v1/patients/${props.patientId}/financial`);
+  const { run } = useAction(setError);
   return (
     <section>
       <h2>Invoices and payments</h2>
@@ -300,7 +293,7 @@ function Finance(props: { patientId: string; canWrite: boolean }) {
               money(i.totalMinor, i.currency),
               `${i.status} (${money(i.paidMinor, i.currency)} paid)`,
               props.canWrite && i.paidMinor < i.totalMinor && (
-                <button type="button" className="secondary" onClick={() => api('POST', `/api/v1/invoices/${i.id}/payments`, { amountMinor: i.totalMinor - i.paidMinor, method: 'card' }).then(load, (e: unknown) => setError(describeError(e)))}>
+                <button type="button" className="secondary" onClick={() => void run(api('POST', `/api/v1/invoices/${i.id}/payments`, { amountMinor: i.totalMinor - i.paidMinor, method: 'card' }).then(load))}>
                   Record card payment of the balance
                 </button>
               ),
@@ -313,7 +306,7 @@ function Finance(props: { patientId: string; canWrite: boolean }) {
           onSubmit={(event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
-            api('POST', `/api/v1/patients/${props.patientId}/invoices`, { currency: 'GBP', lines: [{ description: String(data.get('description')), amountMinor: Math.round(Number(data.get('amount')) * 100) }] }).then(load, (e: unknown) => setError(describeError(e)));
+            void run(api('POST', `/api/v1/patients/${props.patientId}/invoices`, { currency: 'GBP', lines: [{ description: String(data.get('description')), amountMinor: Math.round(Number(data.get('amount')) * 100) }] }).then(load));
           }}
         >
           <label htmlFor="description">Invoice for</label>

@@ -5,10 +5,10 @@
  * and recorded in the audit log.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, describeError, formatWhen } from './api.js';
+import { api, ApiError, formatWhen } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
-import { useResource } from './hooks.js';
+import { useAction, useResource } from './hooks.js';
 
 interface Photo {
   id: string;
@@ -34,8 +34,7 @@ const ANGLES: Record<string, string> = {
 const src = (id: string, variant: 'thumb' | 'image', use: string) => `/api/v1/photos/${id}/${variant}?use=${use}`;
 
 function Upload(props: { patientId: string; onDone: () => void }) {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
   return (
     <details>
       <summary>Add a photo</summary>
@@ -43,17 +42,15 @@ function Upload(props: { patientId: string; onDone: () => void }) {
         onSubmit={(event) => {
           event.preventDefault();
           const form = event.currentTarget;
-          setBusy(true);
           setError(undefined);
           // Fields first, then the file: the server knows what the photo is before the bytes stream in.
-          fetch(`/api/v1/patients/${props.patientId}/photos`, { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
-            .then(async (response) => {
+          void run(
+            fetch(`/api/v1/patients/${props.patientId}/photos`, { method: 'POST', body: new FormData(form), credentials: 'same-origin' }).then(async (response) => {
               if (!response.ok) throw new ApiError(response.status, ((await response.json()) as { error: ApiError['body'] }).error);
               form.reset();
               props.onDone();
-            })
-            .catch((e: unknown) => setError(describeError(e)))
-            .finally(() => setBusy(false));
+            }),
+          );
         }}
       >
         <label htmlFor="phase">Stage</label>
@@ -152,17 +149,18 @@ export function PhotosPanel(props: { patientId: string; scopes: string[]; canUpl
   const [use, setUse] = useState(props.scopes.includes('clinical') ? 'clinical' : (props.scopes[0] ?? 'clinical'));
   const [photos, setPhotos] = useState<Photo[]>();
   const [open, setOpen] = useState<Photo>();
-  const [error, setError] = useState<string>();
+  const { error, setError, run } = useAction();
   const [exportNote, setExportNote] = useState<string>();
+  const exporting = useAction(setExportNote);
   const load = useCallback(
     () =>
-      api<{ photos: Photo[] }>('GET', `/api/v1/patients/${props.patientId}/photos?use=${use}`)
-        .then((r) => {
+      run(
+        api<{ photos: Photo[] }>('GET', `/api/v1/patients/${props.patientId}/photos?use=${use}`).then((r) => {
           setPhotos(r.photos);
           setError(undefined);
-        })
-        .catch((e: unknown) => setError(describeError(e))),
-    [props.patientId, use],
+        }),
+      ),
+    [props.patientId, use, run, setError],
   );
   useEffect(() => {
     if (props.scopes.length > 0) void load();
@@ -231,12 +229,12 @@ export function PhotosPanel(props: { patientId: string; scopes: string[]; canUpl
             type="button"
             className="secondary"
             onClick={() =>
-              api<{ id: string }>('POST', '/api/v1/photo-exports', { patientIds: [props.patientId], reason: 'Copy of this patient’s photos' })
-                .then((r) => {
+              void exporting.run(
+                api<{ id: string }>('POST', '/api/v1/photo-exports', { patientIds: [props.patientId], reason: 'Copy of this patient’s photos' }).then((r) => {
                   window.location.href = `/api/v1/photo-exports/${r.id}/download`;
                   setExportNote('Export ready: downloading a ZIP of watermarked copies.');
-                })
-                .catch((e: unknown) => setExportNote(describeError(e)))
+                }),
+              )
             }
           >
             Export this patient’s photos
@@ -262,6 +260,7 @@ interface ExportRow {
 /** Photo exports: approvals by a second person, and downloads of approved ones. */
 export function ExportsPage(props: { staffId: string }) {
   const { data, error, setError, reload: load } = useResource<{ exports: ExportRow[] }>('/api/v1/photo-exports');
+  const { run } = useAction(setError);
   const rows = data?.exports;
   return (
     <>
@@ -288,7 +287,7 @@ export function ExportsPage(props: { staffId: string }) {
             ) : r.requesterId === props.staffId ? (
               'waiting for approval'
             ) : (
-              <button type="button" onClick={() => api('POST', `/api/v1/photo-exports/${r.id}/approve`).then(load, (e: unknown) => setError(describeError(e)))}>
+              <button type="button" onClick={() => void run(api('POST', `/api/v1/photo-exports/${r.id}/approve`).then(load))}>
                 Approve
               </button>
             ),

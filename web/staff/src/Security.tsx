@@ -1,8 +1,9 @@
 /** The signed-in person's own security: factors, recovery codes, sessions, password. */
 import { useCallback, useEffect, useState } from 'react';
-import { api, type AuthState, describeError, formatWhen } from './api.js';
+import { api, type AuthState, formatWhen } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
+import { useAction } from './hooks.js';
 import { CodeForm, EnrolFactors, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
 
 interface Factors {
@@ -20,15 +21,14 @@ interface Session {
   isCurrent: boolean;
 }
 
-
 export function StepUp(props: { state: AuthState; onDone: () => void; why?: string }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   return (
     <section className="notice" aria-labelledby="stepup-title">
       <h2 id="stepup-title">Confirm it is you</h2>
       <p>{props.why ?? 'Changing your sign-in methods needs a fresh confirmation'} (valid for 5 minutes).</p>
       {props.state.factors?.passkey && (
-        <button type="button" onClick={() => verifyWithPasskey().then(props.onDone).catch((e: unknown) => setError(describeError(e)))}>
+        <button type="button" onClick={() => void run(verifyWithPasskey().then(props.onDone))}>
           Confirm with passkey
         </button>
       )}
@@ -42,19 +42,15 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
   const [factors, setFactors] = useState<Factors>();
   const [sessions, setSessions] = useState<Session[]>();
   const [codes, setCodes] = useState<string[]>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const load = useCallback(async () => {
     setFactors(await api<Factors>('GET', '/api/v1/me/factors'));
     setSessions((await api<{ sessions: Session[] }>('GET', '/api/v1/me/sessions')).sessions);
   }, []);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
-  const act = (work: Promise<unknown>) =>
-    work
-      .then(load)
-      .then(props.onChange)
-      .catch((e: unknown) => setError(describeError(e)));
+    void run(load());
+  }, [load, run]);
+  const act = (work: Promise<unknown>) => run(work.then(load).then(props.onChange));
 
   return (
     <>

@@ -1,12 +1,12 @@
 /** Sign-in: password, then a second factor; at first login, enrolment of one. */
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'react';
-import { api, type AuthState, describeError } from './api.js';
+import { api, type AuthState } from './api.js';
 import { ErrorText } from './components/ErrorText.js';
+import { useAction } from './hooks.js';
 
 export function SignInPage(props: { onDone: (state: AuthState) => void }) {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   return (
     <main className="narrow">
       <h1>Sign in to Tacet</h1>
@@ -14,11 +14,7 @@ export function SignInPage(props: { onDone: (state: AuthState) => void }) {
         onSubmit={(event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
-          setBusy(true);
-          api<AuthState>('POST', '/api/v1/auth/login', { email: String(data.get('email')), password: String(data.get('password')) })
-            .then(props.onDone)
-            .catch((e: unknown) => setError(describeError(e)))
-            .finally(() => setBusy(false));
+          void run(api<AuthState>('POST', '/api/v1/auth/login', { email: String(data.get('email')), password: String(data.get('password')) }).then(props.onDone));
         }}
       >
         <label htmlFor="email">Email</label>
@@ -42,16 +38,14 @@ export async function verifyWithPasskey(): Promise<void> {
 }
 
 export function CodeForm(props: { label: string; url: string; onDone: () => void; autoComplete?: string }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const id = `code-${props.url.replace(/\W/g, '')}`;
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
         const code = String(new FormData(event.currentTarget).get('code'));
-        api('POST', props.url, { code })
-          .then(props.onDone)
-          .catch((e: unknown) => setError(describeError(e)));
+        void run(api('POST', props.url, { code }).then(props.onDone));
       }}
     >
       <label htmlFor={id}>{props.label}</label>
@@ -63,14 +57,14 @@ export function CodeForm(props: { label: string; url: string; onDone: () => void
 }
 
 export function SecondFactorPage(props: { state: AuthState; onDone: () => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const [useRecovery, setUseRecovery] = useState(false);
   return (
     <main className="narrow">
       <h1>Confirm it is you</h1>
       {props.state.factors?.passkey && (
         <section>
-          <button type="button" onClick={() => verifyWithPasskey().then(props.onDone).catch((e: unknown) => setError(describeError(e)))}>
+          <button type="button" onClick={() => void run(verifyWithPasskey().then(props.onDone))}>
             Use your passkey
           </button>
           <ErrorText error={error} />
@@ -109,7 +103,7 @@ export function RecoveryCodes(props: { codes: readonly string[]; onDone: () => v
 
 /** Enrol a factor: forced at first login; also used from the security page after step-up. */
 export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (recoveryCodes?: string[]) => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const [totp, setTotp] = useState<{ qrSvgDataUrl: string; secret: string }>();
   const addPasskey = async () => {
     const optionsJSON = await api<Parameters<typeof startRegistration>[0]['optionsJSON']>('POST', '/api/v1/me/factors/passkey/options');
@@ -122,7 +116,7 @@ export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (rec
       <section>
         <h2>Passkey (recommended)</h2>
         <p>Use this device’s screen lock, a phone, or a security key. Passkeys cannot be phished.</p>
-        <button type="button" onClick={() => addPasskey().catch((e: unknown) => setError(describeError(e)))}>
+        <button type="button" onClick={() => void run(addPasskey())}>
           Create a passkey
         </button>
       </section>
@@ -139,9 +133,7 @@ export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (rec
                 onSubmit={(event) => {
                   event.preventDefault();
                   const code = String(new FormData(event.currentTarget).get('code'));
-                  api<{ recoveryCodes?: string[] }>('POST', '/api/v1/me/factors/totp/confirm', { code })
-                    .then((result) => props.onEnrolled(result.recoveryCodes))
-                    .catch((e: unknown) => setError(describeError(e)));
+                  void run(api<{ recoveryCodes?: string[] }>('POST', '/api/v1/me/factors/totp/confirm', { code }).then((result) => props.onEnrolled(result.recoveryCodes)));
                 }}
               >
                 <label htmlFor="totp-confirm">Code from the app</label>
@@ -150,7 +142,7 @@ export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (rec
               </form>
             </>
           ) : (
-            <button type="button" onClick={() => api<{ qrSvgDataUrl: string; secret: string }>('POST', '/api/v1/me/factors/totp/start').then(setTotp).catch((e: unknown) => setError(describeError(e)))}>
+            <button type="button" onClick={() => void run(api<{ qrSvgDataUrl: string; secret: string }>('POST', '/api/v1/me/factors/totp/start').then(setTotp))}>
               Set up an authenticator app
             </button>
           )}

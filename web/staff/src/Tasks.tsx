@@ -4,9 +4,9 @@
  * page shown instead of patient data while any of it is outstanding.
  */
 import { useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
+import { api, formatWhen } from './api.js';
 import { Link } from './router.js';
-import { useResource } from './hooks.js';
+import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 
 interface TrainingStatus {
@@ -85,7 +85,7 @@ function Markdownish(props: { text: string }) {
 
 function TrainingModule(props: { module: Module; onDone: () => void }) {
   const [result, setResult] = useState<QuizResult>();
-  const [error, setError] = useState<string>();
+  const { error, setError, run } = useAction();
   const { module } = props;
   return (
     <section aria-labelledby={`module-${module.id}`}>
@@ -101,13 +101,13 @@ function TrainingModule(props: { module: Module; onDone: () => void }) {
             setError('Answer every question.');
             return;
           }
-          api<QuizResult>('POST', `/api/v1/training/modules/${module.id}/attempts`, { answers })
-            .then((r) => {
+          void run(
+            api<QuizResult>('POST', `/api/v1/training/modules/${module.id}/attempts`, { answers }).then((r) => {
               setResult(r);
               setError(undefined);
               if (r.passed) props.onDone();
-            })
-            .catch((e: unknown) => setError(describeError(e)));
+            }),
+          );
         }}
       >
         <h3>Quiz (pass mark {module.passMark}%)</h3>
@@ -135,7 +135,7 @@ function TrainingModule(props: { module: Module; onDone: () => void }) {
 
 function PolicyItem(props: { policy: PolicyStatus; onDone: () => void }) {
   const [body, setBody] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const { policy } = props;
   return (
     <li>
@@ -145,13 +145,13 @@ function PolicyItem(props: { policy: PolicyStatus; onDone: () => void }) {
       {policy.acknowledgedAt ? (
         <span>acknowledged {formatWhen(policy.acknowledgedAt)}</span>
       ) : body === undefined ? (
-        <button type="button" className="secondary" onClick={() => api<{ body: string }>('GET', `/api/v1/policies/${policy.policyId}`).then((p) => setBody(p.body), (e: unknown) => setError(describeError(e)))}>
+        <button type="button" className="secondary" onClick={() => void run(api<{ body: string }>('GET', `/api/v1/policies/${policy.policyId}`).then((p) => setBody(p.body)))}>
           Read
         </button>
       ) : (
         <>
           <div className="document">{body}</div>
-          <button type="button" onClick={() => api('POST', `/api/v1/policies/${policy.policyId}/acknowledge`).then(props.onDone, (e: unknown) => setError(describeError(e)))}>
+          <button type="button" onClick={() => void run(api('POST', `/api/v1/policies/${policy.policyId}/acknowledge`).then(props.onDone))}>
             I have read and will follow this policy
           </button>
         </>
