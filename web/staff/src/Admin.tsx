@@ -1,24 +1,10 @@
 /** Administration: staff and roles (administrators), break-glass review (DPO). */
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.js';
+import type { BreakGlassGrant, BreakGlassGrantList, Clinic, ClinicList, StaffList, StaffMember } from './api-types.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import { useAction } from './hooks.js';
-
-interface Clinic {
-  id: string;
-  name: string;
-}
-
-interface StaffMember {
-  id: string;
-  email: string;
-  name: string;
-  orgRole: string | null;
-  clinicRoles: { clinicId: string; role: string }[];
-  disabledAt: string | null;
-  factors: { passkeys: number; totp: boolean };
-}
 
 const CLINIC_ROLES = ['receptionist', 'nurse', 'practitioner', 'clinic_manager'];
 const ORG_ROLES = ['administrator', 'dpo'];
@@ -72,8 +58,8 @@ export function StaffAdminPage() {
   const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string>();
   const load = useCallback(async () => {
-    setStaff((await api<{ staff: StaffMember[] }>('GET', '/api/v1/staff')).staff);
-    setClinics((await api<{ clinics: Clinic[] }>('GET', '/api/v1/clinics')).clinics);
+    setStaff((await api<StaffList>('GET', '/api/v1/staff')).staff);
+    setClinics((await api<ClinicList>('GET', '/api/v1/clinics')).clinics);
   }, []);
   useEffect(() => {
     void run(load());
@@ -154,19 +140,10 @@ export function StaffAdminPage() {
   );
 }
 
-interface Grant {
-  id: string;
-  staff: { id: string; name: string };
-  personId: string;
-  justification: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
 export function BreakGlassReviewPage() {
-  const [grants, setGrants] = useState<Grant[]>();
+  const [grants, setGrants] = useState<BreakGlassGrant[]>();
   const { error, run } = useAction();
-  const load = useCallback(async () => setGrants((await api<{ grants: Grant[] }>('GET', '/api/v1/break-glass')).grants), []);
+  const load = useCallback(async () => setGrants((await api<BreakGlassGrantList>('GET', '/api/v1/break-glass')).grants), []);
   useEffect(() => {
     void run(load());
   }, [load, run]);

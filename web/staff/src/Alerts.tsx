@@ -1,26 +1,16 @@
 /** Alerts (DPO and administrators) and lockdown approvals (any reader, for others' requests). */
 import { useCallback, useEffect, useState } from 'react';
 import { api, formatWhen } from './api.js';
+import type { Alert, AlertList, ApprovalRequest, ApprovalRequestList } from './api-types.js';
 import { ErrorText } from './components/ErrorText.js';
 import { useAction } from './hooks.js';
 import { Link } from './router.js';
-
-interface Alert {
-  id: string;
-  at: string;
-  severity: string;
-  rule: string;
-  staff: { id: string; name: string } | null;
-  personCount: number;
-  detail: string;
-  status: string;
-}
 
 export function AlertsPage() {
   const [status, setStatus] = useState('open');
   const [alerts, setAlerts] = useState<Alert[]>();
   const { error, run } = useAction();
-  const load = useCallback(async () => setAlerts((await api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?status=${status}`)).alerts), [status]);
+  const load = useCallback(async () => setAlerts((await api<AlertList>('GET', `/api/v1/alerts?status=${status}`)).alerts), [status]);
   useEffect(() => {
     void run(load());
   }, [load, run]);
@@ -64,17 +54,10 @@ export function AlertsPage() {
   );
 }
 
-interface ApprovalRequest {
-  id: string;
-  enquiryId: string;
-  requestedAt: string;
-  requester: string;
-}
-
 export function ApprovalsPage() {
   const [requests, setRequests] = useState<ApprovalRequest[]>();
   const { error, run } = useAction();
-  const load = useCallback(async () => setRequests((await api<{ requests: ApprovalRequest[] }>('GET', '/api/v1/approval-requests')).requests), []);
+  const load = useCallback(async () => setRequests((await api<ApprovalRequestList>('GET', '/api/v1/approval-requests')).requests), []);
   useEffect(() => {
     void run(load());
   }, [load, run]);

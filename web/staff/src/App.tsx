@@ -1,7 +1,8 @@
 /** Staff UI shell: loads the sign-in state, routes between the stages and pages. */
 import { useCallback, useEffect, useState } from 'react';
 import { Link, navigate, usePath } from './router.js';
-import { api, type AuthState } from './api.js';
+import { api } from './api.js';
+import type { AuthState, Permission } from './api-types.js';
 import { EnquiryDetailPage, EnquiryListPage } from './Enquiries.js';
 import { BreakGlassReviewPage, StaffAdminPage } from './Admin.js';
 import { AlertsPage, ApprovalsPage } from './Alerts.js';
@@ -39,7 +40,7 @@ function StaffApp(props: { path: string }) {
   if (state.stage === 'second-factor') return <SecondFactorPage state={state} onDone={refresh} />;
   if (state.stage === 'enrol') return <EnrolPage state={state} onDone={refresh} />;
 
-  const can = (permission: string) => state.staff?.permissions.includes(permission) ?? false;
+  const can = (permission: Permission) => state.staff?.permissions.includes(permission) ?? false;
   const signOut = async () => {
     await api('POST', '/api/v1/auth/logout');
     navigate('/');

@@ -1,6 +1,7 @@
 /** Consent signing: the signature pad, the tablet signing panel and the public signing-link page. */
 import { useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
+import type { ConsentForm } from './api-types.js';
 import { ErrorText } from './components/ErrorText.js';
 import { useAction } from './hooks.js';
 
@@ -9,16 +10,6 @@ export const SCOPE_LABELS: Record<string, string> = {
   teaching: 'Teaching (training clinicians; never identifiable)',
   marketing: 'Marketing (before/after galleries, social media)',
 };
-
-export interface ConsentForm {
-  id: string;
-  kind: 'procedure' | 'photo';
-  procedureKey: string;
-  version: number;
-  title: string;
-  body: string;
-  bodyHash: string;
-}
 
 /** A drawn signature on a canvas (mouse, pen or finger). Reports a PNG data URL, or undefined when blank. */
 export function SignaturePad(props: { onChange: (dataUrl: string | undefined) => void }) {

@@ -1,40 +1,14 @@
 /** Breach response for the DPO: the register with its clocks, and one incident from indicators to notices and evidence. */
 import { useEffect, useState } from 'react';
 import { api, formatWhen } from './api.js';
+import type { Incident, IncidentCreated, IncidentDetails, IncidentList, NoticeCounts, NoticeTemplate } from './api-types.js';
 import { Link, navigate } from './router.js';
 import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import { RotateKeys } from './Keys.js';
 
-interface Details {
-  whatHappened: string;
-  howDiscovered: string;
-  likelyConsequences: string;
-  measuresBefore: string;
-  measuresAfter: string;
-  staffInvolved: boolean;
-  staffTraining: string;
-  contactPoint: string;
-}
-
-interface Incident {
-  id: string;
-  title: string;
-  regime: string;
-  status: string;
-  awareAt: string;
-  deadline: string;
-  details: Details;
-  scope: { persons: number; records: number; unintelligible: number; intelligible: number; categories: Record<string, number> } | null;
-  assessment: { art34NoticeRequired: boolean; intelligible: number; reasoning: string } | null;
-  decision: { notifyRegulator: boolean; notifyIndividuals: boolean; reasons: string } | null;
-  indicators: { id: string; kind: string; value: string; from: string | null; to: string | null }[];
-  timeline: { at: string; actor: string; kind: string; detail: string }[];
-  reports: { version: number; kind: string; createdAt: string; sha256: string }[];
-}
-
-const FIELDS: [keyof Details, string][] = [
+const FIELDS: [keyof IncidentDetails, string][] = [
   ['whatHappened', 'What happened'],
   ['howDiscovered', 'How it was discovered'],
   ['likelyConsequences', 'Likely consequences for the people affected'],
@@ -64,7 +38,7 @@ function Clock(props: { deadline: string }) {
 const toIso = (local: FormDataEntryValue | null) => (local ? new Date(String(local)).toISOString() : undefined);
 
 export function IncidentListPage() {
-  const { data, error, setError } = useResource<{ incidents: { id: string; title: string; regime: string; status: string; awareAt: string; deadline: string; reported: boolean | null }[] }>('/api/v1/incidents');
+  const { data, error, setError } = useResource<IncidentList>('/api/v1/incidents');
   const { run } = useAction(setError);
   return (
     <>
@@ -84,10 +58,10 @@ export function IncidentListPage() {
           onSubmit={(event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
-            const details = Object.fromEntries(FIELDS.map(([key]) => [key, String(data.get(key) ?? '')])) as unknown as Details;
+            const details = Object.fromEntries(FIELDS.map(([key]) => [key, String(data.get(key) ?? '')])) as unknown as IncidentDetails;
             details.staffInvolved = data.get('staffInvolved') === 'on';
             void run(
-              api<{ id: string }>('POST', '/api/v1/incidents', { title: data.get('title'), regime: data.get('regime'), awareAt: toIso(data.get('awareAt')), ...(data.get('occurredFrom') ? { occurredFrom: toIso(data.get('occurredFrom')) } : {}), ...(data.get('occurredTo') ? { occurredTo: toIso(data.get('occurredTo')) } : {}), details }).then((r) =>
+              api<IncidentCreated>('POST', '/api/v1/incidents', { title: data.get('title'), regime: data.get('regime'), awareAt: toIso(data.get('awareAt')), ...(data.get('occurredFrom') ? { occurredFrom: toIso(data.get('occurredFrom')) } : {}), ...(data.get('occurredTo') ? { occurredTo: toIso(data.get('occurredTo')) } : {}), details }).then((r) =>
                 navigate(`/incidents/${r.id}`),
               ),
             );
@@ -126,7 +100,7 @@ export function IncidentListPage() {
 
 export function IncidentDetailPage(props: { id: string }) {
   const { data: incident, error, setError, reload } = useResource<Incident>(`/api/v1/incidents/${props.id}`);
-  const { data: notices, reload: reloadNotices } = useResource<{ delivered: number; queued: number; retrying: number; substitute: number }>(`/api/v1/incidents/${props.id}/notices`);
+  const { data: notices, reload: reloadNotices } = useResource<NoticeCounts>(`/api/v1/incidents/${props.id}/notices`);
   const { busy, run } = useAction(setError);
   const act = (method: 'POST' | 'PUT', url: string, body?: unknown, after?: (r: unknown) => void) =>
     void run(
@@ -355,7 +329,7 @@ export function IncidentDetailPage(props: { id: string }) {
 }
 
 export function NoticeTemplatePage() {
-  const { data, error, setError } = useResource<{ subject: string; body: string }>('/api/v1/notice-template');
+  const { data, error, setError } = useResource<NoticeTemplate>('/api/v1/notice-template');
   const [saved, setSaved] = useState(false);
   const { run } = useAction(setError);
   if (!data) return <ErrorText error={error} />;

@@ -1,17 +1,10 @@
 /** Key rotation: the domain keys, re-wrap progress, and a rotate form (unseal passphrase + step-up). */
 import { useEffect, useState } from 'react';
 import { api } from './api.js';
+import type { KeysRotated, KeyStatus } from './api-types.js';
 import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
-
-interface DomainStatus {
-  domain: string;
-  activeKeyId: string;
-  versions: { id: string; status: string }[];
-  personKeys: number;
-  toRewrap: number;
-}
 
 /** Rotate form; `url` is the admin route or an incident's containment route. */
 export function RotateKeys(props: { url: string; onDone?: () => void }) {
@@ -24,7 +17,7 @@ export function RotateKeys(props: { url: string; onDone?: () => void }) {
         const form = event.currentTarget;
         const data = new FormData(form);
         void run(
-          api<{ rotated: string[] }>('POST', props.url, { domains: data.getAll('domain'), passphrase: data.get('passphrase') }).then((r) => {
+          api<KeysRotated>('POST', props.url, { domains: data.getAll('domain'), passphrase: data.get('passphrase') }).then((r) => {
             form.reset();
             setDone(`Rotated: ${r.rotated.join(', ')}. Person keys are being re-wrapped in the background; Tacet stays available.`);
             props.onDone?.();
@@ -50,7 +43,7 @@ export function RotateKeys(props: { url: string; onDone?: () => void }) {
 }
 
 export function KeysPanel() {
-  const { data, error, reload } = useResource<{ domains: DomainStatus[] }>('/api/v1/keys');
+  const { data, error, reload } = useResource<KeyStatus>('/api/v1/keys');
   useEffect(() => {
     const timer = setInterval(() => void reload(), 5_000);
     return () => clearInterval(timer);

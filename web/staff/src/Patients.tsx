@@ -2,48 +2,20 @@
 import { useEffect, useState } from 'react';
 import { useAction, useResource } from './hooks.js';
 import { api, formatWhen } from './api.js';
+import type { ConsentForm, ConsentFormList, ConsentLink, Patient, Permission, PatientClinical, PatientFinancial, PatientList, PatientSearchResults } from './api-types.js';
 import { Link } from './router.js';
-import { type ConsentForm, SCOPE_LABELS, SigningPanel } from './Consent.js';
+import { SCOPE_LABELS, SigningPanel } from './Consent.js';
 import { PhotosPanel } from './Photos.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import { Loading } from './components/Loading.js';
 
-interface PatientRow {
-  id: string;
-  status: string;
-  createdAt: string;
-  clinic: { name: string };
-  nextAppointment: string | null;
-}
-
-interface Patient {
-  id: string;
-  clinicId: string;
-  status: string;
-  createdAt: string;
-  contact: { name: string; email: string; phone: string; dob?: string; address?: string };
-  appointments: { id: string; kind: string; startsAt: string; endsAt: string; status: string; practitionerId: string | null }[];
-  consents: { id: string; title: string; version: number; kind: string; scopes: string[]; method: string; signedAt: string }[];
-  photoScopes: string[];
-  practitioners: { id: string; name: string }[];
-}
-
-interface Clinical {
-  notes: { id: string; text: string; createdAt: string }[];
-  procedures: { id: string; name: string; details: string; status: string; createdAt: string }[];
-}
-
-interface Financial {
-  invoices: { id: string; status: string; issuedAt: string; currency: string; totalMinor: number; paidMinor: number; lines: { description: string; amountMinor: number }[] }[];
-}
-
 const money = (minor: number, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
 
 export function PatientListPage() {
-  const { data, error, setError } = useResource<{ patients: PatientRow[] }>('/api/v1/patients');
+  const { data, error, setError } = useResource<PatientList>('/api/v1/patients');
   const rows = data?.patients;
-  const [found, setFound] = useState<{ results: { patientId: string; name: string; dob?: string }[]; isTooBroad: boolean }>();
+  const [found, setFound] = useState<PatientSearchResults>();
   const { run } = useAction(setError);
   const results = found?.results;
   return (
@@ -57,7 +29,7 @@ export function PatientListPage() {
           const data = Object.fromEntries([...new FormData(event.currentTarget).entries()].filter(([, v]) => String(v).trim() !== ''));
           if (Object.keys(data).length === 0) return setError('Enter a name, date of birth, email or phone.');
           setError(undefined);
-          void run(api<NonNullable<typeof found>>('POST', '/api/v1/patients/search', data).then(setFound));
+          void run(api<PatientSearchResults>('POST', '/api/v1/patients/search', data).then(setFound));
         }}
       >
         <label htmlFor="q-name">Name</label>
@@ -159,7 +131,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
   const [link, setLink] = useState<string>();
   const { error, run } = useAction();
   useEffect(() => {
-    if (props.canManage) void api<{ forms: ConsentForm[] }>('GET', '/api/v1/consent-forms').then((r) => setForms(r.forms));
+    if (props.canManage) void api<ConsentFormList>('GET', '/api/v1/consent-forms').then((r) => setForms(r.forms));
   }, [props.canManage]);
   const pick = (id: string) => forms.find((f) => f.id === id);
   return (
@@ -191,7 +163,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
             const form = pick(String(data.get('formId')));
             if (!form) return;
             if ((event.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'link') {
-              void run(api<{ path: string }>('POST', `/api/v1/patients/${props.patient.id}/consent-links`, { formId: form.id }).then((r) => setLink(`${window.location.origin}${r.path}`)));
+              void run(api<ConsentLink>('POST', `/api/v1/patients/${props.patient.id}/consent-links`, { formId: form.id }).then((r) => setLink(`${window.location.origin}${r.path}`)));
             } else setSigning(form);
           }}
         >
@@ -234,7 +206,7 @@ function Consents(props: { patient: Patient; canManage: boolean; onChange: () =>
 }
 
 function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
-  const { data: record, error, setError, reload: load } = useResource<Clinical>(`/api/v1/patients/${props.patientId}/clinical`);
+  const { data: record, error, setError, reload: load } = useResource<PatientClinical>(`/api/v1/patients/${props.patientId}/clinical`);
   const { run } = useAction(setError);
   return (
     <section>
@@ -276,7 +248,7 @@ function ClinicalRecord(props: { patientId: string; canWrite: boolean }) {
 }
 
 function Finance(props: { patientId: string; canWrite: boolean }) {
-  const { data: record, error, setError, reload: load } = useResource<Financial>(`/api/v1/patients/${props.patientId}/financial`);
+  const { data: record, error, setError, reload: load } = useResource<PatientFinancial>(`/api/v1/patients/${props.patientId}/financial`);
   const { run } = useAction(setError);
   return (
     <section>
@@ -320,7 +292,7 @@ function Finance(props: { patientId: string; canWrite: boolean }) {
   );
 }
 
-export function PatientDetailPage(props: { id: string; can: (permission: string) => boolean }) {
+export function PatientDetailPage(props: { id: string; can: (permission: Permission) => boolean }) {
   const { data: patient, error, reload: load } = useResource<Patient>(`/api/v1/patients/${props.id}`);
   if (error) return <ErrorText error={error} />;
   if (!patient) return <Loading />;

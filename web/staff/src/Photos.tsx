@@ -6,20 +6,10 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, formatWhen } from './api.js';
+import type { Photo, PhotoExportCreated, PhotoExportList, PhotoList } from './api-types.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import { useAction, useResource } from './hooks.js';
-
-interface Photo {
-  id: string;
-  phase: 'before' | 'after' | 'progress';
-  angle: string;
-  takenOn: string;
-  width: number;
-  height: number;
-  bodyArea: string;
-  caption: string;
-}
 
 const ANGLES: Record<string, string> = {
   front: 'Front',
@@ -155,7 +145,7 @@ export function PhotosPanel(props: { patientId: string; scopes: string[]; canUpl
   const load = useCallback(
     () =>
       run(
-        api<{ photos: Photo[] }>('GET', `/api/v1/patients/${props.patientId}/photos?use=${use}`).then((r) => {
+        api<PhotoList>('GET', `/api/v1/patients/${props.patientId}/photos?use=${use}`).then((r) => {
           setPhotos(r.photos);
           setError(undefined);
         }),
@@ -230,7 +220,7 @@ export function PhotosPanel(props: { patientId: string; scopes: string[]; canUpl
             className="secondary"
             onClick={() =>
               void exporting.run(
-                api<{ id: string }>('POST', '/api/v1/photo-exports', { patientIds: [props.patientId], reason: 'Copy of this patient’s photos' }).then((r) => {
+                api<PhotoExportCreated>('POST', '/api/v1/photo-exports', { patientIds: [props.patientId], reason: 'Copy of this patient’s photos' }).then((r) => {
                   window.location.href = `/api/v1/photo-exports/${r.id}/download`;
                   setExportNote('Export ready: downloading a ZIP of watermarked copies.');
                 }),
@@ -246,20 +236,9 @@ export function PhotosPanel(props: { patientId: string; scopes: string[]; canUpl
   );
 }
 
-interface ExportRow {
-  id: string;
-  requester: string;
-  requesterId: string;
-  patientCount: number;
-  reason: string;
-  createdAt: string;
-  approvedAt: string | null;
-  downloadedAt: string | null;
-}
-
 /** Photo exports: approvals by a second person, and downloads of approved ones. */
 export function ExportsPage(props: { staffId: string }) {
-  const { data, error, setError, reload: load } = useResource<{ exports: ExportRow[] }>('/api/v1/photo-exports');
+  const { data, error, setError, reload: load } = useResource<PhotoExportList>('/api/v1/photo-exports');
   const { run } = useAction(setError);
   const rows = data?.exports;
   return (

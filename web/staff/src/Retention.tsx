@@ -1,14 +1,9 @@
 /** Retention for the DPO: the schedule, what will be shredded now and soon, runs, and running it now. */
 import { api, formatWhen } from './api.js';
+import type { RetentionView } from './api-types.js';
 import { useAction, useResource } from './hooks.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
-
-interface RetentionView {
-  schedule: { category: string; months: number; label: string; defaultMonths: number }[];
-  upcoming: Record<string, { now: number; next: number }>;
-  runs: { id: string; startedAt: string; finishedAt: string | null; shredded: Record<string, number>; held: number }[];
-}
 
 export function RetentionPage() {
   const { data, error, setError, reload } = useResource<RetentionView>('/api/v1/retention');

@@ -5,30 +5,12 @@
  * rectify, extend or refuse. Also the record of processing activities.
  */
 import { useState } from 'react';
-import { api, type AuthState, formatWhen } from './api.js';
+import { api, formatWhen } from './api.js';
+import type { AuthState, PersonMatch, RightsRequest } from './api-types.js';
 import { useAction, useResource } from './hooks.js';
 import { StepUp } from './Security.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
-
-interface RightsRequest {
-  id: string;
-  personId: string;
-  kind: 'access' | 'portability' | 'erasure' | 'rectification';
-  receivedAt: string;
-  dueAt: string;
-  extensionReason: string | null;
-  status: string;
-  outcome: string | null;
-  exceptions: string[];
-  isOverdue: boolean;
-}
-interface Match {
-  personId: string;
-  knownSince: string;
-  enquiries: number;
-  patientRecords: number;
-}
 
 const EXCEPTIONS: Record<string, string> = {
   'legal-obligation': 'Legal obligation: clinical and accounting records must be kept (Art. 17(3)(b))',
@@ -104,7 +86,7 @@ function RequestActions(props: { request: RightsRequest; onDone: () => void; run
 
 export function RightsPage(props: { state: AuthState; onChange: () => Promise<void> }) {
   const requests = useResource<RightsRequest[]>('/api/v1/rights/requests');
-  const [matches, setMatches] = useState<Match[]>();
+  const [matches, setMatches] = useState<PersonMatch[]>();
   const { error, setError, run } = useAction();
   const done = () => {
     setError(undefined);
@@ -123,7 +105,7 @@ export function RightsPage(props: { state: AuthState; onChange: () => Promise<vo
           const data = new FormData(event.currentTarget);
           const email = String(data.get('email') ?? '').trim();
           const phone = String(data.get('phone') ?? '').trim();
-          void run(api<Match[]>('POST', '/api/v1/rights/lookup', { ...(email ? { email } : {}), ...(phone ? { phone } : {}) }).then(setMatches));
+          void run(api<PersonMatch[]>('POST', '/api/v1/rights/lookup', { ...(email ? { email } : {}), ...(phone ? { phone } : {}) }).then(setMatches));
         }}
       >
         <label htmlFor="lookup-email">The requester’s email</label>

@@ -1,25 +1,11 @@
 /** The signed-in person's own security: factors, recovery codes, sessions, password. */
 import { useCallback, useEffect, useState } from 'react';
-import { api, type AuthState, formatWhen } from './api.js';
+import { api, formatWhen } from './api.js';
+import type { AuthState, RecoveryCodesIssued, StaffFactors, StaffSession, StaffSessionList } from './api-types.js';
 import { ErrorText } from './components/ErrorText.js';
 import { Table } from './components/Table.js';
 import { useAction } from './hooks.js';
 import { CodeForm, EnrolFactors, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
-
-interface Factors {
-  passkeys: { id: string; createdAt: string; lastUsedAt: string | null }[];
-  hasTotp: boolean;
-  recoveryCodesLeft: number;
-}
-
-interface Session {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  isCurrent: boolean;
-}
 
 export function StepUp(props: { state: AuthState; onDone: () => void; why?: string }) {
   const { error, run } = useAction();
@@ -39,13 +25,13 @@ export function StepUp(props: { state: AuthState; onDone: () => void; why?: stri
 }
 
 export function SecurityPage(props: { state: AuthState; onChange: () => Promise<void> }) {
-  const [factors, setFactors] = useState<Factors>();
-  const [sessions, setSessions] = useState<Session[]>();
+  const [factors, setFactors] = useState<StaffFactors>();
+  const [sessions, setSessions] = useState<StaffSession[]>();
   const [codes, setCodes] = useState<string[]>();
   const { error, run } = useAction();
   const load = useCallback(async () => {
-    setFactors(await api<Factors>('GET', '/api/v1/me/factors'));
-    setSessions((await api<{ sessions: Session[] }>('GET', '/api/v1/me/sessions')).sessions);
+    setFactors(await api<StaffFactors>('GET', '/api/v1/me/factors'));
+    setSessions((await api<StaffSessionList>('GET', '/api/v1/me/sessions')).sessions);
   }, []);
   useEffect(() => {
     void run(load());
@@ -78,7 +64,7 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
           )}
           <li>
             {factors?.recoveryCodesLeft ?? 0} recovery codes left{' '}
-            <button type="button" className="link" onClick={() => act(api<{ recoveryCodes: string[] }>('POST', '/api/v1/me/recovery-codes').then((r) => setCodes(r.recoveryCodes)))}>
+            <button type="button" className="link" onClick={() => act(api<RecoveryCodesIssued>('POST', '/api/v1/me/recovery-codes').then((r) => setCodes(r.recoveryCodes)))}>
               Make new codes
             </button>
           </li>

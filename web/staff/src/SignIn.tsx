@@ -1,7 +1,8 @@
 /** Sign-in: password, then a second factor; at first login, enrolment of one. */
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'react';
-import { api, type AuthState } from './api.js';
+import { api } from './api.js';
+import type { AuthState, FactorEnrolled, TotpEnrolment } from './api-types.js';
 import { ErrorText } from './components/ErrorText.js';
 import { useAction } from './hooks.js';
 
@@ -104,11 +105,11 @@ export function RecoveryCodes(props: { codes: readonly string[]; onDone: () => v
 /** Enrol a factor: forced at first login; also used from the security page after step-up. */
 export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (recoveryCodes?: string[]) => void }) {
   const { error, run } = useAction();
-  const [totp, setTotp] = useState<{ qrSvgDataUrl: string; secret: string }>();
+  const [totp, setTotp] = useState<TotpEnrolment>();
   const addPasskey = async () => {
     const optionsJSON = await api<Parameters<typeof startRegistration>[0]['optionsJSON']>('POST', '/api/v1/me/factors/passkey/options');
     const response = await startRegistration({ optionsJSON });
-    const result = await api<{ recoveryCodes?: string[] }>('POST', '/api/v1/me/factors/passkey', { response });
+    const result = await api<FactorEnrolled>('POST', '/api/v1/me/factors/passkey', { response });
     props.onEnrolled(result.recoveryCodes);
   };
   return (
@@ -133,7 +134,7 @@ export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (rec
                 onSubmit={(event) => {
                   event.preventDefault();
                   const code = String(new FormData(event.currentTarget).get('code'));
-                  void run(api<{ recoveryCodes?: string[] }>('POST', '/api/v1/me/factors/totp/confirm', { code }).then((result) => props.onEnrolled(result.recoveryCodes)));
+                  void run(api<FactorEnrolled>('POST', '/api/v1/me/factors/totp/confirm', { code }).then((result) => props.onEnrolled(result.recoveryCodes)));
                 }}
               >
                 <label htmlFor="totp-confirm">Code from the app</label>
@@ -142,7 +143,7 @@ export function EnrolFactors(props: { passkeyRequired: boolean; onEnrolled: (rec
               </form>
             </>
           ) : (
-            <button type="button" onClick={() => void run(api<{ qrSvgDataUrl: string; secret: string }>('POST', '/api/v1/me/factors/totp/start').then(setTotp))}>
+            <button type="button" onClick={() => void run(api<TotpEnrolment>('POST', '/api/v1/me/factors/totp/start').then(setTotp))}>
               Set up an authenticator app
             </button>
           )}
