@@ -1,4 +1,4 @@
-/** Client-side navigation: the current path, moving to another, and links that do so without a page load. */
+/** Client-side navigation: the current path, moving to another, links that do so without a page load, and matching a path to a route's. */
 import { type ReactNode, useEffect, useState } from 'react';
 
 /** Go to `path` within the app (history entry, no page load). */
@@ -33,4 +33,25 @@ export function usePath(): string {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   return path;
+}
+
+const UUID = /^[0-9a-f-]{36}$/;
+
+/**
+ * Whether `path` is answered by `pattern` (an exact path, where a `:id`
+ * segment stands for a UUID), and with which id ('' when it has none).
+ */
+export function matchPath(pattern: string, path: string): { id: string } | undefined {
+  const wanted = pattern.split('/');
+  const actual = path.split('/');
+  if (wanted.length !== actual.length) return undefined;
+  let id = '';
+  for (const [i, segment] of wanted.entries()) {
+    const value = actual[i] as string;
+    if (segment === ':id') {
+      if (!UUID.test(value)) return undefined;
+      id = value;
+    } else if (segment !== value) return undefined;
+  }
+  return { id };
 }
