@@ -3,10 +3,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.js';
 import type { AuthState, Permission } from './api-types.js';
 import { Loading } from './components/Loading.js';
-import { SignByLinkPage } from './Consent.js';
+import { SignByLinkPage } from './pages/Consent.js';
 import { Link, navigate, usePath } from './router.js';
 import { menuFor, pageFor } from './routes.js';
-import { EnrolPage, SecondFactorPage, SignInPage } from './SignIn.js';
+import { EnrolPage, SecondFactorPage, SignInPage } from './pages/SignIn.js';
 
 export function App() {
   const path = usePath();

@@ -5,21 +5,21 @@
  * every call again: hiding a page is a courtesy, not the protection.)
  */
 import type { ReactNode } from 'react';
-import { AccessReviewsPage } from './AccessReviews.js';
-import { BreakGlassReviewPage, StaffAdminPage } from './Admin.js';
-import { AlertsPage, ApprovalsPage } from './Alerts.js';
+import { AccessReviewsPage } from './pages/AccessReviews.js';
+import { BreakGlassReviewPage, StaffAdminPage } from './pages/Admin.js';
+import { AlertsPage, ApprovalsPage } from './pages/Alerts.js';
 import type { AuthState, Permission } from './api-types.js';
-import { CompliancePage } from './Compliance.js';
-import { EnquiryDetailPage, EnquiryListPage } from './Enquiries.js';
-import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './Incidents.js';
-import { KeysPanel } from './Keys.js';
-import { PatientDetailPage, PatientListPage } from './Patients.js';
-import { ExportsPage } from './Photos.js';
-import { RetentionPage } from './Retention.js';
-import { RightsPage } from './Rights.js';
+import { CompliancePage } from './pages/Compliance.js';
+import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
+import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
+import { KeysPanel } from './pages/Keys.js';
+import { PatientDetailPage, PatientListPage } from './pages/Patients.js';
+import { ExportsPage } from './pages/Photos.js';
+import { RetentionPage } from './pages/Retention.js';
+import { RightsPage } from './pages/Rights.js';
 import { matchPath } from './router.js';
-import { SecurityPage } from './Security.js';
-import { GatePage, TasksPage } from './Tasks.js';
+import { SecurityPage } from './pages/Security.js';
+import { GatePage, TasksPage } from './pages/Tasks.js';
 
 /** What the shell gives a page: the signed-in state, permission checks, a reload of the state, and the path's `:id`. */
 export interface PageContext {

@@ -1,10 +1,10 @@
 /** The signed-in person's own security: factors, recovery codes, sessions, password. */
 import { useCallback, useEffect, useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { AuthState, RecoveryCodesIssued, StaffFactors, StaffSession, StaffSessionList } from './api-types.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
-import { useAction } from './hooks.js';
+import { api, formatWhen } from '../api.js';
+import type { AuthState, RecoveryCodesIssued, StaffFactors, StaffSession, StaffSessionList } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { useAction } from '../hooks.js';
 import { CodeForm, EnrolFactors, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
 
 export function StepUp(props: { state: AuthState; onDone: () => void; why?: string }) {

@@ -1,10 +1,10 @@
 /** Key rotation: the domain keys, re-wrap progress, and a rotate form (unseal passphrase + step-up). */
 import { useEffect, useState } from 'react';
-import { api } from './api.js';
-import type { KeysRotated, KeyStatus } from './api-types.js';
-import { useAction, useResource } from './hooks.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
+import { api } from '../api.js';
+import type { KeysRotated, KeyStatus } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 /** Rotate form; `url` is the admin route or an incident's containment route. */
 export function RotateKeys(props: { url: string; onDone?: () => void }) {

@@ -5,11 +5,11 @@
  * and recorded in the audit log.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, formatWhen } from './api.js';
-import type { Photo, PhotoExportCreated, PhotoExportList, PhotoList } from './api-types.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
-import { useAction, useResource } from './hooks.js';
+import { api, ApiError, formatWhen } from '../api.js';
+import type { Photo, PhotoExportCreated, PhotoExportList, PhotoList } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { useAction, useResource } from '../hooks.js';
 
 const ANGLES: Record<string, string> = {
   front: 'Front',

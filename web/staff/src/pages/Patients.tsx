@@ -1,14 +1,14 @@
 /** Patients: search and list (no personal data in the list), the record, consents, clinical notes, finance and photos. */
 import { useEffect, useState } from 'react';
-import { useAction, useResource } from './hooks.js';
-import { api, formatWhen } from './api.js';
-import type { ConsentForm, ConsentFormList, ConsentLink, Patient, Permission, PatientClinical, PatientFinancial, PatientList, PatientSearchResults } from './api-types.js';
-import { Link } from './router.js';
+import { useAction, useResource } from '../hooks.js';
+import { api, formatWhen } from '../api.js';
+import type { ConsentForm, ConsentFormList, ConsentLink, Patient, Permission, PatientClinical, PatientFinancial, PatientList, PatientSearchResults } from '../api-types.js';
+import { Link } from '../router.js';
 import { SCOPE_LABELS, SigningPanel } from './Consent.js';
 import { PhotosPanel } from './Photos.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
-import { Loading } from './components/Loading.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { Loading } from '../components/Loading.js';
 
 const money = (minor: number, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
 

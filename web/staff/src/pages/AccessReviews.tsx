@@ -1,10 +1,10 @@
 /** Quarterly access reviews: clinic managers re-certify or remove each role; unreviewed roles are suspended when the review falls due. */
 import { useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { AccessReview, AccessReviewsOpened } from './api-types.js';
-import { useAction, useResource } from './hooks.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
+import { api, formatWhen } from '../api.js';
+import type { AccessReview, AccessReviewsOpened } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 export function AccessReviewsPage(props: { staffId: string; canDecide: boolean; canOpen: boolean }) {
   const { data, error, setError, reload } = useResource<AccessReview[]>('/api/v1/access-reviews');

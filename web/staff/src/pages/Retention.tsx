@@ -1,9 +1,9 @@
 /** Retention for the DPO: the schedule, what will be shredded now and soon, runs, and running it now. */
-import { api, formatWhen } from './api.js';
-import type { RetentionView } from './api-types.js';
-import { useAction, useResource } from './hooks.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
+import { api, formatWhen } from '../api.js';
+import type { RetentionView } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 export function RetentionPage() {
   const { data, error, setError, reload } = useResource<RetentionView>('/api/v1/retention');

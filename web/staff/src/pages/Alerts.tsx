@@ -1,10 +1,10 @@
 /** Alerts (DPO and administrators) and lockdown approvals (any reader, for others' requests). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { Alert, AlertList, ApprovalRequest, ApprovalRequestList } from './api-types.js';
-import { ErrorText } from './components/ErrorText.js';
-import { useAction } from './hooks.js';
-import { Link } from './router.js';
+import { api, formatWhen } from '../api.js';
+import type { Alert, AlertList, ApprovalRequest, ApprovalRequestList } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { useAction } from '../hooks.js';
+import { Link } from '../router.js';
 
 export function AlertsPage() {
   const [status, setStatus] = useState('open');

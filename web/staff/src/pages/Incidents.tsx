@@ -1,11 +1,11 @@
 /** Breach response for the DPO: the register with its clocks, and one incident from indicators to notices and evidence. */
 import { useEffect, useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { Incident, IncidentCreated, IncidentDetails, IncidentList, NoticeCounts, NoticeTemplate } from './api-types.js';
-import { Link, navigate } from './router.js';
-import { useAction, useResource } from './hooks.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
+import { api, formatWhen } from '../api.js';
+import type { Incident, IncidentCreated, IncidentDetails, IncidentList, NoticeCounts, NoticeTemplate } from '../api-types.js';
+import { Link, navigate } from '../router.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 import { RotateKeys } from './Keys.js';
 
 const FIELDS: [keyof IncidentDetails, string][] = [

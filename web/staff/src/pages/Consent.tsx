@@ -1,9 +1,9 @@
 /** Consent signing: the signature pad, the tablet signing panel and the public signing-link page. */
 import { useEffect, useRef, useState } from 'react';
-import { api } from './api.js';
-import type { ConsentForm } from './api-types.js';
-import { ErrorText } from './components/ErrorText.js';
-import { useAction } from './hooks.js';
+import { api } from '../api.js';
+import type { ConsentForm } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { useAction } from '../hooks.js';
 
 export const SCOPE_LABELS: Record<string, string> = {
   clinical: 'Clinical record only (my care at this clinic)',

@@ -5,12 +5,12 @@
  * editing training modules.
  */
 import { useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { AuthoredTrainingModule, ChaseResult, ComplianceDashboard, PolicyPublished, StaffCompliance } from './api-types.js';
-import { Link } from './router.js';
-import { useAction, useResource } from './hooks.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
+import { api, formatWhen } from '../api.js';
+import type { AuthoredTrainingModule, ChaseResult, ComplianceDashboard, PolicyPublished, StaffCompliance } from '../api-types.js';
+import { Link } from '../router.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n * 100) / of));
 

@@ -1,10 +1,10 @@
 /** Administration: staff and roles (administrators), break-glass review (DPO). */
 import { useCallback, useEffect, useState } from 'react';
-import { api } from './api.js';
-import type { BreakGlassGrant, BreakGlassGrantList, Clinic, ClinicList, StaffList, StaffMember } from './api-types.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
-import { useAction } from './hooks.js';
+import { api } from '../api.js';
+import type { BreakGlassGrant, BreakGlassGrantList, Clinic, ClinicList, StaffList, StaffMember } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { useAction } from '../hooks.js';
 
 const CLINIC_ROLES = ['receptionist', 'nurse', 'practitioner', 'clinic_manager'];
 const ORG_ROLES = ['administrator', 'dpo'];

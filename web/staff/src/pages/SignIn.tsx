@@ -1,10 +1,10 @@
 /** Sign-in: password, then a second factor; at first login, enrolment of one. */
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'react';
-import { api } from './api.js';
-import type { AuthState, FactorEnrolled, TotpEnrolment } from './api-types.js';
-import { ErrorText } from './components/ErrorText.js';
-import { useAction } from './hooks.js';
+import { api } from '../api.js';
+import type { AuthState, FactorEnrolled, TotpEnrolment } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { useAction } from '../hooks.js';
 
 export function SignInPage(props: { onDone: (state: AuthState) => void }) {
   const { error, busy, run } = useAction();

@@ -5,12 +5,12 @@
  * rectify, extend or refuse. Also the record of processing activities.
  */
 import { useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { AuthState, PersonMatch, RightsRequest } from './api-types.js';
-import { useAction, useResource } from './hooks.js';
+import { api, formatWhen } from '../api.js';
+import type { AuthState, PersonMatch, RightsRequest } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
 import { StepUp } from './Security.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 const EXCEPTIONS: Record<string, string> = {
   'legal-obligation': 'Legal obligation: clinical and accounting records must be kept (Art. 17(3)(b))',

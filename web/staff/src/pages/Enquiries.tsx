@@ -1,12 +1,12 @@
 /** Enquiry list (metadata only) and detail (opened through the audited door). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, describeError, formatWhen } from './api.js';
-import type { EnquiryConverted, EnquiryDetail, EnquiryList } from './api-types.js';
-import { Link, navigate } from './router.js';
-import { ErrorText } from './components/ErrorText.js';
-import { Table } from './components/Table.js';
-import { useAction, useResource } from './hooks.js';
-import { Loading } from './components/Loading.js';
+import { api, ApiError, describeError, formatWhen } from '../api.js';
+import type { EnquiryConverted, EnquiryDetail, EnquiryList } from '../api-types.js';
+import { Link, navigate } from '../router.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { useAction, useResource } from '../hooks.js';
+import { Loading } from '../components/Loading.js';
 
 export function EnquiryListPage() {
   const { data, error } = useResource<EnquiryList>('/api/v1/enquiries');

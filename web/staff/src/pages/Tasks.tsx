@@ -4,11 +4,11 @@
  * page shown instead of patient data while any of it is outstanding.
  */
 import { useState } from 'react';
-import { api, formatWhen } from './api.js';
-import type { ComplianceStatus, PolicyStatus, PolicyText, QuizResult, TrainingModule, TrainingStatus } from './api-types.js';
-import { Link } from './router.js';
-import { useAction, useResource } from './hooks.js';
-import { ErrorText } from './components/ErrorText.js';
+import { api, formatWhen } from '../api.js';
+import type { ComplianceStatus, PolicyStatus, PolicyText, QuizResult, TrainingModule, TrainingStatus } from '../api-types.js';
+import { Link } from '../router.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 const BLOCK_TEXT: Record<string, string> = {
   mfa: 'Set up a second factor (a passkey or an authenticator app).',
