@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.js';
 import type { AuthState, Permission } from './api-types.js';
 import { Loading } from './components/Loading.js';
-import { SignByLinkPage } from './pages/Consent.js';
+import { SignByLinkPage } from './pages/SignByLink.js';
 import { Link, navigate, usePath } from './router.js';
 import { menuFor, pageFor } from './routes.js';
 import { EnrolPage, SecondFactorPage, SignInPage } from './pages/SignIn.js';

@@ -6,7 +6,7 @@ import { Link, navigate } from '../router.js';
 import { useAction, useResource } from '../hooks.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
-import { RotateKeys } from './Keys.js';
+import { RotateKeys } from '../components/RotateKeys.js';
 
 const FIELDS: [keyof IncidentDetails, string][] = [
   ['whatHappened', 'What happened'],

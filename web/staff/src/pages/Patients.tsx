@@ -4,7 +4,7 @@ import { useAction, useResource } from '../hooks.js';
 import { api, formatWhen } from '../api.js';
 import type { ConsentForm, ConsentFormList, ConsentLink, Patient, Permission, PatientClinical, PatientFinancial, PatientList, PatientSearchResults } from '../api-types.js';
 import { Link } from '../router.js';
-import { SCOPE_LABELS, SigningPanel } from './Consent.js';
+import { SCOPE_LABELS, SigningPanel } from '../components/SigningPanel.js';
 import { PhotosPanel } from './Photos.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';

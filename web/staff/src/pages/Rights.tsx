@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { api, formatWhen } from '../api.js';
 import type { AuthState, PersonMatch, RightsRequest } from '../api-types.js';
 import { useAction, useResource } from '../hooks.js';
-import { StepUp } from './Security.js';
+import { StepUp } from '../components/StepUp.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
 

@@ -4,25 +4,10 @@ import { api, formatWhen } from '../api.js';
 import type { AuthState, RecoveryCodesIssued, StaffFactors, StaffSession, StaffSessionList } from '../api-types.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
+import { EnrolFactors } from '../components/EnrolFactors.js';
+import { RecoveryCodes } from '../components/RecoveryCodes.js';
+import { StepUp } from '../components/StepUp.js';
 import { useAction } from '../hooks.js';
-import { CodeForm, EnrolFactors, RecoveryCodes, verifyWithPasskey } from './SignIn.js';
-
-export function StepUp(props: { state: AuthState; onDone: () => void; why?: string }) {
-  const { error, run } = useAction();
-  return (
-    <section className="notice" aria-labelledby="stepup-title">
-      <h2 id="stepup-title">Confirm it is you</h2>
-      <p>{props.why ?? 'Changing your sign-in methods needs a fresh confirmation'} (valid for 5 minutes).</p>
-      {props.state.factors?.passkey && (
-        <button type="button" onClick={() => void run(verifyWithPasskey().then(props.onDone))}>
-          Confirm with passkey
-        </button>
-      )}
-      {props.state.factors?.totp && <CodeForm label="Authenticator code" url="/api/v1/auth/totp" onDone={props.onDone} />}
-      <ErrorText error={error} />
-    </section>
-  );
-}
 
 export function SecurityPage(props: { state: AuthState; onChange: () => Promise<void> }) {
   const [factors, setFactors] = useState<StaffFactors>();

@@ -1,9 +1,8 @@
-/** Consent signing: the signature pad, the tablet signing panel and the public signing-link page. */
-import { useEffect, useRef, useState } from 'react';
-import { api } from '../api.js';
+/** Signing a consent form: the document, the photo-use choices, the typed name and a drawn signature. Used on the clinic's tablet and on the patient's signing-link page. */
+import { useRef, useState } from 'react';
 import type { ConsentForm } from '../api-types.js';
-import { ErrorText } from '../components/ErrorText.js';
 import { useAction } from '../hooks.js';
+import { ErrorText } from './ErrorText.js';
 
 export const SCOPE_LABELS: Record<string, string> = {
   clinical: 'Clinical record only (my care at this clinic)',
@@ -102,26 +101,5 @@ export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typ
         Sign
       </button>
     </form>
-  );
-}
-
-/** Public page for a signing link: /sign#<token> (the token never reaches server logs). */
-export function SignByLinkPage() {
-  const [token] = useState(() => window.location.hash.slice(1));
-  const [form, setForm] = useState<ConsentForm>();
-  const { error, run } = useAction();
-  const [signed, setSigned] = useState(false);
-  useEffect(() => {
-    // Keep the token out of the address bar and history once read.
-    window.history.replaceState(null, '', '/sign');
-    void run(api<ConsentForm>('POST', '/api/v1/public/consent-links/form', { token }).then(setForm));
-  }, [token, run]);
-  return (
-    <main className="narrow wide">
-      <h1>Sign your consent form</h1>
-      <ErrorText error={error} />
-      {signed && <p role="status">Thank you. Your signed form is with the clinic. You can close this page.</p>}
-      {form && !signed && <SigningPanel form={form} submit={(signing) => api('POST', '/api/v1/public/consent-links/sign', { token, ...signing })} onDone={() => setSigned(true)} />}
-    </main>
   );
 }
