@@ -14,7 +14,7 @@ import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
 import { IncidentDetailPage, IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
 import { KeysPanel } from './pages/Keys.js';
 import { PatientDetailPage, PatientListPage } from './pages/Patients.js';
-import { ExportsPage } from './pages/Photos.js';
+import { ExportsPage } from './pages/PhotoExports.js';
 import { RetentionPage } from './pages/Retention.js';
 import { RightsPage } from './pages/Rights.js';
 import { matchPath } from './router.js';
