@@ -1,11 +1,10 @@
-/** The photo exports page: approvals by a second person, and downloads of approved ones. */
+/** The /exports page: photo exports waiting for a second person's approval, and downloads of approved ones. */
 import { api, formatWhen } from '../api.js';
 import type { PhotoExportList } from '../api-types.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
 import { useAction, useResource } from '../hooks.js';
 
-/** Photo exports: approvals by a second person, and downloads of approved ones. */
 export function ExportsPage(props: { staffId: string }) {
   const { data, error, setError, reload: load } = useResource<PhotoExportList>('/api/v1/photo-exports');
   const { run } = useAction(setError);
