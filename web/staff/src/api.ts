@@ -1,10 +1,5 @@
 /** The staff UI's only way to the server: same-origin JSON, cookies sent automatically. */
-
-export interface ApiErrorBody {
-  readonly code: string;
-  readonly message: string;
-  readonly fields?: readonly string[];
-}
+import type { ApiErrorBody } from './api-types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -25,25 +20,6 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: str
   const json = (await response.json().catch(() => ({}))) as { error?: ApiErrorBody };
   if (!response.ok) throw new ApiError(response.status, json.error ?? { code: 'INTERNAL', message: 'Something went wrong.' });
   return json as T;
-}
-
-export type Stage = 'signed-out' | 'second-factor' | 'enrol' | 'signed-in';
-
-export interface AuthState {
-  readonly stage: Stage;
-  readonly staff?: {
-    readonly id: string;
-    readonly name: string;
-    readonly email: string;
-    readonly orgRole: string | null;
-    readonly clinicRoles: readonly { clinicId: string; clinicName: string; role: string }[];
-    readonly permissions: readonly string[];
-  };
-  readonly factors?: { readonly passkey: boolean; readonly totp: boolean; readonly recovery: boolean };
-  readonly passkeyRequired?: boolean;
-  readonly steppedUp?: boolean;
-  /** What keeps this person from patient data: 'mfa' | 'training' | 'policy'. */
-  readonly blocks?: readonly string[];
 }
 
 /** Words for password policy reasons (codes from the server). */

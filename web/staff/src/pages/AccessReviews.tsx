@@ -1,31 +1,23 @@
 /** Quarterly access reviews: clinic managers re-certify or remove each role; unreviewed roles are suspended when the review falls due. */
 import { useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
-import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
-
-interface Review {
-  id: string;
-  clinicName: string;
-  period: string;
-  openedAt: string;
-  dueAt: string;
-  closedAt: string | null;
-  items: { staffId: string; name: string; role: string; decision: string; decidedAt: string | null }[];
-}
+import { api, formatWhen } from '../api.js';
+import type { AccessReview, AccessReviewsOpened } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 export function AccessReviewsPage(props: { staffId: string; canDecide: boolean; canOpen: boolean }) {
-  const { data, error, setError, reload } = useResource<Review[]>('/api/v1/access-reviews');
+  const { data, error, setError, reload } = useResource<AccessReview[]>('/api/v1/access-reviews');
   const [note, setNote] = useState<string>();
-  const decide = (review: string, staff: string, decision: 'kept' | 'removed') => api('POST', `/api/v1/access-reviews/${review}/items/${staff}`, { decision }).then(reload, (e: unknown) => setError(describeError(e)));
+  const { run } = useAction(setError);
+  const decide = (review: string, staff: string, decision: 'kept' | 'removed') => run(api('POST', `/api/v1/access-reviews/${review}/items/${staff}`, { decision }).then(reload));
   return (
     <>
       <h1>Access reviews</h1>
       <p>Each quarter, every clinic’s manager confirms that each person still needs their role. A role not confirmed by the due date is suspended until someone confirms it.</p>
       {props.canOpen && (
         <div className="row">
-          <button type="button" onClick={() => api<{ opened: number; suspended: number }>('POST', '/api/v1/access-reviews/open').then((r) => (setNote(`${r.opened} review(s) opened, ${r.suspended} role(s) suspended.`), reload()), (e: unknown) => setError(describeError(e)))}>
+          <button type="button" onClick={() => void run(api<AccessReviewsOpened>('POST', '/api/v1/access-reviews/open').then((r) => (setNote(`${r.opened} review(s) opened, ${r.suspended} role(s) suspended.`), reload())))}>
             Open this quarter’s reviews and apply due dates now
           </button>
           {note && <span role="status">{note}</span>}

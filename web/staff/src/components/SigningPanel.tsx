@@ -1,23 +1,14 @@
-/** Consent signing: the signature pad, the tablet signing panel and the public signing-link page. */
-import { useEffect, useRef, useState } from 'react';
-import { api, describeError } from './api.js';
-import { ErrorText } from './SignIn.js';
+/** Signing a consent form: the document, the photo-use choices, the typed name and a drawn signature. Used on the clinic's tablet and on the patient's signing-link page. */
+import { useRef, useState } from 'react';
+import type { ConsentForm } from '../api-types.js';
+import { useAction } from '../hooks.js';
+import { ErrorText } from './ErrorText.js';
 
 export const SCOPE_LABELS: Record<string, string> = {
   clinical: 'Clinical record only (my care at this clinic)',
   teaching: 'Teaching (training clinicians; never identifiable)',
   marketing: 'Marketing (before/after galleries, social media)',
 };
-
-export interface ConsentForm {
-  id: string;
-  kind: 'procedure' | 'photo';
-  procedureKey: string;
-  version: number;
-  title: string;
-  body: string;
-  bodyHash: string;
-}
 
 /** A drawn signature on a canvas (mouse, pen or finger). Reports a PNG data URL, or undefined when blank. */
 export function SignaturePad(props: { onChange: (dataUrl: string | undefined) => void }) {
@@ -77,8 +68,7 @@ export function SignaturePad(props: { onChange: (dataUrl: string | undefined) =>
 /** The document, the choices, the typed name and the drawn signature; `submit` records it. */
 export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typedName: string; drawnSignature: string; scopes: string[] }) => Promise<void>; onDone: () => void }) {
   const [signature, setSignature] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
   return (
     <form
       className="signing"
@@ -86,12 +76,7 @@ export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typ
         event.preventDefault();
         const data = new FormData(event.currentTarget);
         if (!signature) return setError('Please sign in the box.');
-        setBusy(true);
-        props
-          .submit({ typedName: String(data.get('typedName')), drawnSignature: signature, scopes: props.form.kind === 'photo' ? data.getAll('scope').map(String) : [] })
-          .then(props.onDone)
-          .catch((e: unknown) => setError(describeError(e)))
-          .finally(() => setBusy(false));
+        void run(props.submit({ typedName: String(data.get('typedName')), drawnSignature: signature, scopes: props.form.kind === 'photo' ? data.getAll('scope').map(String) : [] }).then(props.onDone));
       }}
     >
       <h3>
@@ -116,28 +101,5 @@ export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typ
         Sign
       </button>
     </form>
-  );
-}
-
-/** Public page for a signing link: /sign#<token> (the token never reaches server logs). */
-export function SignByLinkPage() {
-  const [token] = useState(() => window.location.hash.slice(1));
-  const [form, setForm] = useState<ConsentForm>();
-  const [error, setError] = useState<string>();
-  const [signed, setSigned] = useState(false);
-  useEffect(() => {
-    // Keep the token out of the address bar and history once read.
-    window.history.replaceState(null, '', '/sign');
-    api<ConsentForm>('POST', '/api/v1/public/consent-links/form', { token })
-      .then(setForm)
-      .catch((e: unknown) => setError(describeError(e)));
-  }, [token]);
-  return (
-    <main className="narrow wide">
-      <h1>Sign your consent form</h1>
-      <ErrorText error={error} />
-      {signed && <p role="status">Thank you. Your signed form is with the clinic. You can close this page.</p>}
-      {form && !signed && <SigningPanel form={form} submit={(signing) => api('POST', '/api/v1/public/consent-links/sign', { token, ...signing })} onDone={() => setSigned(true)} />}
-    </main>
   );
 }

@@ -1,26 +1,14 @@
 /** Retention for the DPO: the schedule, what will be shredded now and soon, runs, and running it now. */
-import { useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
-import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
-
-interface RetentionView {
-  schedule: { category: string; months: number; label: string; defaultMonths: number }[];
-  upcoming: Record<string, { now: number; next: number }>;
-  runs: { id: string; startedAt: string; finishedAt: string | null; shredded: Record<string, number>; held: number }[];
-}
+import { api, formatWhen } from '../api.js';
+import type { RetentionView } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 export function RetentionPage() {
   const { data, error, setError, reload } = useResource<RetentionView>('/api/v1/retention');
-  const [busy, setBusy] = useState(false);
-  const act = (work: Promise<unknown>) => {
-    setBusy(true);
-    work
-      .then(reload)
-      .catch((e: unknown) => setError(describeError(e)))
-      .finally(() => setBusy(false));
-  };
+  const { busy, run } = useAction(setError);
+  const act = (work: Promise<unknown>) => void run(work.then(reload));
   return (
     <>
       <h1>Retention</h1>

@@ -5,30 +5,12 @@
  * rectify, extend or refuse. Also the record of processing activities.
  */
 import { useState } from 'react';
-import { api, type AuthState, describeError, formatWhen } from './api.js';
-import { useResource } from './hooks.js';
-import { StepUp } from './Security.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
-
-interface RightsRequest {
-  id: string;
-  personId: string;
-  kind: 'access' | 'portability' | 'erasure' | 'rectification';
-  receivedAt: string;
-  dueAt: string;
-  extensionReason: string | null;
-  status: string;
-  outcome: string | null;
-  exceptions: string[];
-  isOverdue: boolean;
-}
-interface Match {
-  personId: string;
-  knownSince: string;
-  enquiries: number;
-  patientRecords: number;
-}
+import { api, formatWhen } from '../api.js';
+import type { AuthState, PersonMatch, RightsRequest } from '../api-types.js';
+import { useAction, useResource } from '../hooks.js';
+import { StepUp } from '../components/StepUp.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 const EXCEPTIONS: Record<string, string> = {
   'legal-obligation': 'Legal obligation: clinical and accounting records must be kept (Art. 17(3)(b))',
@@ -38,16 +20,16 @@ const EXCEPTIONS: Record<string, string> = {
   'freedom-of-expression': 'Freedom of expression (Art. 17(3)(a))',
 };
 
-function RequestActions(props: { request: RightsRequest; onDone: () => void; setError: (e: string | undefined) => void }) {
-  const { request, onDone, setError } = props;
-  const fail = (e: unknown) => setError(describeError(e));
+/** What the DPO can do with a request; `run` is the page's (its errors show at the top). */
+function RequestActions(props: { request: RightsRequest; onDone: () => void; run: (work: Promise<unknown>) => Promise<void> }) {
+  const { request, onDone, run } = props;
   if (request.status !== 'open') return <span>{request.outcome}</span>;
   return (
     <div className="row">
       {(request.kind === 'access' || request.kind === 'portability') && (
         <>
           <a href={`/api/v1/rights/requests/${request.id}/export`}>Download the export (ZIP)</a>
-          <button type="button" className="secondary" onClick={() => api('POST', `/api/v1/rights/requests/${request.id}/close`, { status: 'completed' }).then(onDone, fail)}>
+          <button type="button" className="secondary" onClick={() => void run(api('POST', `/api/v1/rights/requests/${request.id}/close`, { status: 'completed' }).then(onDone))}>
             Mark answered
           </button>
         </>
@@ -57,7 +39,7 @@ function RequestActions(props: { request: RightsRequest; onDone: () => void; set
           onSubmit={(event) => {
             event.preventDefault();
             const exceptions = new FormData(event.currentTarget).getAll('exception').map(String);
-            api('POST', `/api/v1/rights/requests/${request.id}/erase`, { exceptions }).then(onDone, fail);
+            void run(api('POST', `/api/v1/rights/requests/${request.id}/erase`, { exceptions }).then(onDone));
           }}
         >
           <fieldset>
@@ -77,7 +59,7 @@ function RequestActions(props: { request: RightsRequest; onDone: () => void; set
             event.preventDefault();
             const data = new FormData(event.currentTarget);
             const changes = Object.fromEntries(['name', 'email', 'phone', 'dob', 'address'].map((f) => [f, String(data.get(f) ?? '').trim()]).filter(([, v]) => v !== ''));
-            api('POST', `/api/v1/rights/requests/${request.id}/rectify`, changes).then(onDone, fail);
+            void run(api('POST', `/api/v1/rights/requests/${request.id}/rectify`, changes).then(onDone));
           }}
         >
           <p className="hint">Enter only the corrected fields.</p>
@@ -91,11 +73,11 @@ function RequestActions(props: { request: RightsRequest; onDone: () => void; set
         </form>
       )}
       {!request.extensionReason && (
-        <button type="button" className="secondary" onClick={() => api('POST', `/api/v1/rights/requests/${request.id}/extend`, { reason: 'complex' }).then(onDone, fail)}>
+        <button type="button" className="secondary" onClick={() => void run(api('POST', `/api/v1/rights/requests/${request.id}/extend`, { reason: 'complex' }).then(onDone))}>
           Extend by two months (complex)
         </button>
       )}
-      <button type="button" className="secondary" onClick={() => api('POST', `/api/v1/rights/requests/${request.id}/close`, { status: 'refused', reason: 'identity-not-verified' }).then(onDone, fail)}>
+      <button type="button" className="secondary" onClick={() => void run(api('POST', `/api/v1/rights/requests/${request.id}/close`, { status: 'refused', reason: 'identity-not-verified' }).then(onDone))}>
         Refuse (identity not verified)
       </button>
     </div>
@@ -104,8 +86,8 @@ function RequestActions(props: { request: RightsRequest; onDone: () => void; set
 
 export function RightsPage(props: { state: AuthState; onChange: () => Promise<void> }) {
   const requests = useResource<RightsRequest[]>('/api/v1/rights/requests');
-  const [matches, setMatches] = useState<Match[]>();
-  const [error, setError] = useState<string>();
+  const [matches, setMatches] = useState<PersonMatch[]>();
+  const { error, setError, run } = useAction();
   const done = () => {
     setError(undefined);
     void requests.reload();
@@ -123,7 +105,7 @@ export function RightsPage(props: { state: AuthState; onChange: () => Promise<vo
           const data = new FormData(event.currentTarget);
           const email = String(data.get('email') ?? '').trim();
           const phone = String(data.get('phone') ?? '').trim();
-          api<Match[]>('POST', '/api/v1/rights/lookup', { ...(email ? { email } : {}), ...(phone ? { phone } : {}) }).then(setMatches, (e: unknown) => setError(describeError(e)));
+          void run(api<PersonMatch[]>('POST', '/api/v1/rights/lookup', { ...(email ? { email } : {}), ...(phone ? { phone } : {}) }).then(setMatches));
         }}
       >
         <label htmlFor="lookup-email">The requester’s email</label>
@@ -140,10 +122,12 @@ export function RightsPage(props: { state: AuthState; onChange: () => Promise<vo
           onSubmit={(event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
-            api('POST', '/api/v1/rights/requests', { personId: m.personId, kind: String(data.get('kind')), receivedAt: String(data.get('receivedAt')) }).then(() => {
-              setMatches(undefined);
-              done();
-            }, (e: unknown) => setError(describeError(e)));
+            void run(
+              api('POST', '/api/v1/rights/requests', { personId: m.personId, kind: String(data.get('kind')), receivedAt: String(data.get('receivedAt')) }).then(() => {
+                setMatches(undefined);
+                done();
+              }),
+            );
           }}
         >
           <p>
@@ -175,7 +159,7 @@ export function RightsPage(props: { state: AuthState; onChange: () => Promise<vo
               {r.extensionReason ? ' (extended)' : ''}
             </span>,
             r.status + (r.exceptions.length > 0 ? ` (exceptions: ${r.exceptions.join(', ')})` : ''),
-            <RequestActions request={r} onDone={done} setError={setError} />,
+            <RequestActions request={r} onDone={done} run={run} />,
           ],
         }))}
       />

@@ -1,33 +1,20 @@
 /** Alerts (DPO and administrators) and lockdown approvals (any reader, for others' requests). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
-import { ErrorText } from './SignIn.js';
-
-interface Alert {
-  id: string;
-  at: string;
-  severity: string;
-  rule: string;
-  staff: { id: string; name: string } | null;
-  personCount: number;
-  detail: string;
-  status: string;
-}
-
+import { api, formatWhen } from '../api.js';
+import type { Alert, AlertList, ApprovalRequest, ApprovalRequestList } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { useAction } from '../hooks.js';
+import { Link } from '../router.js';
 
 export function AlertsPage() {
   const [status, setStatus] = useState('open');
   const [alerts, setAlerts] = useState<Alert[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(async () => setAlerts((await api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?status=${status}`)).alerts), [status]);
+  const { error, run } = useAction();
+  const load = useCallback(async () => setAlerts((await api<AlertList>('GET', `/api/v1/alerts?status=${status}`)).alerts), [status]);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
-  const act = (id: string, step: 'acknowledge' | 'resolve') =>
-    api('POST', `/api/v1/alerts/${id}/${step}`)
-      .then(load)
-      .catch((e: unknown) => setError(describeError(e)));
+    void run(load());
+  }, [load, run]);
+  const act = (id: string, step: 'acknowledge' | 'resolve') => run(api('POST', `/api/v1/alerts/${id}/${step}`).then(load));
   return (
     <>
       <h1>Alerts</h1>
@@ -67,20 +54,13 @@ export function AlertsPage() {
   );
 }
 
-interface ApprovalRequest {
-  id: string;
-  enquiryId: string;
-  requestedAt: string;
-  requester: string;
-}
-
 export function ApprovalsPage() {
   const [requests, setRequests] = useState<ApprovalRequest[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(async () => setRequests((await api<{ requests: ApprovalRequest[] }>('GET', '/api/v1/approval-requests')).requests), []);
+  const { error, run } = useAction();
+  const load = useCallback(async () => setRequests((await api<ApprovalRequestList>('GET', '/api/v1/approval-requests')).requests), []);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
+    void run(load());
+  }, [load, run]);
   return (
     <>
       <h1>Approvals (lockdown)</h1>
@@ -93,14 +73,7 @@ export function ApprovalsPage() {
             <p>
               {r.requester} asked at {formatWhen(r.requestedAt)} to open <Link to={`/enquiries/${r.enquiryId}`}>this enquiry</Link>.
             </p>
-            <button
-              type="button"
-              onClick={() =>
-                api('POST', `/api/v1/approval-requests/${r.id}/approve`)
-                  .then(load)
-                  .catch((e: unknown) => setError(describeError(e)))
-              }
-            >
+            <button type="button" onClick={() => void run(api('POST', `/api/v1/approval-requests/${r.id}/approve`).then(load))}>
               Approve
             </button>
           </li>

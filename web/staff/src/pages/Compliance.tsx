@@ -5,32 +5,12 @@
  * editing training modules.
  */
 import { useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
-import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
-import type { ComplianceStatus } from './Tasks.js';
-
-interface Dashboard {
-  staff: { total: number; trained: number; mfa: number; passkey: number; policiesAcknowledged: number; blocked: number; overdueAcknowledgements: number };
-  trainingStates: Record<'current' | 'due' | 'expired' | 'missing', number>;
-  alerts: { open: number; bySeverity: Record<string, number> };
-  incidents: { open: number };
-  requests: { open: number; overdue: number; dueThisWeek: number; byKind: Record<string, number> };
-  expiringData: Record<string, { now: number; next: number }>;
-  accessReviews: { open: number; pendingItems: number; overdue: number; suspendedRoles: number };
-}
-type StaffRow = ComplianceStatus & { staffId: string; name: string; email: string; orgRole: string | null; isLocked: boolean };
-interface Module {
-  id: string;
-  title: string;
-  version: number;
-  content: string;
-  passMark: number;
-  isBuiltin: boolean;
-  quiz: { question: string; options: string[]; answer: number }[];
-}
+import { api, formatWhen } from '../api.js';
+import type { AuthoredTrainingModule, ChaseResult, ComplianceDashboard, PolicyPublished, StaffCompliance } from '../api-types.js';
+import { Link } from '../router.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
 
 const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n * 100) / of));
 
@@ -90,10 +70,10 @@ function StackedChart(props: { title: string; parts: { label: string; value: num
 }
 
 /** Quiz as editable text: a question line, then options, the right one starting with "* ", others with "- "; blank line between questions. */
-function quizToText(quiz: Module['quiz']): string {
+function quizToText(quiz: AuthoredTrainingModule['quiz']): string {
   return quiz.map((q) => [q.question, ...q.options.map((o, i) => `${i === q.answer ? '*' : '-'} ${o}`)].join('\n')).join('\n\n');
 }
-function textToQuiz(text: string): Module['quiz'] {
+function textToQuiz(text: string): AuthoredTrainingModule['quiz'] {
   return text
     .split(/\n\s*\n/)
     .map((block) => block.split('\n').map((l) => l.trim()).filter(Boolean))
@@ -101,8 +81,8 @@ function textToQuiz(text: string): Module['quiz'] {
     .map(([question, ...options]) => ({ question: question ?? '', options: options.map((o) => o.replace(/^[*-]\s*/, '')), answer: options.findIndex((o) => o.startsWith('*')) }));
 }
 
-function ModuleEditor(props: { module?: Module; onSaved: () => void }) {
-  const [error, setError] = useState<string>();
+function ModuleEditor(props: { module?: AuthoredTrainingModule; onSaved: () => void }) {
+  const { error, run } = useAction();
   const m = props.module;
   return (
     <form
@@ -111,7 +91,7 @@ function ModuleEditor(props: { module?: Module; onSaved: () => void }) {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
         const body = { title: String(form.get('title')), content: String(form.get('content')), passMark: Number(form.get('passMark')), quiz: textToQuiz(String(form.get('quiz'))) };
-        api(m ? 'PUT' : 'POST', m ? `/api/v1/training/modules/${m.id}` : '/api/v1/training/modules', body).then(props.onSaved, (e: unknown) => setError(describeError(e)));
+        void run(api(m ? 'PUT' : 'POST', m ? `/api/v1/training/modules/${m.id}` : '/api/v1/training/modules', body).then(props.onSaved));
       }}
     >
       <label htmlFor={`title-${m?.id ?? 'new'}`}>Title</label>
@@ -129,19 +109,15 @@ function ModuleEditor(props: { module?: Module; onSaved: () => void }) {
 }
 
 export function CompliancePage() {
-  const dash = useResource<Dashboard>('/api/v1/compliance/dashboard');
-  const staff = useResource<StaffRow[]>('/api/v1/compliance/staff');
-  const modules = useResource<Module[]>('/api/v1/training/modules');
+  const dash = useResource<ComplianceDashboard>('/api/v1/compliance/dashboard');
+  const staff = useResource<StaffCompliance[]>('/api/v1/compliance/staff');
+  const modules = useResource<AuthoredTrainingModule[]>('/api/v1/training/modules');
   const [note, setNote] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const [editing, setEditing] = useState<string>();
   const d = dash.data;
   const reload = () => Promise.all([dash.reload(), staff.reload(), modules.reload()]);
-  const chase = (staffIds?: string[]) =>
-    api<{ queued: number }>('POST', '/api/v1/compliance/chase', staffIds ? { staffIds } : {}).then(
-      (r) => setNote(`${r.queued} reminder email(s) queued.`),
-      (e: unknown) => setError(describeError(e)),
-    );
+  const chase = (staffIds?: string[]) => run(api<ChaseResult>('POST', '/api/v1/compliance/chase', staffIds ? { staffIds } : {}).then((r) => setNote(`${r.queued} reminder email(s) queued.`)));
   return (
     <>
       <h1>Compliance</h1>
@@ -230,13 +206,12 @@ export function CompliancePage() {
           event.preventDefault();
           const form = event.currentTarget;
           const data = new FormData(form);
-          api<{ version: number }>('POST', '/api/v1/policies', { slug: String(data.get('slug')), title: String(data.get('title')), body: String(data.get('body')) }).then(
-            (r) => {
+          void run(
+            api<PolicyPublished>('POST', '/api/v1/policies', { slug: String(data.get('slug')), title: String(data.get('title')), body: String(data.get('body')) }).then((r) => {
               setNote(`Published version ${r.version}: every staff member must acknowledge it before opening patient records.`);
               form.reset();
               void reload();
-            },
-            (e: unknown) => setError(describeError(e)),
+            }),
           );
         }}
       >

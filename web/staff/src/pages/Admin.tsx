@@ -1,22 +1,10 @@
 /** Administration: staff and roles (administrators), break-glass review (DPO). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, describeError } from './api.js';
-import { ErrorText } from './SignIn.js';
-
-interface Clinic {
-  id: string;
-  name: string;
-}
-
-interface StaffMember {
-  id: string;
-  email: string;
-  name: string;
-  orgRole: string | null;
-  clinicRoles: { clinicId: string; role: string }[];
-  disabledAt: string | null;
-  factors: { passkeys: number; totp: boolean };
-}
+import { api } from '../api.js';
+import type { BreakGlassGrant, BreakGlassGrantList, Clinic, ClinicList, StaffList, StaffMember } from '../api-types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { useAction } from '../hooks.js';
 
 const CLINIC_ROLES = ['receptionist', 'nurse', 'practitioner', 'clinic_manager'];
 const ORG_ROLES = ['administrator', 'dpo'];
@@ -67,23 +55,22 @@ function rolesFrom(data: FormData): { orgRole: string | null; clinicRoles: { cli
 export function StaffAdminPage() {
   const [staff, setStaff] = useState<StaffMember[]>();
   const [clinics, setClinics] = useState<Clinic[]>([]);
-  const [error, setError] = useState<string>();
+  const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string>();
   const load = useCallback(async () => {
-    setStaff((await api<{ staff: StaffMember[] }>('GET', '/api/v1/staff')).staff);
-    setClinics((await api<{ clinics: Clinic[] }>('GET', '/api/v1/clinics')).clinics);
+    setStaff((await api<StaffList>('GET', '/api/v1/staff')).staff);
+    setClinics((await api<ClinicList>('GET', '/api/v1/clinics')).clinics);
   }, []);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
+    void run(load());
+  }, [load, run]);
   const act = (work: Promise<unknown>, done: string) =>
-    work
-      .then(load)
-      .then(() => {
+    run(
+      work.then(load).then(() => {
         setNotice(done);
         setError(undefined);
-      })
-      .catch((e: unknown) => setError(describeError(e)));
+      }),
+    );
   const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;
 
   return (
@@ -92,53 +79,42 @@ export function StaffAdminPage() {
       <p className="hint">Changes here need a fresh confirmation of your identity (Security → Confirm it is you).</p>
       <ErrorText error={error} />
       <p role="status">{notice ?? ''}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Second factor</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {staff?.map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td>{s.email}</td>
-              <td>{[...(s.orgRole ? [label(s.orgRole)] : []), ...s.clinicRoles.map((r) => `${label(r.role)} at ${clinicName(r.clinicId)}`)].join(', ') || '—'}</td>
-              <td>{s.factors.passkeys > 0 ? 'passkey' : s.factors.totp ? 'authenticator' : 'not yet enrolled'}</td>
-              <td>
-                {s.disabledAt ? (
-                  'disabled'
-                ) : (
-                  <>
-                    <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/disable`), `${s.name} disabled; sessions revoked.`)}>
-                      Disable
-                    </button>{' '}
-                    <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/unlock`), `${s.name} unlocked.`)}>
-                      Unlock
-                    </button>
-                    <details>
-                      <summary>Change roles</summary>
-                      <form
-                        onSubmit={(event) => {
-                          event.preventDefault();
-                          act(api('PUT', `/api/v1/staff/${s.id}/roles`, rolesFrom(new FormData(event.currentTarget))), `Roles of ${s.name} changed.`);
-                        }}
-                      >
-                        <RoleFields clinics={clinics} prefix={`edit-${s.id}`} current={s} />
-                        <button type="submit">Save roles</button>
-                      </form>
-                    </details>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headings={['Name', 'Email', 'Roles', 'Second factor', 'Status']}
+        rows={(staff ?? []).map((s) => ({
+          key: s.id,
+          cells: [
+            s.name,
+            s.email,
+            [...(s.orgRole ? [label(s.orgRole)] : []), ...s.clinicRoles.map((r) => `${label(r.role)} at ${clinicName(r.clinicId)}`)].join(', ') || '—',
+            s.factors.passkeys > 0 ? 'passkey' : s.factors.totp ? 'authenticator' : 'not yet enrolled',
+            s.disabledAt ? (
+              'disabled'
+            ) : (
+              <>
+                <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/disable`), `${s.name} disabled; sessions revoked.`)}>
+                  Disable
+                </button>{' '}
+                <button type="button" className="link" onClick={() => act(api('POST', `/api/v1/staff/${s.id}/unlock`), `${s.name} unlocked.`)}>
+                  Unlock
+                </button>
+                <details>
+                  <summary>Change roles</summary>
+                  <form
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      act(api('PUT', `/api/v1/staff/${s.id}/roles`, rolesFrom(new FormData(event.currentTarget))), `Roles of ${s.name} changed.`);
+                    }}
+                  >
+                    <RoleFields clinics={clinics} prefix={`edit-${s.id}`} current={s} />
+                    <button type="submit">Save roles</button>
+                  </form>
+                </details>
+              </>
+            ),
+          ],
+        }))}
+      />
       <h2>Add a staff member</h2>
       <form
         onSubmit={(event) => {
@@ -164,26 +140,14 @@ export function StaffAdminPage() {
   );
 }
 
-interface Grant {
-  id: string;
-  staff: { id: string; name: string };
-  personId: string;
-  justification: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
 export function BreakGlassReviewPage() {
-  const [grants, setGrants] = useState<Grant[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(async () => setGrants((await api<{ grants: Grant[] }>('GET', '/api/v1/break-glass')).grants), []);
+  const [grants, setGrants] = useState<BreakGlassGrant[]>();
+  const { error, run } = useAction();
+  const load = useCallback(async () => setGrants((await api<BreakGlassGrantList>('GET', '/api/v1/break-glass')).grants), []);
   useEffect(() => {
-    load().catch((e: unknown) => setError(describeError(e)));
-  }, [load]);
-  const review = (id: string, outcome: string) =>
-    api('POST', `/api/v1/break-glass/${id}/review`, { outcome })
-      .then(load)
-      .catch((e: unknown) => setError(describeError(e)));
+    void run(load());
+  }, [load, run]);
+  const review = (id: string, outcome: string) => run(api('POST', `/api/v1/break-glass/${id}/review`, { outcome }).then(load));
   return (
     <>
       <h1>Break-glass review</h1>

@@ -1,30 +1,15 @@
 /** Enquiry list (metadata only) and detail (opened through the audited door). */
-import { useEffect, useState } from 'react';
-import { api, ApiError, describeError, formatWhen } from './api.js';
-import { Link, navigate } from './App.js';
-import { ErrorText } from './SignIn.js';
-import { Table } from './Table.js';
-import { useResource } from './hooks.js';
-
-interface Summary {
-  id: string;
-  reference: string;
-  clinic: { slug: string; name: string };
-  status: string;
-  source: string;
-  receivedAt: string;
-}
-
-interface Detail extends Summary {
-  contact: { name: string; email: string; phone: string; dateOfBirth: string | null; address: string | null };
-  procedure: string;
-  message: string;
-  contactConsent: boolean;
-}
-
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, describeError, formatWhen } from '../api.js';
+import type { EnquiryConverted, EnquiryDetail, EnquiryList } from '../api-types.js';
+import { Link, navigate } from '../router.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { Table } from '../components/Table.js';
+import { useAction, useResource } from '../hooks.js';
+import { Loading } from '../components/Loading.js';
 
 export function EnquiryListPage() {
-  const { data, error } = useResource<{ enquiries: Summary[] }>('/api/v1/enquiries');
+  const { data, error } = useResource<EnquiryList>('/api/v1/enquiries');
   const rows = data?.enquiries;
   return (
     <>
@@ -42,7 +27,7 @@ export function EnquiryListPage() {
 }
 
 function BreakGlass(props: { id: string; onGranted: () => void }) {
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   return (
     <details>
       <summary>Emergency access (break-glass)</summary>
@@ -51,9 +36,7 @@ function BreakGlass(props: { id: string; onGranted: () => void }) {
         onSubmit={(event) => {
           event.preventDefault();
           const justification = String(new FormData(event.currentTarget).get('justification'));
-          api('POST', `/api/v1/enquiries/${props.id}/break-glass`, { justification })
-            .then(props.onGranted)
-            .catch((e: unknown) => setError(describeError(e)));
+          void run(api('POST', `/api/v1/enquiries/${props.id}/break-glass`, { justification }).then(props.onGranted));
         }}
       >
         <label htmlFor="justification">Why do you need access now? (at least 20 characters)</label>
@@ -66,11 +49,12 @@ function BreakGlass(props: { id: string; onGranted: () => void }) {
 }
 
 export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
-  const [detail, setDetail] = useState<Detail>();
+  const [detail, setDetail] = useState<EnquiryDetail>();
   const [error, setError] = useState<{ message: string; isNotFound: boolean; needsApproval: boolean }>();
   const [requested, setRequested] = useState(false);
+  const { run } = useAction(useCallback((message: string) => setError({ message, isNotFound: false, needsApproval: false }), []));
   const load = () =>
-    api<Detail>('GET', `/api/v1/enquiries/${props.id}`)
+    api<EnquiryDetail>('GET', `/api/v1/enquiries/${props.id}`)
       .then((d) => {
         setDetail(d);
         setError(undefined);
@@ -96,7 +80,7 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
       </>
     );
   }
-  if (!detail) return <p className="loading">Loading…</p>;
+  if (!detail) return <Loading />;
   return (
     <>
       <p>
@@ -128,7 +112,7 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
         <dd>{detail.status}</dd>
       </dl>
       {props.canConvert && (
-        <button type="button" onClick={() => api<{ patientId: string }>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`), (e: unknown) => setError({ message: describeError(e), isNotFound: false, needsApproval: false }))}>
+        <button type="button" onClick={() => void run(api<EnquiryConverted>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`)))}>
           Make a patient record
         </button>
       )}

@@ -4,45 +4,11 @@
  * page shown instead of patient data while any of it is outstanding.
  */
 import { useState } from 'react';
-import { api, describeError, formatWhen } from './api.js';
-import { Link } from './App.js';
-import { useResource } from './hooks.js';
-import { ErrorText } from './SignIn.js';
-
-interface TrainingStatus {
-  moduleId: string;
-  title: string;
-  state: 'current' | 'due' | 'expired' | 'missing';
-  until: string | null;
-  lastScore: number | null;
-}
-interface PolicyStatus {
-  policyId: string;
-  title: string;
-  version: number;
-  acknowledgedAt: string | null;
-}
-export interface ComplianceStatus {
-  blocks: string[];
-  training: TrainingStatus[];
-  policies: PolicyStatus[];
-  mfa: { enrolled: boolean; passkey: boolean };
-}
-interface Module {
-  id: string;
-  title: string;
-  version: number;
-  content: string;
-  passMark: number;
-  quiz: { question: string; options: string[] }[];
-}
-interface QuizResult {
-  score: number;
-  passed: boolean;
-  passMark: number;
-  expiresAt: string | null;
-  wrong: number[];
-}
+import { api, formatWhen } from '../api.js';
+import type { ComplianceStatus, PolicyStatus, PolicyText, QuizResult, TrainingModule, TrainingStatus } from '../api-types.js';
+import { Link } from '../router.js';
+import { useAction, useResource } from '../hooks.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 const BLOCK_TEXT: Record<string, string> = {
   mfa: 'Set up a second factor (a passkey or an authenticator app).',
@@ -83,9 +49,9 @@ function Markdownish(props: { text: string }) {
   );
 }
 
-function TrainingModule(props: { module: Module; onDone: () => void }) {
+function TrainingModuleForm(props: { module: TrainingModule; onDone: () => void }) {
   const [result, setResult] = useState<QuizResult>();
-  const [error, setError] = useState<string>();
+  const { error, setError, run } = useAction();
   const { module } = props;
   return (
     <section aria-labelledby={`module-${module.id}`}>
@@ -101,13 +67,13 @@ function TrainingModule(props: { module: Module; onDone: () => void }) {
             setError('Answer every question.');
             return;
           }
-          api<QuizResult>('POST', `/api/v1/training/modules/${module.id}/attempts`, { answers })
-            .then((r) => {
+          void run(
+            api<QuizResult>('POST', `/api/v1/training/modules/${module.id}/attempts`, { answers }).then((r) => {
               setResult(r);
               setError(undefined);
               if (r.passed) props.onDone();
-            })
-            .catch((e: unknown) => setError(describeError(e)));
+            }),
+          );
         }}
       >
         <h3>Quiz (pass mark {module.passMark}%)</h3>
@@ -135,7 +101,7 @@ function TrainingModule(props: { module: Module; onDone: () => void }) {
 
 function PolicyItem(props: { policy: PolicyStatus; onDone: () => void }) {
   const [body, setBody] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
   const { policy } = props;
   return (
     <li>
@@ -145,13 +111,13 @@ function PolicyItem(props: { policy: PolicyStatus; onDone: () => void }) {
       {policy.acknowledgedAt ? (
         <span>acknowledged {formatWhen(policy.acknowledgedAt)}</span>
       ) : body === undefined ? (
-        <button type="button" className="secondary" onClick={() => api<{ body: string }>('GET', `/api/v1/policies/${policy.policyId}`).then((p) => setBody(p.body), (e: unknown) => setError(describeError(e)))}>
+        <button type="button" className="secondary" onClick={() => void run(api<PolicyText>('GET', `/api/v1/policies/${policy.policyId}`).then((p) => setBody(p.body)))}>
           Read
         </button>
       ) : (
         <>
           <div className="document">{body}</div>
-          <button type="button" onClick={() => api('POST', `/api/v1/policies/${policy.policyId}/acknowledge`).then(props.onDone, (e: unknown) => setError(describeError(e)))}>
+          <button type="button" onClick={() => void run(api('POST', `/api/v1/policies/${policy.policyId}/acknowledge`).then(props.onDone))}>
             I have read and will follow this policy
           </button>
         </>
@@ -163,7 +129,7 @@ function PolicyItem(props: { policy: PolicyStatus; onDone: () => void }) {
 
 export function TasksPage(props: { onChange: () => Promise<void> }) {
   const status = useResource<ComplianceStatus>('/api/v1/me/compliance');
-  const modules = useResource<Module[]>('/api/v1/training/modules');
+  const modules = useResource<TrainingModule[]>('/api/v1/training/modules');
   const [open, setOpen] = useState<string>();
   const done = () => {
     void status.reload();
@@ -188,7 +154,7 @@ export function TasksPage(props: { onChange: () => Promise<void> }) {
             <button type="button" className="secondary" onClick={() => setOpen(open === t.moduleId ? undefined : t.moduleId)}>
               {t.state === 'current' ? 'Review' : 'Start the training'}
             </button>
-            {open === t.moduleId && modules.data?.find((m) => m.id === t.moduleId) && <TrainingModule module={modules.data.find((m) => m.id === t.moduleId) as Module} onDone={done} />}
+            {open === t.moduleId && modules.data?.find((m) => m.id === t.moduleId) && <TrainingModuleForm module={modules.data.find((m) => m.id === t.moduleId) as TrainingModule} onDone={done} />}
           </li>
         ))}
       </ul>

@@ -1,0 +1,4 @@
+/** Shown while a page's data is on its way. */
+export function Loading() {
+  return <p className="loading">Loading…</p>;
+}
