@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { findCycles, sourceFiles } from '../helpers/import-graph.js';
+import { findCycles, importsOf, sourceFiles } from '../helpers/import-graph.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const rel = (file: string) => path.relative(root, file);
@@ -33,5 +33,23 @@ describe('import graph', () => {
 
   it('web/staff/src has no import cycle', () => {
     assert.deepEqual(cyclesIn('web/staff/src'), []);
+  });
+
+  it('src has no import cycle', () => {
+    assert.deepEqual(cyclesIn('src'), []);
+  });
+
+  it('the layers point one way: auth, audit, crypto and platform import nothing from the core', () => {
+    const core = path.join(root, 'src/core') + path.sep;
+    for (const layer of ['src/auth', 'src/audit', 'src/crypto', 'src/platform']) {
+      const reaching = sourceFiles(path.join(root, layer)).flatMap((file) => importsOf(file).files.filter((target) => target.startsWith(core)).map((target) => `${rel(file)} → ${rel(target)}`));
+      assert.deepEqual(reaching, [], `${layer} imports the core`);
+    }
+  });
+
+  it('the platform knows no tier: it imports neither auth nor the core', () => {
+    const tiers = ['src/auth', 'src/core', 'src/intake'].map((dir) => path.join(root, dir) + path.sep);
+    const reaching = sourceFiles(path.join(root, 'src/platform')).flatMap((file) => importsOf(file).files.filter((target) => tiers.some((tier) => target.startsWith(tier))).map((target) => `${rel(file)} → ${rel(target)}`));
+    assert.deepEqual(reaching, []);
   });
 });
