@@ -242,7 +242,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerPatientRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
-  registerIncidentRoutes(app, ctx);
+  registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation: ctx });
   registerKeyRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
   registerComplianceRoutes(app, ctx);
