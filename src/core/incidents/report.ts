@@ -9,6 +9,8 @@ import { CATEGORY_LABELS } from './scope-model.js';
 export const REGIMES = ['uk-gdpr', 'eu-gdpr', 'hipaa'] as const;
 export type Regime = (typeof REGIMES)[number];
 
+// The incident's stored JSON is declared as `type`, not `interface`: only an object type fits the presenter's loose (index-signed) schemas.
+
 /** What the DPO records about the incident (organisation text; the UI warns not to put personal data in it). */
 export type IncidentDetails = {
   readonly whatHappened: string;

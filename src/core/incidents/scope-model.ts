@@ -106,6 +106,8 @@ export function maskOf(categories: Iterable<string>): number {
   return mask;
 }
 
+// Stored as the incident's scope JSON, hence `type` rather than `interface` (see report.ts).
+
 /** What a copy of stored data exposed: the components taken and the keys taken with them. */
 export type CopySpec = {
   readonly stored: boolean;
