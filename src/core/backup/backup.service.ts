@@ -34,7 +34,7 @@ import { sql } from 'kysely';
 import { type Db, type Dialect, rawSqliteOf } from '../../db/database.js';
 import type { Database } from '../../db/tables.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { deletePhotoBlobs, shredPersons } from '../retention/shred.js';
+import { deletePhotoBlobs, shredPersons } from '../retention/shred.repository.js';
 import { listKeyMaterial } from '../vault/vault.repository.js';
 import { IntegrityError, verifyRestoredRecords } from '../door/integrity.js';
 import { type BlobArchive, blobLines, bodyItems, type BodyItem, type ManifestEntry } from './backup-blobs.js';

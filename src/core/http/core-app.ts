@@ -243,11 +243,11 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerPatientRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
-  registerIncidentRoutes(app, ctx);
+  registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation: ctx });
   registerKeyRoutes(app, ctx);
-  registerRetentionRoutes(app, ctx);
+  registerRetentionRoutes(app, { retention: deps.retention, http: ctx.http });
   registerComplianceRoutes(app, ctx);
-  registerRightsRoutes(app, ctx);
+  registerRightsRoutes(app, { rights: deps.rights, http: ctx.http });
   registerStaffUi(app);
   return app;
 }

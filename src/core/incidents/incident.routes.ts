@@ -6,11 +6,35 @@
  * step-up.
  */
 import type { FastifyInstance } from 'fastify';
-import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
-import type { RouteContext } from '../http/core-app.js';
-import { type IncidentDetails, type Regime, REGIMES, renderReportPdf } from './report.js';
-import { COMPONENTS } from './scope.js';
+import { actorEvent } from '../../auth/actor.js';
+import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
+import type { RouteHttp } from '../http/route-http.js';
 import { type RotateBody, rotateBodySchema, rotateDomains } from '../vault/keys.routes.js';
+import {
+  Assessment,
+  Decision,
+  DetailsUpdated,
+  EvidenceBundle,
+  Incident,
+  IncidentDeclared,
+  IncidentList,
+  IndicatorAdded,
+  KeysRotated,
+  NoticesQueued,
+  NoticeStatus,
+  NoticeTemplate,
+  presentIncident,
+  presentIncidentList,
+  presentScopedPersons,
+  ReportCreated,
+  ScopedPersons,
+  ScopeSummary,
+  SessionsRevoked,
+  TemplateSaved,
+} from './incident.presenter.js';
+import type { IncidentService } from './incident.service.js';
+import { type IncidentDetails, type Regime, REGIMES, renderReportPdf } from './report.js';
+import { COMPONENTS } from './scope-model.js';
 
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const ISO = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$' } as const;
@@ -32,25 +56,32 @@ const detailsSchema = {
 } as const;
 const versionParams = { type: 'object', properties: { id: { type: 'string', pattern: UUID_PATTERN }, version: { type: 'integer', minimum: 1 } } } as const;
 
-export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { incidents } = ctx;
+export interface IncidentRouteDeps {
+  readonly incidents: IncidentService;
+  readonly http: RouteHttp;
+  /** What rotating keys as a containment step needs (the vault's rotateDomains). */
+  readonly keyRotation: Parameters<typeof rotateDomains>[0];
+}
+
+export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): void {
+  const { incidents, http } = deps;
   const access = { access: 'incident.manage' as const };
 
-  app.get('/api/v1/incidents', { config: access }, async (request) => ({ incidents: await incidents.list(ctx.actorOf(request)) }));
+  app.get('/api/v1/incidents', { config: access, schema: { response: { 200: responseSchema(IncidentList) } } }, async (request) => presentIncidentList(await incidents.list(http.actorOf(request))));
 
   app.post<{ Body: { title: string; regime: Regime; awareAt: string; occurredFrom?: string; occurredTo?: string; details: IncidentDetails } }>(
     '/api/v1/incidents',
-    { config: access, schema: { body: { type: 'object', additionalProperties: false, required: ['title', 'regime', 'awareAt', 'details'], properties: { title: { type: 'string', minLength: 3, maxLength: 200 }, regime: { type: 'string', enum: [...REGIMES] }, awareAt: ISO, occurredFrom: ISO, occurredTo: ISO, details: detailsSchema } } } },
-    async (request, reply) => reply.status(201).send(await incidents.declare(ctx.actorOf(request), request.body)),
+    { config: access, schema: { body: { type: 'object', additionalProperties: false, required: ['title', 'regime', 'awareAt', 'details'], properties: { title: { type: 'string', minLength: 3, maxLength: 200 }, regime: { type: 'string', enum: [...REGIMES] }, awareAt: ISO, occurredFrom: ISO, occurredTo: ISO, details: detailsSchema } }, response: { 201: responseSchema(IncidentDeclared) } } },
+    async (request, reply) => reply.status(201).send(await incidents.declare(http.actorOf(request), request.body)),
   );
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { config: access, schema: { params: uuidParams } }, async (request) => incidents.view(ctx.actorOf(request), request.params.id));
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { config: access, schema: { params: uuidParams, response: { 200: responseSchema(Incident) } } }, async (request) => presentIncident(await incidents.view(http.actorOf(request), request.params.id)));
 
   app.put<{ Params: { id: string }; Body: { details: IncidentDetails; occurredFrom?: string; occurredTo?: string; status?: string } }>(
     '/api/v1/incidents/:id/details',
-    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['details'], properties: { details: detailsSchema, occurredFrom: ISO, occurredTo: ISO, status: { type: 'string', enum: ['open', 'contained', 'closed'] } } } } },
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['details'], properties: { details: detailsSchema, occurredFrom: ISO, occurredTo: ISO, status: { type: 'string', enum: ['open', 'contained', 'closed'] } } }, response: { 200: responseSchema(DetailsUpdated) } } },
     async (request) => {
-      await incidents.updateDetails(ctx.actorOf(request), request.params.id, request.body);
+      await incidents.updateDetails(http.actorOf(request), request.params.id, request.body);
       return { status: 'updated' };
     },
   );
@@ -73,17 +104,18 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
             { if: { properties: { kind: { const: 'window' } } }, then: { required: ['from', 'to'] } },
           ],
         },
+        response: { 201: responseSchema(IndicatorAdded) },
       },
     },
-    async (request, reply) => reply.status(201).send(await incidents.addIndicator(ctx.actorOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.status(201).send(await incidents.addIndicator(http.actorOf(request), request.params.id, request.body)),
   );
 
-  app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/scope', { config: access, schema: { params: uuidParams } }, async (request) => incidents.computeScope(ctx.actorOf(request), request.params.id));
+  app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/scope', { config: access, schema: { params: uuidParams, response: { 200: responseSchema(ScopeSummary) } } }, async (request) => incidents.computeScope(http.actorOf(request), request.params.id));
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; after?: string } }>(
     '/api/v1/incidents/:id/persons',
-    { config: access, schema: { params: uuidParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 }, after: { type: 'string', pattern: UUID_PATTERN } } } } },
-    async (request) => ({ persons: await incidents.persons(ctx.actorOf(request), request.params.id, { limit: request.query.limit ?? 1000, ...(request.query.after ? { after: request.query.after } : {}) }) }),
+    { config: access, schema: { params: uuidParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 }, after: { type: 'string', pattern: UUID_PATTERN } } }, response: { 200: responseSchema(ScopedPersons) } } },
+    async (request) => presentScopedPersons(await incidents.persons(http.actorOf(request), request.params.id, { limit: request.query.limit ?? 1000, ...(request.query.after ? { after: request.query.after } : {}) })),
   );
 
   app.post<{ Params: { id: string }; Body: { hipaa?: { natureAndExtent: string; unauthorisedPerson: string; acquiredOrViewed: string; mitigation: string; lowProbabilityOfCompromise: boolean } } }>(
@@ -93,34 +125,36 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
       schema: {
         params: uuidParams,
         body: { type: 'object', additionalProperties: false, properties: { hipaa: { type: 'object', additionalProperties: false, required: ['natureAndExtent', 'unauthorisedPerson', 'acquiredOrViewed', 'mitigation', 'lowProbabilityOfCompromise'], properties: { natureAndExtent: text(3000), unauthorisedPerson: text(3000), acquiredOrViewed: text(3000), mitigation: text(3000), lowProbabilityOfCompromise: { type: 'boolean' } } } } },
+        response: { 200: responseSchema(Assessment) },
       },
     },
     async (request) => {
-      const actor = ctx.actorOf(request);
+      const actor = http.actorOf(request);
       // A HIPAA assessment opens addresses (state counts): re-authenticate first.
       const incident = await incidents.view(actor, request.params.id);
-      if (incident.regime === 'hipaa') await ctx.requireStepUp(request);
+      if (incident.regime === 'hipaa') await http.requireStepUp(request);
       return incidents.assess(actor, request.params.id, request.body ?? {});
     },
   );
 
   app.post<{ Params: { id: string }; Body: { notifyRegulator: boolean; notifyIndividuals: boolean; reasons: string } }>(
     '/api/v1/incidents/:id/decision',
-    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['notifyRegulator', 'notifyIndividuals', 'reasons'], properties: { notifyRegulator: { type: 'boolean' }, notifyIndividuals: { type: 'boolean' }, reasons: { type: 'string', minLength: 10, maxLength: 5000 } } } } },
-    async (request) => incidents.decide(ctx.actorOf(request), request.params.id, request.body),
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['notifyRegulator', 'notifyIndividuals', 'reasons'], properties: { notifyRegulator: { type: 'boolean' }, notifyIndividuals: { type: 'boolean' }, reasons: { type: 'string', minLength: 10, maxLength: 5000 } } }, response: { 200: responseSchema(Decision) } } },
+    async (request) => incidents.decide(http.actorOf(request), request.params.id, request.body),
   );
 
   app.post<{ Params: { id: string }; Body: { kind: 'initial' | 'follow-up' } }>(
     '/api/v1/incidents/:id/reports',
-    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: ['initial', 'follow-up'] } } } } },
-    async (request, reply) => reply.status(201).send(await incidents.report(ctx.actorOf(request), request.params.id, request.body.kind)),
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: ['initial', 'follow-up'] } } }, response: { 201: responseSchema(ReportCreated) } } },
+    async (request, reply) => reply.status(201).send(await incidents.report(http.actorOf(request), request.params.id, request.body.kind)),
   );
 
+  // Replies with the report's Markdown or PDF, not JSON: no response schema.
   app.get<{ Params: { id: string; version: number }; Querystring: { format: 'md' | 'pdf' } }>(
     '/api/v1/incidents/:id/reports/:version',
     { config: access, schema: { params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['md', 'pdf'], default: 'md' } } } } },
     async (request, reply) => {
-      const markdown = await incidents.reportMarkdown(ctx.actorOf(request), request.params.id, request.params.version);
+      const markdown = await incidents.reportMarkdown(http.actorOf(request), request.params.id, request.params.version);
       const name = `breach-report-${request.params.id.slice(0, 8)}-v${request.params.version}`;
       if (request.query.format === 'pdf') {
         void reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`);
@@ -131,47 +165,48 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     },
   );
 
-  app.get('/api/v1/notice-template', { config: access }, async (request) => incidents.template(ctx.actorOf(request)));
+  app.get('/api/v1/notice-template', { config: access, schema: { response: { 200: responseSchema(NoticeTemplate) } } }, async (request) => incidents.template(http.actorOf(request)));
   app.put<{ Body: { subject: string; body: string } }>(
     '/api/v1/notice-template',
-    { config: access, schema: { body: { type: 'object', additionalProperties: false, required: ['subject', 'body'], properties: { subject: { type: 'string', minLength: 5, maxLength: 200 }, body: { type: 'string', minLength: 50, maxLength: 20_000 } } } } },
+    { config: access, schema: { body: { type: 'object', additionalProperties: false, required: ['subject', 'body'], properties: { subject: { type: 'string', minLength: 5, maxLength: 200 }, body: { type: 'string', minLength: 50, maxLength: 20_000 } } }, response: { 200: responseSchema(TemplateSaved) } } },
     async (request) => {
-      await incidents.saveTemplate(ctx.actorOf(request), request.body);
+      await incidents.saveTemplate(http.actorOf(request), request.body);
       return { status: 'saved' };
     },
   );
 
   app.post<{ Params: { id: string }; Body: { includeUnintelligible?: boolean } }>(
     '/api/v1/incidents/:id/notices',
-    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, properties: { includeUnintelligible: { type: 'boolean' } } } } },
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, properties: { includeUnintelligible: { type: 'boolean' } } }, response: { 200: responseSchema(NoticesQueued) } } },
     async (request) => {
-      await ctx.requireStepUp(request);
-      return incidents.sendNotices(ctx.actorOf(request), request.params.id, { includeUnintelligible: request.body?.includeUnintelligible ?? false });
+      await http.requireStepUp(request);
+      return incidents.sendNotices(http.actorOf(request), request.params.id, { includeUnintelligible: request.body?.includeUnintelligible ?? false });
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/notices', { config: access, schema: { params: uuidParams } }, async (request) => incidents.noticeStatus(ctx.actorOf(request), request.params.id));
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/notices', { config: access, schema: { params: uuidParams, response: { 200: responseSchema(NoticeStatus) } } }, async (request) => incidents.noticeStatus(http.actorOf(request), request.params.id));
 
   app.post<{ Params: { id: string }; Body: { staffId?: string } }>(
     '/api/v1/incidents/:id/containment/sessions',
-    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, properties: { staffId: { type: 'string', pattern: UUID_PATTERN } } } } },
+    { config: access, schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, properties: { staffId: { type: 'string', pattern: UUID_PATTERN } } }, response: { 200: responseSchema(SessionsRevoked) } } },
     async (request) => {
-      await ctx.requireStepUp(request);
-      return incidents.revokeSessions(ctx.actorOf(request), request.params.id, request.body?.staffId);
+      await http.requireStepUp(request);
+      return incidents.revokeSessions(http.actorOf(request), request.params.id, request.body?.staffId);
     },
   );
 
-  app.post<{ Params: { id: string }; Body: RotateBody }>('/api/v1/incidents/:id/containment/keys', { config: access, schema: { params: uuidParams, body: rotateBodySchema } }, async (request) => {
-    await ctx.requireStepUp(request);
-    const actor = ctx.actorOf(request);
+  app.post<{ Params: { id: string }; Body: RotateBody }>('/api/v1/incidents/:id/containment/keys', { config: access, schema: { params: uuidParams, body: rotateBodySchema, response: { 200: responseSchema(KeysRotated) } } }, async (request) => {
+    await http.requireStepUp(request);
+    const actor = http.actorOf(request);
     await incidents.view(actor, request.params.id);
-    const rotated = await rotateDomains(ctx, request.body, `staff:${actor.staffId}`, actor.ip);
+    const { actor: label, ip } = actorEvent(actor);
+    const rotated = await rotateDomains(deps.keyRotation, request.body, label, ip);
     await incidents.recordStep(actor, request.params.id, 'containment.keys', `Keys rotated (${rotated.join(', ')}); person keys are being re-wrapped in the background, with no downtime.`);
     return { rotated };
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/evidence', { config: access, schema: { params: uuidParams } }, async (request) => {
-    await ctx.requireStepUp(request);
-    return incidents.evidence(ctx.actorOf(request), request.params.id);
+  app.post<{ Params: { id: string } }>('/api/v1/incidents/:id/evidence', { config: access, schema: { params: uuidParams, response: { 200: responseSchema(EvidenceBundle) } } }, async (request) => {
+    await http.requireStepUp(request);
+    return incidents.evidence(http.actorOf(request), request.params.id);
   });
 }

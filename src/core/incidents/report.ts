@@ -4,13 +4,15 @@
  * only: no affected person's personal data is ever in a report.
  */
 import PDFDocument from 'pdfkit';
-import { CATEGORY_LABELS } from './scope.js';
+import { CATEGORY_LABELS } from './scope-model.js';
 
 export const REGIMES = ['uk-gdpr', 'eu-gdpr', 'hipaa'] as const;
 export type Regime = (typeof REGIMES)[number];
 
+// The incident's stored JSON is declared as `type`, not `interface`: only an object type fits the presenter's loose (index-signed) schemas.
+
 /** What the DPO records about the incident (organisation text; the UI warns not to put personal data in it). */
-export interface IncidentDetails {
+export type IncidentDetails = {
   readonly whatHappened: string;
   readonly howDiscovered: string;
   readonly likelyConsequences: string;
@@ -20,32 +22,32 @@ export interface IncidentDetails {
   readonly staffTraining: string;
   readonly contactPoint: string;
   readonly lateReason?: string;
-}
+};
 
-export interface HipaaAssessment {
+export type HipaaAssessment = {
   readonly natureAndExtent: string;
   readonly unauthorisedPerson: string;
   readonly acquiredOrViewed: string;
   readonly mitigation: string;
   readonly lowProbabilityOfCompromise: boolean;
-}
+};
 
-export interface Assessment {
+export type Assessment = {
   readonly art34NoticeRequired: boolean;
   readonly unintelligible: number;
   readonly intelligible: number;
   readonly reasoning: string;
   readonly hipaa?: HipaaAssessment;
   readonly usStateCounts?: Record<string, number>;
-}
+};
 
-export interface Decision {
+export type Decision = {
   readonly notifyRegulator: boolean;
   readonly notifyIndividuals: boolean;
   readonly reasons: string;
   readonly decidedAt: string;
   readonly decidedBy: string;
-}
+};
 
 export interface ReportInput {
   readonly organisation: string;

@@ -11,9 +11,10 @@
  */
 import type { Readable } from 'node:stream';
 import yazl from 'yazl';
-import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import { actorEvent, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { blindIndex } from '../../crypto/blind-index.js';
+import type { KeySource } from '../../crypto/key-source.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
@@ -23,11 +24,25 @@ import type { PatientIndex } from '../door/patient-index.js';
 import type { ContactRecord } from '../door/records.js';
 import type { SubjectAccessDoor } from '../door/subject-access.js';
 import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
+import { findPersonOrganisationId, isOnLegalHold } from '../retention/retention.repository.js';
 import type { RetentionService } from '../retention/retention.service.js';
-import { deletePhotoBlobs, shredPersons } from '../retention/shred.js';
-import type { VaultService } from '../vault/vault.service.js';
+import { deletePhotoBlobs, shredPersons } from '../retention/shred.repository.js';
 import { AUTOMATED_DECISIONS, COMPLAINT_RIGHT, PROCESSING_ACTIVITIES, recordOfProcessing, retentionText, SUBJECT_RIGHTS, TRANSFERS } from './data-map.js';
 import { fhirBundle, photoFileName } from './fhir.js';
+import {
+  closeRightsRequest,
+  countHeldRecords,
+  deleteEnquiriesOf,
+  extendRightsRequest,
+  findDpoEmail,
+  findOrganisationName,
+  findPersonsByBlindIndex,
+  findRightsRequest,
+  insertRightsRequest,
+  listClinicNames,
+  listPatientIdsOf,
+  listRightsRequests,
+} from './rights.repository.js';
 
 export const REQUEST_KINDS = ['access', 'portability', 'erasure', 'rectification'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -57,7 +72,7 @@ export interface RightsDeps {
   readonly db: Db;
   readonly audit: AuditLog;
   readonly clock: Clock;
-  readonly vault: VaultService;
+  readonly vault: KeySource;
   readonly door: SubjectAccessDoor;
   readonly blobs: BlobStore;
   readonly retention: RetentionService;
@@ -68,11 +83,11 @@ export function createRightsService(deps: RightsDeps) {
   const { db, audit, clock } = deps;
 
   async function log(actor: StaffActor, action: string, requestId: string, personIds: string[], purpose: string, trx: Db = db): Promise<void> {
-    await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action, recordRefs: [`rights-request:${requestId}`], personIds, purpose, outcome: 'success' }]);
+    await audit.append(trx, [{ ...actorEvent(actor), action, recordRefs: [`rights-request:${requestId}`], personIds, purpose, outcome: 'success' }]);
   }
 
   async function openRequest(actor: StaffActor, requestId: string, kinds: readonly RequestKind[]) {
-    const row = await db.selectFrom('rights_requests').selectAll().where('id', '=', requestId).where('organisation_id', '=', actor.organisationId).executeTakeFirst();
+    const row = await findRightsRequest(db, requestId, actor.organisationId);
     if (!row || !kinds.includes(row.kind as RequestKind)) throw appError('NOT_FOUND');
     if (row.status !== 'open') throw appError('REQUEST_CLOSED');
     return row;
@@ -80,7 +95,7 @@ export function createRightsService(deps: RightsDeps) {
 
   async function close(actor: StaffActor, requestId: string, personId: string, status: 'completed' | 'refused', outcome: string, exceptions: readonly string[] = []): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('rights_requests').set({ status, outcome, exceptions: JSON.stringify(exceptions), closed_at: clock.now().toISOString() }).where('id', '=', requestId).execute();
+      await closeRightsRequest(trx, requestId, { status, outcome, exceptions: JSON.stringify(exceptions), closed_at: clock.now().toISOString() });
       await log(actor, `rights.${status}`, requestId, [personId], outcome, trx);
     });
   }
@@ -92,25 +107,18 @@ export function createRightsService(deps: RightsDeps) {
       const phone = query.phone ? normalisePhone(query.phone) : undefined;
       if (query.phone && !phone) throw appError('VALIDATION_FAILED', ['phone']);
       if (!query.email && !phone) throw appError('VALIDATION_FAILED', ['email', 'phone']);
-      let q = db.selectFrom('persons').select(['id', 'created_at']).where('organisation_id', '=', actor.organisationId);
-      if (query.email) q = q.where('email_bi', '=', blindIndex(keys, 'email', normaliseEmail(query.email)));
-      if (phone) q = q.where('phone_bi', '=', blindIndex(keys, 'phone', phone));
-      const persons = await q.limit(10).execute();
+      const persons = await findPersonsByBlindIndex(db, actor.organisationId, { ...(query.email ? { emailBi: blindIndex(keys, 'email', normaliseEmail(query.email)) } : {}), ...(phone ? { phoneBi: blindIndex(keys, 'phone', phone) } : {}) });
       const out: { personId: string; knownSince: string; enquiries: number; patientRecords: number }[] = [];
       for (const person of persons) {
-        const [enquiries, patients] = await Promise.all([
-          db.selectFrom('enquiries').select((eb) => eb.fn.countAll<number>().as('n')).where('person_id', '=', person.id).executeTakeFirst(),
-          db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).where('person_id', '=', person.id).executeTakeFirst(),
-        ]);
-        out.push({ personId: person.id, knownSince: person.created_at, enquiries: Number(enquiries?.n ?? 0), patientRecords: Number(patients?.n ?? 0) });
+        const held = await countHeldRecords(db, person.id);
+        out.push({ personId: person.id, knownSince: person.created_at, enquiries: held.enquiries, patientRecords: held.patientRecords });
       }
-      await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'rights.lookup', personIds: out.map((p) => p.personId), purpose: `matches:${out.length}`, outcome: 'success' }]));
+      await db.transaction().execute((trx) => audit.append(trx, [{ ...actorEvent(actor), action: 'rights.lookup', personIds: out.map((p) => p.personId), purpose: `matches:${out.length}`, outcome: 'success' }]));
       return out;
     },
 
     async create(actor: StaffActor, input: { personId: string; kind: RequestKind; receivedAt?: string }): Promise<{ id: string; dueAt: string }> {
-      const person = await db.selectFrom('persons').select('organisation_id').where('id', '=', input.personId).executeTakeFirst();
-      if (person?.organisation_id !== actor.organisationId) throw appError('NOT_FOUND');
+      if ((await findPersonOrganisationId(db, input.personId)) !== actor.organisationId) throw appError('NOT_FOUND');
       const now = clock.now().toISOString();
       const received = input.receivedAt ? new Date(input.receivedAt) : new Date(now);
       if (Number.isNaN(received.getTime())) throw appError('VALIDATION_FAILED', ['receivedAt']);
@@ -119,7 +127,7 @@ export function createRightsService(deps: RightsDeps) {
       const id = newId();
       const dueAt = addMonths(receivedAt, 1);
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('rights_requests').values({ id, organisation_id: actor.organisationId, person_id: input.personId, kind: input.kind, received_at: receivedAt, due_at: dueAt, extension_reason: null, status: 'open', outcome: null, exceptions: '[]', created_by: actor.staffId, created_at: now, closed_at: null }).execute();
+        await insertRightsRequest(trx, { id, organisation_id: actor.organisationId, person_id: input.personId, kind: input.kind, received_at: receivedAt, due_at: dueAt, extension_reason: null, status: 'open', outcome: null, exceptions: '[]', created_by: actor.staffId, created_at: now, closed_at: null });
         await log(actor, 'rights.request', id, [input.personId], input.kind, trx);
       });
       return { id, dueAt };
@@ -127,7 +135,7 @@ export function createRightsService(deps: RightsDeps) {
 
     async list(organisationId: string) {
       const now = clock.now().toISOString();
-      const rows = await db.selectFrom('rights_requests').selectAll().where('organisation_id', '=', organisationId).orderBy('status').orderBy('due_at').limit(200).execute();
+      const rows = await listRightsRequests(db, organisationId);
       return rows.map((r) => ({ id: r.id, personId: r.person_id, kind: r.kind, receivedAt: r.received_at, dueAt: r.due_at, extensionReason: r.extension_reason, status: r.status, outcome: r.outcome, exceptions: JSON.parse(r.exceptions) as string[], closedAt: r.closed_at, isOverdue: r.status === 'open' && r.due_at < now }));
     },
 
@@ -137,7 +145,7 @@ export function createRightsService(deps: RightsDeps) {
       if (row.extension_reason) throw appError('CONFLICT');
       const dueAt = addMonths(row.received_at, 3);
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('rights_requests').set({ due_at: dueAt, extension_reason: reason }).where('id', '=', requestId).execute();
+        await extendRightsRequest(trx, requestId, dueAt, reason);
         await log(actor, 'rights.extend', requestId, [row.person_id], 'extended', trx);
       });
       return { dueAt };
@@ -149,7 +157,7 @@ export function createRightsService(deps: RightsDeps) {
       const { data, photoKey } = await deps.door.collect(actor, requestId, row.person_id);
       const generatedAt = clock.now().toISOString();
       const schedule = await deps.retention.schedule(actor.organisationId);
-      const clinics = new Map((await db.selectFrom('clinics').select(['id', 'name']).where('organisation_id', '=', actor.organisationId).execute()).map((c) => [c.id, c.name]));
+      const clinics = await listClinicNames(db, actor.organisationId);
       const heldFor = new Set([...(data.enquiries.length > 0 ? ['enquiries'] : []), ...(data.patients.length > 0 ? ['patient-care', 'billing'] : []), ...(data.photos.length > 0 ? ['clinical-photography'] : [])]);
       const activities = PROCESSING_ACTIVITIES.filter((a) => heldFor.has(a.id));
       const answer = {
@@ -202,23 +210,23 @@ export function createRightsService(deps: RightsDeps) {
      */
     async erase(actor: StaffActor, requestId: string, exceptions: readonly ErasureException[]): Promise<{ outcome: 'erased' | 'partially-erased' }> {
       const row = await openRequest(actor, requestId, ['erasure']);
-      const held = await db.selectFrom('legal_holds').select('person_id').where('person_id', '=', row.person_id).executeTakeFirst();
+      const held = await isOnLegalHold(db, row.person_id);
       // A legal hold is itself an Art. 17(3)(e) ground: erasing in full would defeat it.
       if (held && !exceptions.includes('legal-claims')) throw appError('VALIDATION_FAILED', ['exceptions']);
       if (exceptions.length === 0) {
-        const patients = await db.selectFrom('patients').select('id').where('person_id', '=', row.person_id).execute();
+        const patients = await listPatientIdsOf(db, row.person_id);
         const blobs = await db.transaction().execute(async (trx) => {
           const keys = await shredPersons(trx, [row.person_id], { reason: `erasure:${requestId}`, at: clock.now().toISOString() });
           await log(actor, 'rights.erase', requestId, [row.person_id], 'crypto-shredded', trx);
           return keys;
         });
         await deletePhotoBlobs(deps.blobs, blobs);
-        for (const patient of patients) deps.index.remove(patient.id);
+        for (const patientId of patients) deps.index.remove(patientId);
         await close(actor, requestId, row.person_id, 'completed', 'erased');
         return { outcome: 'erased' };
       }
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('enquiries').where('person_id', '=', row.person_id).execute();
+        await deleteEnquiriesOf(trx, row.person_id);
         await log(actor, 'rights.erase', requestId, [row.person_id], `partial:${exceptions.join(',')}`, trx);
       });
       await close(actor, requestId, row.person_id, 'completed', 'partially-erased', exceptions);
@@ -230,7 +238,7 @@ export function createRightsService(deps: RightsDeps) {
       const row = await openRequest(actor, requestId, ['rectification']);
       const changed = await deps.door.rectifyContact(actor, requestId, row.person_id, changes);
       if (changes.name !== undefined || changes.dob !== undefined) {
-        const patients = await db.selectFrom('patients').select('id').where('person_id', '=', row.person_id).execute();
+        const patients = await listPatientIdsOf(db, row.person_id);
         // The in-memory name index follows the corrected record (rebuilt in full at the next unseal anyway).
         if (patients.length > 0) await deps.index.rebuild();
       }
@@ -245,9 +253,9 @@ export function createRightsService(deps: RightsDeps) {
     },
 
     async recordOfProcessing(organisationId: string) {
-      const org = await db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
-      const dpo = await db.selectFrom('staff').select('email').where('organisation_id', '=', organisationId).where('org_role', '=', 'dpo').where('disabled_at', 'is', null).executeTakeFirst();
-      return recordOfProcessing({ name: org.name, dpoContact: dpo?.email ?? 'not appointed' }, await deps.retention.schedule(organisationId), clock.now().toISOString());
+      const name = await findOrganisationName(db, organisationId);
+      const dpoEmail = await findDpoEmail(db, organisationId);
+      return recordOfProcessing({ name, dpoContact: dpoEmail ?? 'not appointed' }, await deps.retention.schedule(organisationId), clock.now().toISOString());
     },
   };
 }
