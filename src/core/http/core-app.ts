@@ -238,7 +238,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerStaffRoutes(app, ctx);
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
-  registerDetectionRoutes(app, ctx);
+  registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http: ctx.http });
   registerPatientRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
