@@ -243,7 +243,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
-  registerKeyRoutes(app, ctx);
+  registerKeyRoutes(app, { vault: deps.vault, rewrap: deps.rewrap, logger: deps.logger, onPublicationChanged: deps.onPublicationChanged, http: ctx.http });
   registerRetentionRoutes(app, ctx);
   registerComplianceRoutes(app, ctx);
   registerRightsRoutes(app, ctx);

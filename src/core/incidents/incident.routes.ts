@@ -10,7 +10,7 @@ import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import type { RouteContext } from '../http/core-app.js';
 import { type IncidentDetails, type Regime, REGIMES, renderReportPdf } from './report.js';
 import { COMPONENTS } from './scope.js';
-import { type RotateBody, rotateBodySchema, rotateDomains } from '../vault/keys.routes.js';
+import { type RotateBody, rotateBodySchema, rotateDomains } from '../vault/key-rotation.js';
 
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const ISO = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$' } as const;
