@@ -6,9 +6,9 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Db, type Dialect, lockForChain, rawSqliteOf, sqliteFileOf } from '../db/database.js';
+import { type Db, type Dialect, lockForChain, sqliteFileOf } from '../db/database.js';
 import { CHAIN_COLUMNS, chainHash, checkRun, GENESIS, type RawEvent, type RunVerdict } from './chain.js';
-import type { AuditEventsTable } from '../db/tables.js';
+import { type AuditEventRow, chainBounds, type ChainHead, findChainHead, findEventHash, insertChainRows, listChainRows, sqliteChainStatements } from './audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 
 /** What happened, as the caller states it. */
@@ -29,7 +29,7 @@ export interface AuditEvent {
 const CHAIN_LOCK = 0x7ac37;
 
 /** The hashed fields of an event: every column but the chain links. */
-type ChainFields = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
+type ChainFields = Omit<AuditEventRow, 'prev_hash' | 'hash'>;
 
 function eventHash(prevHash: string, fields: ChainFields): string {
   const base = [fields.seq, fields.at, fields.actor, fields.action, fields.person_ids, fields.record_refs, fields.purpose, fields.ip, fields.session_id, fields.outcome] as const;
@@ -48,28 +48,24 @@ export function createAuditLog(deps: { dialect: Dialect; clock: Clock; db?: Db }
   // SQLite fast path: Kysely drives the same single better-sqlite3 connection, so within the caller's
   // transaction prepared statements run synchronously — nothing can interleave between reading the head
   // and inserting after it.
-  const sqlite = deps.db ? rawSqliteOf(deps.db) : undefined;
-  const readHead = sqlite?.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-  const insert = sqlite?.prepare(
-    'INSERT INTO audit_events (seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome, prev_hash, hash, domains) VALUES (@seq, @at, @actor, @action, @person_ids, @record_refs, @purpose, @ip, @session_id, @outcome, @prev_hash, @hash, @domains)',
-  );
+  const sqlite = deps.db ? sqliteChainStatements(deps.db) : undefined;
   return {
     async append(trx, events) {
       if (events.length === 0) return [];
-      if (readHead && insert) {
-        const rows = chainRows(readHead.get() as { seq: number; hash: string } | undefined, events);
-        for (const row of rows) insert.run(row);
+      if (sqlite) {
+        const rows = chainRows(sqlite.readHead(), events);
+        for (const row of rows) sqlite.insert(row);
         return rows.map((row) => row.seq);
       }
       await lockForChain(trx, deps.dialect, CHAIN_LOCK);
-      const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const last = await findChainHead(trx);
       const rows = chainRows(last, events);
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+      await insertChainRows(trx, rows);
       return rows.map((row) => row.seq);
     },
   };
 
-  function chainRows(last: { seq: number; hash: string } | undefined, events: readonly AuditEvent[]) {
+  function chainRows(last: ChainHead | undefined, events: readonly AuditEvent[]): AuditEventRow[] {
     let seq = last?.seq ?? 0;
     let prevHash = last?.hash ?? GENESIS;
     const at = deps.clock.now().toISOString();
@@ -135,7 +131,7 @@ async function verifyRuns(db: Db, maxSeq: number): Promise<RunVerdict> {
     ranges = [];
     for (let from = 1; from <= maxSeq; from += pageSize) {
       const to = Math.min(maxSeq, from + pageSize - 1);
-      const rows = await db.selectFrom('audit_events').select([...CHAIN_COLUMNS]).where('seq', '>=', from).where('seq', '<=', to).orderBy('seq').execute();
+      const rows = await listChainRows(db, from, to);
       prev = checkRun(rows.map((r) => CHAIN_COLUMNS.map((c) => r[c]) as unknown as RawEvent), from);
       verdicts.push(prev);
       ranges.push([from, to]);
@@ -163,19 +159,16 @@ async function verifyRuns(db: Db, maxSeq: number): Promise<RunVerdict> {
  */
 export async function verifyAuditChain(db: Db, expectHead?: { seq: number; hash: string }): Promise<AuditVerdict> {
   // One statement, one snapshot: events appended while verifying fall outside 1..max and are left for next time.
-  const bounds = await db.selectFrom('audit_events').select((eb) => [eb.fn.max('seq').as('max'), eb.fn.countAll<number>().as('n')]).executeTakeFirstOrThrow();
-  const maxSeq = Number(bounds.max ?? 0);
-  const total = { n: bounds.n };
+  const { maxSeq, count: total } = await chainBounds(db);
   const verdict = await verifyRuns(db, maxSeq);
   if (!verdict.ok) return verdict;
   // Rows beyond a gap-free 1..max (e.g. a negative or duplicate seq slipped in) are tampering too.
-  if (Number(total.n) !== maxSeq) return { ok: false, brokenAtSeq: maxSeq, reason: 'events outside the sequence' };
+  if (total !== maxSeq) return { ok: false, brokenAtSeq: maxSeq, reason: 'events outside the sequence' };
   const count = verdict.count;
   const prevHash = verdict.lastHash ?? GENESIS;
   if (expectHead) {
     if (count < expectHead.seq) return { ok: false, brokenAtSeq: count + 1, reason: 'log truncated before the expected head' };
-    const head = await db.selectFrom('audit_events').select('hash').where('seq', '=', expectHead.seq).executeTakeFirst();
-    if (head?.hash !== expectHead.hash) return { ok: false, brokenAtSeq: expectHead.seq, reason: 'chain differs from the expected head' };
+    if ((await findEventHash(db, expectHead.seq)) !== expectHead.hash) return { ok: false, brokenAtSeq: expectHead.seq, reason: 'chain differs from the expected head' };
   }
   return { ok: true, events: count, headHash: prevHash };
 }

@@ -12,12 +12,13 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { newId } from '../crypto/random.js';
+import type { KeySource } from '../crypto/key-source.js';
 import { signMessage, verifyMessage } from '../crypto/signing.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
 import type { DetectionConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import type { VaultService } from '../core/vault/vault.service.js';
+import { findChainHead, findLastCheckpointSeq, insertCheckpoint, queueCheckpointWebhook } from './audit.repository.js';
 
 /** A checkpoint as exported (one JSON line). */
 export interface Checkpoint {
@@ -75,7 +76,7 @@ export interface CheckpointService {
   readonly checkpoint: () => Promise<Checkpoint | undefined>;
 }
 
-export function createCheckpointService(deps: { db: Db; vault: VaultService; clock: Clock; config: DetectionConfig; logger: Logger; onQueued?: () => void }): CheckpointService {
+export function createCheckpointService(deps: { db: Db; vault: KeySource; clock: Clock; config: DetectionConfig; logger: Logger; onQueued?: () => void }): CheckpointService {
   const { db, config } = deps;
 
   function toSyslog(checkpoint: Checkpoint): void {
@@ -95,17 +96,15 @@ export function createCheckpointService(deps: { db: Db; vault: VaultService; clo
       if (!deps.vault.isUnsealed()) return undefined;
       const signing = deps.vault.keyring().auditSigning;
       if (!signing) throw new Error('no audit signing key in the vault');
-      const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      const last = await db.selectFrom('audit_checkpoints').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      if (!head || (last && Number(last.seq) >= Number(head.seq))) return undefined;
+      const head = await findChainHead(db);
+      const lastSeq = await findLastCheckpointSeq(db);
+      if (!head || (lastSeq !== undefined && lastSeq >= Number(head.seq))) return undefined;
       const at = deps.clock.now().toISOString();
       const seq = Number(head.seq);
       const checkpoint: Checkpoint = { seq, hash: head.hash, at, keyId: signing.id, publicKey: signing.publicKeyB64, signature: signMessage(signing.privateKey, checkpointMessage(seq, head.hash, at)) };
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('audit_checkpoints').values({ seq, hash: checkpoint.hash, at, key_id: checkpoint.keyId, signature: checkpoint.signature }).execute();
-        if (config.webhook) {
-          await trx.insertInto('notification_outbox').values({ id: newId(), alert_id: null, channel: 'webhook', target: config.webhook.url, payload: JSON.stringify({ type: 'audit-checkpoint', ...checkpoint }), created_at: at, next_attempt_at: at, sent_at: null, last_error: null }).execute();
-        }
+        await insertCheckpoint(trx, { seq, hash: checkpoint.hash, at, key_id: checkpoint.keyId, signature: checkpoint.signature });
+        if (config.webhook) await queueCheckpointWebhook(trx, { id: newId(), target: config.webhook.url, payload: JSON.stringify({ type: 'audit-checkpoint', ...checkpoint }), at });
       });
       fs.mkdirSync(path.dirname(config.auditExportFile), { recursive: true });
       fs.appendFileSync(config.auditExportFile, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });

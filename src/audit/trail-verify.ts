@@ -8,6 +8,7 @@ import { verifyAuditChain } from './audit-log.js';
 import { type Checkpoint, isCheckpointSigned } from './checkpoint.service.js';
 import { auditKeys, fingerprintOrUndefined } from './trust-anchor.js';
 import type { Db } from '../db/database.js';
+import { findEventHashes, listStoredCheckpoints } from './audit.repository.js';
 
 /** What the trail check found. `atSeq` names the first broken event when there is one. */
 export type TrailVerdict =
@@ -22,17 +23,6 @@ export interface TrailCheck {
   readonly knownHead?: { readonly seq: number; readonly hash: string };
   /** Pinned key fingerprints (normalised, see `resolveTrustedKeys`); none means unanchored. */
   readonly trusted: readonly string[];
-}
-
-/** The chain's hash at each seq asked for (absent seqs are missing from the map). */
-async function hashesAt(db: Db, seqs: readonly number[]): Promise<Map<number, string>> {
-  const unique = [...new Set(seqs)];
-  const found = new Map<number, string>();
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', 'in', unique.slice(i, i + 500)).execute();
-    for (const row of rows) found.set(Number(row.seq), row.hash);
-  }
-  return found;
 }
 
 /**
@@ -61,12 +51,12 @@ export async function verifyAuditTrail(db: Db, check: TrailCheck): Promise<Trail
   const head = known.reduce<{ seq: number; hash: string } | undefined>((best, point) => (!best || point.seq > best.seq ? point : best), undefined);
   const chain = await verifyAuditChain(db, head);
   if (!chain.ok) return { ok: false, atSeq: chain.brokenAtSeq, reason: chain.reason };
-  const knownHashes = await hashesAt(db, known.map((point) => point.seq));
+  const knownHashes = await findEventHashes(db, known.map((point) => point.seq));
   for (const point of known) {
     if (knownHashes.get(point.seq) !== point.hash) return { ok: false, atSeq: point.seq, reason: 'chain differs from an exported checkpoint' };
   }
-  const stored = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
-  const storedHashes = await hashesAt(db, stored.map((c) => Number(c.seq)));
+  const stored = await listStoredCheckpoints(db);
+  const storedHashes = await findEventHashes(db, stored.map((c) => Number(c.seq)));
   for (const checkpoint of stored) {
     const seq = Number(checkpoint.seq);
     const publicKey = ours.get(checkpoint.key_id);

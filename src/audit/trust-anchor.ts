@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseFingerprint, signingKeyFingerprint } from '../crypto/signing.js';
 import type { Db } from '../db/database.js';
+import { listAuditSigningKeys } from './audit.repository.js';
 
 /** An audit signing key the database holds, with its fingerprint (undefined if the stored key is not Ed25519). */
 export interface AuditKey {
@@ -28,7 +29,7 @@ export function fingerprintOrUndefined(publicKey: string): string | undefined {
 
 /** The audit signing keys in key_material, oldest first. */
 export async function auditKeys(db: Db): Promise<AuditKey[]> {
-  const rows = await db.selectFrom('key_material').select(['id', 'public_key', 'status']).where('kind', '=', 'audit-signing').orderBy('version').execute();
+  const rows = await listAuditSigningKeys(db);
   return rows.map((row) => ({ id: row.id, publicKey: row.public_key ?? '', status: row.status, fingerprint: fingerprintOrUndefined(row.public_key ?? '') }));
 }
 

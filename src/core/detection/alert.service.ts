@@ -10,6 +10,8 @@ import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DetectionConfig } from '../../platform/config.js';
+import { insertAlert, listAlertRecipientEmails } from './alert.repository.js';
+import { queueNotifications } from './outbox.repository.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -30,8 +32,7 @@ export interface AlertService {
 
 /** Who is told: the DPO and administrators (enabled), plus configured addresses. */
 async function recipients(trx: Db, config: DetectionConfig): Promise<string[]> {
-  const staff = await trx.selectFrom('staff').select('email').where('org_role', 'in', ['dpo', 'administrator']).where('disabled_at', 'is', null).execute();
-  return [...new Set([...staff.map((s) => s.email), ...config.alertEmails])];
+  return [...new Set([...(await listAlertRecipientEmails(trx)), ...config.alertEmails])];
 }
 
 export function createAlertService(deps: { clock: Clock; config: DetectionConfig; onQueued?: () => void }): AlertService {
@@ -39,16 +40,13 @@ export function createAlertService(deps: { clock: Clock; config: DetectionConfig
     async raise(trx, alert) {
       const id = newId();
       const at = deps.clock.now().toISOString();
-      await trx
-        .insertInto('alerts')
-        .values({ id, at, severity: alert.severity, rule: alert.rule, staff_id: alert.staffId, person_ids: JSON.stringify(alert.personIds ?? []), detail: alert.detail, status: 'open', acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null })
-        .execute();
+      await insertAlert(trx, { id, at, severity: alert.severity, rule: alert.rule, staff_id: alert.staffId, person_ids: JSON.stringify(alert.personIds ?? []), detail: alert.detail, status: 'open', acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null });
       const payload = JSON.stringify({ id, at, severity: alert.severity, rule: alert.rule, staffId: alert.staffId, personCount: alert.personIds?.length ?? 0, detail: alert.detail });
       // Without an SMTP server configured, alerts are stored and shown in the UI only (nothing queued to fail forever).
       const emails = deps.config.smtpUrl ? await recipients(trx, deps.config) : [];
       const rows = emails.map((email) => ({ id: newId(), alert_id: id, channel: 'email', target: email, payload, created_at: at, next_attempt_at: at, sent_at: null, last_error: null }));
       if (deps.config.webhook) rows.push({ id: newId(), alert_id: id, channel: 'webhook', target: deps.config.webhook.url, payload, created_at: at, next_attempt_at: at, sent_at: null, last_error: null });
-      if (rows.length > 0) await trx.insertInto('notification_outbox').values(rows).execute();
+      if (rows.length > 0) await queueNotifications(trx, rows);
       // Deliver after commit; the outbox worker also runs on a timer, so nothing depends on this kick.
       if (deps.onQueued) setImmediate(deps.onQueued);
       return id;

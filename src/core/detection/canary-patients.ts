@@ -21,6 +21,7 @@ import { RECORD, type PhotoMetaRecord, type SignatureRecord } from '../door/reco
 import { sealerFor } from '../door/admission.js';
 import { storePhoto } from '../photos/photo-intake.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { findLatestPhotoConsentForm, insertConsent, insertPatient, insertPhoto, insertPhotoConsent, listActiveClinicStaffIds, markEnquiryBooked } from './canary.repository.js';
 
 const DAY = 86_400_000;
 
@@ -49,22 +50,22 @@ export async function plantCanaryPatient(
 ): Promise<boolean> {
   const { db } = deps;
   const { random } = canary;
-  const staff = await db.selectFrom('staff_clinic_roles').innerJoin('staff', 'staff.id', 'staff_clinic_roles.staff_id').select('staff.id').where('staff_clinic_roles.clinic_id', '=', canary.clinicId).where('staff.disabled_at', 'is', null).execute();
-  const creator = staff[Math.floor(random() * staff.length)];
-  if (!creator) return false;
+  const staff = await listActiveClinicStaffIds(db, canary.clinicId);
+  const creatorId = staff[Math.floor(random() * staff.length)];
+  if (!creatorId) return false;
   const base = Date.parse(canary.receivedAt);
   const at = (days: number) => new Date(Math.min(deps.clock.now().getTime(), base + days * DAY + Math.floor(random() * DAY))).toISOString();
   const patientId = newId();
-  await db.insertInto('patients').values({ id: patientId, person_id: canary.personId, clinic_id: canary.clinicId, enquiry_id: canary.enquiryId, status: 'active', created_at: at(2), created_by: creator.id }).execute();
-  await db.updateTable('enquiries').set({ status: 'booked' }).where('id', '=', canary.enquiryId).execute();
-  const form = deps.blobs ? await db.selectFrom('consent_forms').selectAll().where('kind', '=', 'photo').orderBy('version', 'desc').executeTakeFirst() : undefined;
+  await insertPatient(db, { id: patientId, person_id: canary.personId, clinic_id: canary.clinicId, enquiry_id: canary.enquiryId, status: 'active', created_at: at(2), created_by: creatorId });
+  await markEnquiryBooked(db, canary.enquiryId);
+  const form = deps.blobs ? await findLatestPhotoConsentForm(db) : undefined;
   if (!form || !deps.blobs) return true;
   const clinicalKey = await sealerFor(deps, canary.personId, 'clinical');
   const consentId = newId();
   const signedAt = at(3);
   const signature: SignatureRecord = { typedName: canary.name, drawnSignature: await signaturePng(), signedAt, documentHash: form.body_hash };
-  await db.insertInto('consents').values({ id: consentId, patient_id: patientId, form_id: form.id, scopes: JSON.stringify(['clinical']), document_hash: form.body_hash, method: 'tablet', signed_at: signedAt, signature_envelope: clinicalKey.seal(RECORD.signature, consentId, signature) }).execute();
-  await db.insertInto('photo_consents').values({ patient_id: patientId, scope: 'clinical', consent_id: consentId, granted_at: signedAt, withdrawn_at: null }).execute();
+  await insertConsent(db, { id: consentId, patient_id: patientId, form_id: form.id, scopes: JSON.stringify(['clinical']), document_hash: form.body_hash, method: 'tablet', signed_at: signedAt, signature_envelope: clinicalKey.seal(RECORD.signature, consentId, signature) });
+  await insertPhotoConsent(db, { patient_id: patientId, scope: 'clinical', consent_id: consentId, granted_at: signedAt, withdrawn_at: null });
   const photoKey = await sealerFor(deps, canary.personId, 'photo');
   for (const phase of ['before', 'after'] as const) {
     const { fileId: id, fileKey } = photoKey.newFile();
@@ -72,10 +73,7 @@ export async function plantCanaryPatient(
     const stored = await storePhoto(Readable.from([await syntheticPhoto(random)]), { store: deps.blobs, key: blobKey, fileKey });
     const meta: PhotoMetaRecord = { bodyArea: 'face', caption: phase === 'before' ? 'pre-op' : 'post-op' };
     const takenOn = (phase === 'before' ? at(4) : at(40)).slice(0, 10);
-    await db
-      .insertInto('photos')
-      .values({ id, patient_id: patientId, clinic_id: canary.clinicId, appointment_id: null, phase, angle: 'front', taken_on: takenOn, blob_key: blobKey, width: stored.width, height: stored.height, bytes: stored.bytes, meta_envelope: photoKey.seal(RECORD.photoMeta, id, meta), uploaded_by: creator.id, created_at: `${takenOn}T10:00:00.000Z` })
-      .execute();
+    await insertPhoto(db, { id, patient_id: patientId, clinic_id: canary.clinicId, appointment_id: null, phase, angle: 'front', taken_on: takenOn, blob_key: blobKey, width: stored.width, height: stored.height, bytes: stored.bytes, meta_envelope: photoKey.seal(RECORD.photoMeta, id, meta), uploaded_by: creatorId, created_at: `${takenOn}T10:00:00.000Z` });
   }
   return true;
 }

@@ -18,6 +18,7 @@ import { listClinics } from '../org/org.repository.js';
 import { buildPublication } from '../org/publication.service.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { canaryFields, markCanaries } from './canary.js';
+import { closeEnquiries, listEnquiriesBySubmission } from './canary.repository.js';
 import { plantCanaryPatient } from './canary-patients.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 
@@ -49,13 +50,13 @@ export async function plantCanaries(
     names.set(hash, fields.name);
   }
   await deps.ingest.drain();
-  const rows = hashes.length === 0 ? [] : await deps.db.selectFrom('enquiries').select(['id', 'person_id', 'clinic_id', 'received_at', 'submission_hash']).where('submission_hash', 'in', hashes).orderBy('received_at').execute();
+  const rows = await listEnquiriesBySubmission(deps.db, hashes);
   if (rows.length !== options.count) throw new Error(`only ${rows.length} of ${options.count} canaries were ingested`);
   const at = deps.clock.now().toISOString();
   await markCanaries(deps.db, deps.vault.keyring(), rows.map((r) => r.person_id), at);
   // SECURITY: canary enquiries are old business — closed, or booked where they became patients below — so the
   // front desk triaging new enquiries never opens one, while anyone walking every enquiry meets them.
-  await deps.db.updateTable('enquiries').set({ status: 'closed' }).where('id', 'in', rows.map((r) => r.id)).execute();
+  await closeEnquiries(deps.db, rows.map((r) => r.id));
   let patients = 0;
   // Every other canary of each clinic (so every clinic with canaries has canary patients too).
   const seenInClinic = new Map<string, number>();

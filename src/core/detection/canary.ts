@@ -9,22 +9,19 @@
 import { hmacHex } from '../../crypto/random.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
+import { hasCanaryMarker, insertCanaryMarkers } from './canary.repository.js';
 
 export function canaryMarker(keyring: Keyring, personId: string): string {
   return hmacHex(keyring.markerKey, `canary|${personId}`);
 }
 
 export async function isCanary(db: Db, keyring: Keyring, personId: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('canary_markers').select('marker').where('marker', '=', canaryMarker(keyring, personId)).executeTakeFirst());
+  return hasCanaryMarker(db, canaryMarker(keyring, personId));
 }
 
 export async function markCanaries(db: Db, keyring: Keyring, personIds: readonly string[], at: string): Promise<void> {
   if (personIds.length === 0) return;
-  await db
-    .insertInto('canary_markers')
-    .values(personIds.map((id) => ({ marker: canaryMarker(keyring, id), created_at: at })))
-    .onConflict((oc) => oc.column('marker').doNothing())
-    .execute();
+  await insertCanaryMarkers(db, personIds.map((id) => canaryMarker(keyring, id)), at);
 }
 
 const FIRST = ['Olivia', 'Amelia', 'Isla', 'Ava', 'Mia', 'Sophia', 'Grace', 'Lily', 'Freya', 'Emily', 'Charlotte', 'Hannah', 'Chloe', 'Jessica', 'Lucy', 'Daniel', 'James', 'Thomas', 'Oliver', 'Jack'];

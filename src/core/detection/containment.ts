@@ -8,6 +8,7 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AlertInput, AlertService } from './alert.service.js';
+import { lockStaffAccount, revokeStaffSessions } from './detection.repository.js';
 
 export interface Containment {
   /** Contain a staff account for a critical alert. Returns the alert id. */
@@ -19,11 +20,11 @@ export function createContainment(deps: { db: Db; audit: AuditLog; alerts: Alert
     async contain(staffId, alert, context) {
       const at = deps.clock.now().toISOString();
       return deps.db.transaction().execute(async (trx) => {
-        await trx.updateTable('staff').set({ locked_at: at, lock_reason: alert.rule, exports_frozen_at: at }).where('id', '=', staffId).execute();
-        const revoked = await trx.deleteFrom('sessions').where('staff_id', '=', staffId).executeTakeFirst();
+        await lockStaffAccount(trx, staffId, alert.rule, at);
+        const revoked = await revokeStaffSessions(trx, staffId);
         const alertId = await deps.alerts.raise(trx, alert);
         await deps.audit.append(trx, [
-          { actor: 'system:detection', action: 'containment.lock', personIds: alert.personIds ?? [], recordRefs: [`staff:${staffId}`, `alert:${alertId}`], purpose: `${alert.rule}; sessions-revoked:${Number(revoked.numDeletedRows)}`, ip: context.ip, sessionId: context.sessionId, outcome: 'success' },
+          { actor: 'system:detection', action: 'containment.lock', personIds: alert.personIds ?? [], recordRefs: [`staff:${staffId}`, `alert:${alertId}`], purpose: `${alert.rule}; sessions-revoked:${revoked}`, ip: context.ip, sessionId: context.sessionId, outcome: 'success' },
         ]);
         return alertId;
       });

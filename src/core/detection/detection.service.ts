@@ -18,15 +18,16 @@
  */
 import type { StaffActor } from '../../auth/actor.js';
 import type { ClinicRole } from '../../auth/roles.js';
+import type { KeySource } from '../../crypto/key-source.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DetectionConfig } from '../../platform/config.js';
 import { appError } from '../../platform/errors.js';
-import type { VaultService } from '../vault/vault.service.js';
 import type { AlertInput, AlertService } from './alert.service.js';
 import { isCanary } from './canary.js';
 import { type DetectionState, memoryDetectionState } from './detection-state.js';
 import type { Containment } from './containment.js';
+import { addStaffNetwork, listStaffNetworks } from './detection.repository.js';
 import { dateInZone, isOffHours, minutesInZone, networkOf } from './network.js';
 import { createReadBaseline } from './read-baseline.js';
 
@@ -48,7 +49,7 @@ export interface Detection {
   readonly exportAttempt: (actor: StaffActor, personIds: readonly string[], outcome: 'requested' | 'refused-frozen' | 'approved') => Promise<void>;
 }
 
-export function createDetection(deps: { db: Db; clock: Clock; vault: VaultService; config: DetectionConfig; alerts: AlertService; containment: Containment; state?: DetectionState }): Detection {
+export function createDetection(deps: { db: Db; clock: Clock; vault: KeySource; config: DetectionConfig; alerts: AlertService; containment: Containment; state?: DetectionState }): Detection {
   const { db, clock, config } = deps;
   // Counters in this process, or shared by every core instance through Redis (see detection-state.ts).
   const state = deps.state ?? memoryDetectionState();
@@ -123,9 +124,9 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: VaultServic
       }
       const network = networkOf(actor.ip);
       if (network) {
-        const known = await db.selectFrom('staff_networks').select('network').where('staff_id', '=', actor.staffId).execute();
-        if (!known.some((k) => k.network === network)) {
-          await db.insertInto('staff_networks').values({ staff_id: actor.staffId, network, first_seen_at: nowDate.toISOString() }).onConflict((oc) => oc.columns(['staff_id', 'network']).doNothing()).execute();
+        const known = await listStaffNetworks(db, actor.staffId);
+        if (!known.includes(network)) {
+          await addStaffNetwork(db, actor.staffId, network, nowDate.toISOString());
           // The first network a person ever uses is their baseline, not an anomaly.
           if (known.length > 0) await notice({ severity: 'medium', rule: 'new-network', staffId: actor.staffId, personIds: [read.personId], detail: 'Personal data opened from a network this staff member has not used before.' });
         }

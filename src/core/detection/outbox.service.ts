@@ -11,7 +11,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { DetectionConfig } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
 import { openOutboxPayload } from '../../crypto/keyring.js';
-import type { VaultService } from '../vault/vault.service.js';
+import type { KeySource } from '../../crypto/key-source.js';
+import { listDueNotifications, markNotificationFailed, markNotificationSent } from './outbox.repository.js';
 
 export const MAX_BACKOFF_MS = 10 * 60_000;
 
@@ -59,7 +60,7 @@ function emailText(alert: AlertPayload): { subject: string; text: string } {
   };
 }
 
-export function createOutboxService(deps: { db: Db; clock: Clock; config: DetectionConfig; logger: Logger; vault?: VaultService }): OutboxService {
+export function createOutboxService(deps: { db: Db; clock: Clock; config: DetectionConfig; logger: Logger; vault?: KeySource }): OutboxService {
   const { db, clock, config } = deps;
   let transport: Transporter | undefined;
   const mailer = (): Transporter => {
@@ -106,25 +107,21 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
 
   async function deliverDue(): Promise<{ sent: number; failed: number }> {
     const now = clock.now();
-    const due = await db.selectFrom('notification_outbox').selectAll().where('sent_at', 'is', null).where('next_attempt_at', '<=', now.toISOString()).orderBy('next_attempt_at').limit(100).execute();
+    const due = await listDueNotifications(db, now.toISOString());
     let sent = 0;
     let failed = 0;
     for (const row of due) {
       try {
         await deliver(row);
         // A delivered notice's sealed address and letter are no longer needed: drop them.
-        await db
-          .updateTable('notification_outbox')
-          .set({ sent_at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, last_error: null, ...(row.channel === 'notice-email' ? { payload: '"delivered"' } : {}) })
-          .where('id', '=', row.id)
-          .execute();
+        await markNotificationSent(db, row.id, { at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, isPayloadDropped: row.channel === 'notice-email' });
         sent += 1;
       } catch (error) {
         const attempts = Number(row.attempts) + 1;
         const backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempts - 1));
         // SECURITY: the error text is the transport's (no payload), trimmed.
         const message = error instanceof Error ? error.message.slice(0, 200) : 'delivery failed';
-        await db.updateTable('notification_outbox').set({ attempts, next_attempt_at: new Date(clock.now().getTime() + backoff).toISOString(), last_error: message }).where('id', '=', row.id).execute();
+        await markNotificationFailed(db, row.id, { attempts, nextAttemptAt: new Date(clock.now().getTime() + backoff).toISOString(), lastError: message });
         deps.logger.warn({ outbox: row.id, channel: row.channel, attempts, retryInMs: backoff }, 'notification delivery failed; will retry');
         failed += 1;
       }

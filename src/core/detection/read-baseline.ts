@@ -6,6 +6,7 @@
  * than the person whose login they hold, or anyone in that role.
  */
 import type { Db } from '../../db/database.js';
+import { deleteDailyReadsBefore, listRoleDailyReads, recordDailyReads } from './detection.repository.js';
 
 /** Median days (undefined: too few days recorded to speak of a baseline). */
 export interface Medians {
@@ -41,32 +42,19 @@ export function createReadBaseline(deps: { db: Db; days: number }): ReadBaseline
   let cachedDay = '';
   return {
     async record(staffId, role, day, persons) {
-      await db
-        .insertInto('detection_daily_reads')
-        .values({ staff_id: staffId, day, role, persons })
-        .onConflict((oc) => oc.columns(['staff_id', 'day']).doUpdateSet((eb) => ({ persons: eb.ref('excluded.persons'), role: eb.ref('excluded.role') })).where('detection_daily_reads.persons', '<', (eb) => eb.ref('excluded.persons')))
-        .execute();
+      await recordDailyReads(db, { staffId, day, role, persons });
     },
     async medians(staffId, role, day) {
       if (day !== cachedDay) {
         cache.clear();
         cachedDay = day;
         // Once a day: what no baseline needs any more goes.
-        await db.deleteFrom('detection_daily_reads').where('day', '<', daysBefore(day, days * 2)).execute();
+        await deleteDailyReadsBefore(db, daysBefore(day, days * 2));
       }
       const key = `${staffId}|${role}`;
       const known = cache.get(key);
       if (known) return known;
-      const rows = await db
-        .selectFrom('detection_daily_reads')
-        .innerJoin('staff', 'staff.id', 'detection_daily_reads.staff_id')
-        .select(['detection_daily_reads.staff_id', 'detection_daily_reads.persons'])
-        .where('detection_daily_reads.role', '=', role)
-        .where('detection_daily_reads.day', '>=', daysBefore(day, days))
-        .where('detection_daily_reads.day', '<', day)
-        // Peers are colleagues in the same organisation.
-        .where('staff.organisation_id', '=', (eb) => eb.selectFrom('staff as me').select('me.organisation_id').where('me.id', '=', staffId))
-        .execute();
+      const rows = await listRoleDailyReads(db, staffId, role, daysBefore(day, days), day);
       const result = { own: median(rows.filter((r) => r.staff_id === staffId).map((r) => r.persons)), peers: median(rows.filter((r) => r.staff_id !== staffId).map((r) => r.persons)) };
       cache.set(key, result);
       return result;

@@ -239,12 +239,13 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerStaffRoutes(app, ctx);
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
-  registerDetectionRoutes(app, ctx);
+  registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http: ctx.http });
   registerPatientRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerPhotoRoutes(app, ctx);
-  registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation: ctx });
-  registerKeyRoutes(app, ctx);
+  const keyRotation = { vault: deps.vault, rewrap: deps.rewrap, logger: deps.logger, onPublicationChanged: deps.onPublicationChanged };
+  registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation });
+  registerKeyRoutes(app, { ...keyRotation, http: ctx.http });
   registerRetentionRoutes(app, { retention: deps.retention, http: ctx.http });
   registerComplianceRoutes(app, ctx);
   registerRightsRoutes(app, { rights: deps.rights, http: ctx.http });

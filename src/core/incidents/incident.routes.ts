@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { actorEvent } from '../../auth/actor.js';
 import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import type { RouteHttp } from '../http/route-http.js';
-import { type RotateBody, rotateBodySchema, rotateDomains } from '../vault/keys.routes.js';
+import { type RotateBody, rotateBodySchema, rotateDomains } from '../vault/key-rotation.js';
 import {
   Assessment,
   Decision,
@@ -199,8 +199,8 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
     await http.requireStepUp(request);
     const actor = http.actorOf(request);
     await incidents.view(actor, request.params.id);
-    const { actor: label, ip } = actorEvent(actor);
-    const rotated = await rotateDomains(deps.keyRotation, request.body, label, ip);
+    const { actor: label, ip, sessionId } = actorEvent(actor);
+    const rotated = await rotateDomains(deps.keyRotation, request.body, label, ip, sessionId);
     await incidents.recordStep(actor, request.params.id, 'containment.keys', `Keys rotated (${rotated.join(', ')}); person keys are being re-wrapped in the background, with no downtime.`);
     return { rotated };
   });

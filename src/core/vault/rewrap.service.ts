@@ -10,9 +10,10 @@
 import type { AuditLog } from '../../audit/audit-log.js';
 import { DOMAINS, rewrapPersonKey } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
+import type { KeySource } from '../../crypto/key-source.js';
 import type { Clock } from '../../platform/clock.js';
-import type { VaultService } from './vault.service.js';
-import { resealKeyManifest } from './vault.repository.js';
+import { countPersonKeys, countPersonKeysToRewrap, isIntakeKeyStillNeeded, listPersonKeysToRewrap, replacePersonKeyIfUnchanged } from './rewrap.repository.js';
+import { deleteRetiredKeyMaterial, listDomainKeyVersions, listOtherActiveDomainKeyIds, listRetiredIntakeKeyIds, resealKeyManifest, retireKeyMaterial } from './vault.repository.js';
 
 export interface DomainKeyStatus {
   readonly domain: string;
@@ -30,14 +31,9 @@ export interface RewrapService {
   readonly status: () => Promise<DomainKeyStatus[]>;
 }
 
-export function createRewrapService(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock }): RewrapService {
+export function createRewrapService(deps: { db: Db; vault: KeySource; audit: AuditLog; clock: Clock }): RewrapService {
   const { db } = deps;
   let running: Promise<number> | undefined;
-
-  async function remainingFor(domain: string, activeId: string): Promise<number> {
-    const row = await db.selectFrom('person_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('domain', '=', domain).where('wrapping_key_id', '<>', activeId).executeTakeFirst();
-    return Number(row?.n ?? 0);
-  }
 
   async function runOnce(batch = 500): Promise<{ rewrapped: number; remaining: number }> {
     if (!deps.vault.isUnsealed()) return { rewrapped: 0, remaining: 0 };
@@ -46,28 +42,28 @@ export function createRewrapService(deps: { db: Db; vault: VaultService; audit: 
     let remaining = 0;
     for (const domain of DOMAINS) {
       const activeId = keyring.activeDomainKey(domain).id;
-      const rows = await db.selectFrom('person_keys').select(['person_id', 'wrapped_dek']).where('domain', '=', domain).where('wrapping_key_id', '<>', activeId).limit(batch).execute();
+      const rows = await listPersonKeysToRewrap(db, domain, activeId, batch);
       if (rows.length > 0) {
         await db.transaction().execute(async (trx) => {
           for (const row of rows) {
             const next = rewrapPersonKey(keyring, row.person_id, domain, row.wrapped_dek);
             // Only if unchanged since read (a concurrent writer wins; the next pass picks it up again).
-            await trx.updateTable('person_keys').set({ wrapped_dek: next.wrapped, wrapping_key_id: next.wrappingKeyId }).where('person_id', '=', row.person_id).where('domain', '=', domain).where('wrapped_dek', '=', row.wrapped_dek).execute();
+            await replacePersonKeyIfUnchanged(trx, { personId: row.person_id, domain, previous: row.wrapped_dek, wrapped: next.wrapped, wrappingKeyId: next.wrappingKeyId });
           }
           await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.rewrap', recordRefs: [`key:${activeId}`], purpose: `person-keys:${rows.length}`, outcome: 'success' }]);
         });
         rewrapped += rows.length;
       }
-      const left = await remainingFor(domain, activeId);
+      const left = await countPersonKeysToRewrap(db, domain, activeId);
       remaining += left;
       if (left === 0) {
         // Nothing refers to the older versions any more: retire them (kept, for opening older backups).
-        const stale = await db.selectFrom('key_material').select('id').where('kind', '=', 'domain').where('domain', '=', domain).where('status', '=', 'active').where('id', '<>', activeId).execute();
+        const stale = await listOtherActiveDomainKeyIds(db, domain, activeId);
         if (stale.length > 0) {
           await db.transaction().execute(async (trx) => {
-            await trx.updateTable('key_material').set({ status: 'retired' }).where('id', 'in', stale.map((k) => k.id)).execute();
+            await retireKeyMaterial(trx, stale);
             await resealKeyManifest(trx, keyring.manifestKey);
-            await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.retire', recordRefs: stale.map((k) => `key:${k.id}`), purpose: domain, outcome: 'success' }]);
+            await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.retire', recordRefs: stale.map((id) => `key:${id}`), purpose: domain, outcome: 'success' }]);
           });
         }
       }
@@ -82,18 +78,16 @@ export function createRewrapService(deps: { db: Db; vault: VaultService; audit: 
    * copy of it can open nothing of ours any more.
    */
   async function destroyDrainedIntakeKeys(): Promise<string[]> {
-    const retired = await db.selectFrom('key_material').select('id').where('kind', '=', 'intake-hpke').where('status', '=', 'retired').execute();
+    const retired = await listRetiredIntakeKeyIds(db);
     const destroyed: string[] = [];
-    for (const key of retired) {
-      const waiting = await db.selectFrom('enquiry_inbox').select('id').where('key_id', '=', key.id).executeTakeFirst();
-      const held = await db.selectFrom('inbox_quarantine').select('id').where('key_id', '=', key.id).executeTakeFirst();
-      if (waiting || held) continue;
+    for (const keyId of retired) {
+      if (await isIntakeKeyStillNeeded(db, keyId)) continue;
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('key_material').where('id', '=', key.id).where('status', '=', 'retired').execute();
+        await deleteRetiredKeyMaterial(trx, keyId);
         await resealKeyManifest(trx, deps.vault.keyring().manifestKey);
-        await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.destroy', recordRefs: [`key:${key.id}`], purpose: 'intake:drained', outcome: 'success' }]);
+        await deps.audit.append(trx, [{ actor: 'system:key-rotation', action: 'key.destroy', recordRefs: [`key:${keyId}`], purpose: 'intake:drained', outcome: 'success' }]);
       });
-      destroyed.push(key.id);
+      destroyed.push(keyId);
     }
     return destroyed;
   }
@@ -115,12 +109,12 @@ export function createRewrapService(deps: { db: Db; vault: VaultService; audit: 
     },
     async status() {
       const keyring = deps.vault.keyring();
-      const material = await db.selectFrom('key_material').select(['id', 'domain', 'status', 'version']).where('kind', '=', 'domain').orderBy('version').execute();
+      const material = await listDomainKeyVersions(db);
       const out: DomainKeyStatus[] = [];
       for (const domain of DOMAINS) {
         const activeKeyId = keyring.activeDomainKey(domain).id;
-        const total = await db.selectFrom('person_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('domain', '=', domain).executeTakeFirst();
-        out.push({ domain, activeKeyId, versions: material.filter((m) => m.domain === domain).map((m) => ({ id: m.id, status: m.id === activeKeyId ? 'active' : m.status === 'active' ? 'draining' : m.status })), personKeys: Number(total?.n ?? 0), toRewrap: await remainingFor(domain, activeKeyId) });
+        const personKeys = await countPersonKeys(db, domain);
+        out.push({ domain, activeKeyId, versions: material.filter((m) => m.domain === domain).map((m) => ({ id: m.id, status: m.id === activeKeyId ? 'active' : m.status === 'active' ? 'draining' : m.status })), personKeys, toRewrap: await countPersonKeysToRewrap(db, domain, activeKeyId) });
       }
       return out;
     },

@@ -3,6 +3,11 @@ import type { KeyMaterialRecord, VaultRecord } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import { signManifest } from '../../crypto/key-manifest.js';
 
+/** A key-material record as its row. */
+function keyMaterialRow(key: KeyMaterialRecord, at: string) {
+  return { id: key.id, kind: key.kind, domain: key.domain, version: key.version, wrapped: key.wrapped, public_key: key.publicKey, status: key.status, created_at: at };
+}
+
 /** Load the vault record, if initialised. */
 export async function findVault(db: Db): Promise<{ record: VaultRecord; isDemo: boolean } | undefined> {
   const row = await db.selectFrom('vault').selectAll().where('id', '=', 'vault').executeTakeFirst();
@@ -15,7 +20,7 @@ export async function insertVault(db: Db, vault: VaultRecord, keys: readonly Key
     await trx.insertInto('vault').values({ id: 'vault', record: JSON.stringify(vault), is_demo: isDemo ? 1 : 0, created_at: at }).execute();
     await trx
       .insertInto('key_material')
-      .values(keys.map((key) => ({ id: key.id, kind: key.kind, domain: key.domain, version: key.version, wrapped: key.wrapped, public_key: key.publicKey, status: key.status, created_at: at })))
+      .values(keys.map((key) => keyMaterialRow(key, at)))
       .execute();
   });
 }
@@ -54,4 +59,39 @@ export async function resealKeyManifest(trx: Db, manifestKey: Uint8Array): Promi
   const vault = await findVault(trx);
   if (!vault) throw new Error('no vault to reseal');
   await updateVaultRecord(trx, { ...vault.record, manifest: signManifest(manifestKey, await listKeyMaterial(trx)) });
+}
+
+/** Store one new key-material record. */
+export async function insertKeyMaterial(db: Db, record: KeyMaterialRecord, at: string): Promise<void> {
+  await db.insertInto('key_material').values(keyMaterialRow(record, at)).execute();
+}
+
+/** Replace a record's wrapped key (the vault key was rotated). */
+export async function updateWrappedKey(db: Db, id: string, wrapped: string): Promise<void> {
+  await db.updateTable('key_material').set({ wrapped }).where('id', '=', id).execute();
+}
+
+/** Retire these key versions (kept, for opening older backups). */
+export async function retireKeyMaterial(db: Db, ids: readonly string[]): Promise<void> {
+  await db.updateTable('key_material').set({ status: 'retired' }).where('id', 'in', [...ids]).execute();
+}
+
+/** Destroy a retired key version (only if it is still retired). */
+export async function deleteRetiredKeyMaterial(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('key_material').where('id', '=', id).where('status', '=', 'retired').execute();
+}
+
+/** Every domain key version, oldest first (no secrets). */
+export async function listDomainKeyVersions(db: Db): Promise<{ id: string; domain: string | null; status: string; version: number }[]> {
+  return db.selectFrom('key_material').select(['id', 'domain', 'status', 'version']).where('kind', '=', 'domain').orderBy('version').execute();
+}
+
+/** Ids of the versions of `domain`'s key still active besides `activeId`. */
+export async function listOtherActiveDomainKeyIds(db: Db, domain: string, activeId: string): Promise<string[]> {
+  return (await db.selectFrom('key_material').select('id').where('kind', '=', 'domain').where('domain', '=', domain).where('status', '=', 'active').where('id', '<>', activeId).execute()).map((k) => k.id);
+}
+
+/** Ids of the retired intake key pairs. */
+export async function listRetiredIntakeKeyIds(db: Db): Promise<string[]> {
+  return (await db.selectFrom('key_material').select('id').where('kind', '=', 'intake-hpke').where('status', '=', 'retired').execute()).map((k) => k.id);
 }

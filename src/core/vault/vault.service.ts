@@ -24,7 +24,14 @@ import type { AlertService } from '../detection/alert.service.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
-import { findVault, insertVault, listKeyMaterial, resealKeyManifest, updateVaultRecord } from './vault.repository.js';
+import { findVault, insertKeyMaterial, insertVault, listKeyMaterial, resealKeyManifest, retireKeyMaterial, updateVaultRecord, updateWrappedKey } from './vault.repository.js';
+
+/** Who asked for a key rotation, as its audit events record it (a staff member's fields come from `actorEvent`). */
+interface RotationBy {
+  readonly actor: string;
+  readonly ip: string | null;
+  readonly sessionId: string | null;
+}
 
 /** What the vault looks like from outside. */
 export type VaultStatus = { readonly state: 'uninitialised' } | { readonly state: 'sealed'; readonly sharesReceived: number; readonly threshold: number | null; readonly isDemo: boolean } | { readonly state: 'unsealed'; readonly isDemo: boolean };
@@ -53,19 +60,19 @@ export interface VaultService {
    * person keys are wrapped under, and reload the keyring (old versions stay
    * until the re-wrap job has moved every person key off them). Returns the new key id.
    */
-  readonly rotateDomainKey: (domain: Domain, material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null) => Promise<string>;
+  readonly rotateDomainKey: (domain: Domain, material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null, sessionId?: string | null) => Promise<string>;
   /**
    * Rotate the intake key pair: a new one is published for new enquiries; the
    * old ones are retired from the publication but keep opening what is
    * already sealed to them in the inbox (see `purgeDrainedIntakeKeys`).
    */
-  readonly rotateIntakeKey: (material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null) => Promise<string>;
+  readonly rotateIntakeKey: (material: { passphrase?: string; shares?: readonly string[] }, actor: string, ip?: string | null, sessionId?: string | null) => Promise<string>;
   /**
    * Rotate the vault key itself: new unseal methods (a new passphrase and/or
    * fresh Shamir shares; the old ones stop opening this installation), every
    * key-material record re-wrapped, in one transaction. Returns new shares once.
    */
-  readonly rotateVaultKey: (material: { passphrase?: string; shares?: readonly string[] }, methods: { passphrase?: string; shamir?: { threshold: number; shares: number }; kdfParams?: VaultInitOptions['kdfParams'] }, actor: string, ip?: string | null) => Promise<{ shares: string[] }>;
+  readonly rotateVaultKey: (material: { passphrase?: string; shares?: readonly string[] }, methods: { passphrase?: string; shamir?: { threshold: number; shares: number }; kdfParams?: VaultInitOptions['kdfParams'] }, actor: string, ip?: string | null, sessionId?: string | null) => Promise<{ shares: string[] }>;
 }
 
 /**
@@ -124,7 +131,7 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
   }
 
   /** Recover the vault key from the operator's material for one rotation (audited either way), then forget it. */
-  async function withVaultKey<T>(material: { passphrase?: string; shares?: readonly string[] }, actor: string, purpose: string, ip: string | null | undefined, work: (vaultKey: SymmetricKey, records: KeyMaterialRecord[]) => Promise<T>): Promise<T> {
+  async function withVaultKey<T>(material: { passphrase?: string; shares?: readonly string[] }, by: RotationBy, purpose: string, work: (vaultKey: SymmetricKey, records: KeyMaterialRecord[]) => Promise<T>): Promise<T> {
     if (!keyring) throw appError('VAULT_SEALED');
     const vault = await loadVault();
     let vaultKey: SymmetricKey;
@@ -134,7 +141,7 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       else throw new UnsealError('unseal material required');
     } catch (error) {
       if (error instanceof UnsealError) {
-        await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ actor, action: 'key.rotate', purpose, outcome: 'failure', ip: ip ?? null }]));
+        await deps.db.transaction().execute((trx) => deps.audit.append(trx, [{ ...by, action: 'key.rotate', purpose, outcome: 'failure' }]));
         throw appError('UNSEAL_FAILED');
       }
       throw error;
@@ -144,7 +151,7 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
       try {
         openKeyring(vaultKey, records, vault.record);
       } catch (error) {
-        if (error instanceof KeyMaterialTamperedError) await refuseTampered('key.rotate', error, ip);
+        if (error instanceof KeyMaterialTamperedError) await refuseTampered('key.rotate', error, by.ip);
         throw error;
       }
       return await work(vaultKey, records);
@@ -154,14 +161,14 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
   }
 
   /** Store a new key version (and retire others) with its audit event, in one transaction. */
-  async function store(record: KeyMaterialRecord, retire: readonly string[], actor: string, purpose: string, ip: string | null | undefined): Promise<void> {
+  async function store(record: KeyMaterialRecord, retire: readonly string[], by: RotationBy, purpose: string): Promise<void> {
     const at = deps.clock.now().toISOString();
     const { manifestKey } = currentKeyring();
     await deps.db.transaction().execute(async (trx) => {
-      if (retire.length > 0) await trx.updateTable('key_material').set({ status: 'retired' }).where('id', 'in', [...retire]).execute();
-      await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: record.publicKey, status: record.status, created_at: at }).execute();
+      if (retire.length > 0) await retireKeyMaterial(trx, retire);
+      await insertKeyMaterial(trx, record, at);
       await resealKeyManifest(trx, manifestKey);
-      await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: [`key:${record.id}`], purpose, outcome: 'success', ip: ip ?? null }]);
+      await deps.audit.append(trx, [{ ...by, action: 'key.rotate', recordRefs: [`key:${record.id}`], purpose, outcome: 'success' }]);
     });
   }
 
@@ -220,37 +227,40 @@ export function createVaultService(deps: { db: Db; audit: AuditLog; clock: Clock
     },
     keyring: currentKeyring,
     isUnsealed: () => keyring !== undefined,
-    async rotateDomainKey(domain, material, actor, ip) {
-      return withVaultKey(material, actor, domain, ip, async (vaultKey, records) => {
+    async rotateDomainKey(domain, material, actor, ip, sessionId) {
+      const by = { actor, ip: ip ?? null, sessionId: sessionId ?? null };
+      return withVaultKey(material, by, domain, async (vaultKey, records) => {
         const version = Math.max(0, ...records.filter((r) => r.kind === 'domain' && r.domain === domain).map((r) => r.version)) + 1;
         const record = newDomainKey(vaultKey, domain, version);
-        await store(record, [], actor, domain, ip);
+        await store(record, [], by, domain);
         keyring = openKeyring(vaultKey, await listKeyMaterial(deps.db), (await loadVault()).record);
         return record.id;
       });
     },
-    async rotateIntakeKey(material, actor, ip) {
-      return withVaultKey(material, actor, 'intake', ip, async (vaultKey, records) => {
+    async rotateIntakeKey(material, actor, ip, sessionId) {
+      const by = { actor, ip: ip ?? null, sessionId: sessionId ?? null };
+      return withVaultKey(material, by, 'intake', async (vaultKey, records) => {
         const version = Math.max(0, ...records.filter((r) => r.kind === 'intake-hpke').map((r) => r.version)) + 1;
         const record = newIntakeKey(vaultKey, version);
         // The old key pairs stop being published but keep opening what is already in the inbox sealed to them.
         const retire = records.filter((r) => r.kind === 'intake-hpke' && r.status === 'active').map((r) => r.id);
-        await store(record, retire, actor, 'intake', ip);
+        await store(record, retire, by, 'intake');
         keyring = openKeyring(vaultKey, await listKeyMaterial(deps.db), (await loadVault()).record);
         return record.id;
       });
     },
-    async rotateVaultKey(material, methods, actor, ip) {
-      return withVaultKey(material, actor, 'vault', ip, async (oldKey, records) => {
+    async rotateVaultKey(material, methods, actor, ip, sessionId) {
+      const by = { actor, ip: ip ?? null, sessionId: sessionId ?? null };
+      return withVaultKey(material, by, 'vault', async (oldKey, records) => {
         const rotated = await rotateVaultKey(oldKey, records, methods);
         const at = deps.clock.now().toISOString();
         await deps.db.transaction().execute(async (trx) => {
           for (const record of rotated.records) {
-            if (records.some((r) => r.id === record.id)) await trx.updateTable('key_material').set({ wrapped: record.wrapped }).where('id', '=', record.id).execute();
-            else await trx.insertInto('key_material').values({ id: record.id, kind: record.kind, domain: record.domain, version: record.version, wrapped: record.wrapped, public_key: record.publicKey, status: record.status, created_at: at }).execute();
+            if (records.some((r) => r.id === record.id)) await updateWrappedKey(trx, record.id, record.wrapped);
+            else await insertKeyMaterial(trx, record, at);
           }
           await updateVaultRecord(trx, rotated.vault);
-          await deps.audit.append(trx, [{ actor, action: 'key.rotate', recordRefs: ['key:vault'], purpose: `vault:${methods.passphrase ? 'passphrase' : ''}${methods.passphrase && methods.shamir ? '+' : ''}${methods.shamir ? `shamir-${methods.shamir.threshold}-of-${methods.shamir.shares}` : ''}`, outcome: 'success', ip: ip ?? null }]);
+          await deps.audit.append(trx, [{ ...by, action: 'key.rotate', recordRefs: ['key:vault'], purpose: `vault:${methods.passphrase ? 'passphrase' : ''}${methods.passphrase && methods.shamir ? '+' : ''}${methods.shamir ? `shamir-${methods.shamir.threshold}-of-${methods.shamir.shares}` : ''}`, outcome: 'success' }]);
         });
         try {
           keyring = openKeyring(rotated.vaultKey, await listKeyMaterial(deps.db), rotated.vault);

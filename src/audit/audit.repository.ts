@@ -1,0 +1,108 @@
+/**
+ * The audit tables: the hash-chained events, the signed checkpoints and the
+ * audit signing keys. Plain queries; the chain itself (hashing, locking,
+ * verifying) is in audit-log.ts.
+ */
+import { type Database, type Db, rawSqliteOf } from '../db/database.js';
+import { CHAIN_COLUMNS } from './chain.js';
+
+/** One stored audit event, chain links included. */
+export type AuditEventRow = Database['audit_events'];
+
+/** The last event of the chain. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** The event with the highest seq, if any. */
+export async function findChainHead(db: Db): Promise<ChainHead | undefined> {
+  return db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Insert chained rows, at most 500 a statement (inside the caller's transaction, after the chain lock). */
+export async function insertChainRows(trx: Db, rows: readonly AuditEventRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+}
+
+/** The chain's head read and row insert as prepared statements (SQLite only). */
+export interface SqliteChainStatements {
+  readonly readHead: () => ChainHead | undefined;
+  readonly insert: (row: AuditEventRow) => void;
+}
+
+/**
+ * SQLite: prepared statements on the very connection Kysely drives, so inside
+ * the caller's transaction they run synchronously and nothing can interleave
+ * between reading the head and inserting after it. Undefined on PostgreSQL.
+ */
+export function sqliteChainStatements(db: Db): SqliteChainStatements | undefined {
+  const sqlite = rawSqliteOf(db);
+  if (!sqlite) return undefined;
+  const readHead = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const insert = sqlite.prepare(
+    'INSERT INTO audit_events (seq, at, actor, action, person_ids, record_refs, purpose, ip, session_id, outcome, prev_hash, hash, domains) VALUES (@seq, @at, @actor, @action, @person_ids, @record_refs, @purpose, @ip, @session_id, @outcome, @prev_hash, @hash, @domains)',
+  );
+  return {
+    readHead: () => readHead.get() as ChainHead | undefined,
+    insert: (row) => {
+      insert.run(row);
+    },
+  };
+}
+
+/** The highest seq (0 for an empty log) and the number of events, in one statement (one snapshot). */
+export async function chainBounds(db: Db): Promise<{ maxSeq: number; count: number }> {
+  const bounds = await db.selectFrom('audit_events').select((eb) => [eb.fn.max('seq').as('max'), eb.fn.countAll<number>().as('n')]).executeTakeFirstOrThrow();
+  return { maxSeq: Number(bounds.max ?? 0), count: Number(bounds.n) };
+}
+
+/** The chain columns of events `from`..`to` (inclusive), by seq. */
+export async function listChainRows(db: Db, from: number, to: number) {
+  return db.selectFrom('audit_events').select([...CHAIN_COLUMNS]).where('seq', '>=', from).where('seq', '<=', to).orderBy('seq').execute();
+}
+
+/** The hash of the event at `seq`, if there is one. */
+export async function findEventHash(db: Db, seq: number): Promise<string | undefined> {
+  return (await db.selectFrom('audit_events').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;
+}
+
+/** The chain's hash at each seq asked for (absent seqs are missing from the map). */
+export async function findEventHashes(db: Db, seqs: readonly number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(seqs)];
+  const found = new Map<number, string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', 'in', unique.slice(i, i + 500)).execute();
+    for (const row of rows) found.set(Number(row.seq), row.hash);
+  }
+  return found;
+}
+
+/** The seq of the latest stored checkpoint, if any. */
+export async function findLastCheckpointSeq(db: Db): Promise<number | undefined> {
+  const last = await db.selectFrom('audit_checkpoints').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return last ? Number(last.seq) : undefined;
+}
+
+/** Every stored checkpoint, by seq. */
+export async function listStoredCheckpoints(db: Db): Promise<Database['audit_checkpoints'][]> {
+  return db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
+}
+
+/** Store a signed checkpoint. */
+export async function insertCheckpoint(db: Db, checkpoint: Database['audit_checkpoints']): Promise<void> {
+  await db.insertInto('audit_checkpoints').values(checkpoint).execute();
+}
+
+/** Queue a checkpoint's copy for the webhook through the notification outbox. */
+export async function queueCheckpointWebhook(db: Db, notice: { id: string; target: string; payload: string; at: string }): Promise<void> {
+  await db
+    .insertInto('notification_outbox')
+    .values({ id: notice.id, alert_id: null, channel: 'webhook', target: notice.target, payload: notice.payload, created_at: notice.at, next_attempt_at: notice.at, sent_at: null, last_error: null })
+    .execute();
+}
+
+/** The audit signing keys in key_material, oldest first. */
+export async function listAuditSigningKeys(db: Db): Promise<{ id: string; public_key: string | null; status: string }[]> {
+  return db.selectFrom('key_material').select(['id', 'public_key', 'status']).where('kind', '=', 'audit-signing').orderBy('version').execute();
+}

@@ -1,0 +1,31 @@
+/** What the re-wrap job reads and moves: person keys by wrapping key version, and what an old intake key still has to open. */
+import type { Db } from '../../db/database.js';
+
+/** How many person keys of `domain` there are. */
+export async function countPersonKeys(db: Db, domain: string): Promise<number> {
+  const row = await db.selectFrom('person_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('domain', '=', domain).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** How many person keys of `domain` are wrapped by a version other than `activeId`. */
+export async function countPersonKeysToRewrap(db: Db, domain: string, activeId: string): Promise<number> {
+  const row = await db.selectFrom('person_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('domain', '=', domain).where('wrapping_key_id', '<>', activeId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Up to `limit` person keys of `domain` wrapped by a version other than `activeId`. */
+export async function listPersonKeysToRewrap(db: Db, domain: string, activeId: string, limit: number): Promise<{ person_id: string; wrapped_dek: string }[]> {
+  return db.selectFrom('person_keys').select(['person_id', 'wrapped_dek']).where('domain', '=', domain).where('wrapping_key_id', '<>', activeId).limit(limit).execute();
+}
+
+/** Replace a person key's wrapping, only if it is still `previous` (a concurrent writer wins). */
+export async function replacePersonKeyIfUnchanged(trx: Db, key: { personId: string; domain: string; previous: string; wrapped: string; wrappingKeyId: string }): Promise<void> {
+  await trx.updateTable('person_keys').set({ wrapped_dek: key.wrapped, wrapping_key_id: key.wrappingKeyId }).where('person_id', '=', key.personId).where('domain', '=', key.domain).where('wrapped_dek', '=', key.previous).execute();
+}
+
+/** Is anything still sealed to intake key `keyId`, in the inbox or held in quarantine? */
+export async function isIntakeKeyStillNeeded(db: Db, keyId: string): Promise<boolean> {
+  const waiting = await db.selectFrom('enquiry_inbox').select('id').where('key_id', '=', keyId).executeTakeFirst();
+  const held = await db.selectFrom('inbox_quarantine').select('id').where('key_id', '=', keyId).executeTakeFirst();
+  return Boolean(waiting || held);
+}
