@@ -15,6 +15,7 @@ import { systemClock } from '../../src/platform/clock.js';
 import { loadCoreConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { getDecrypted } from '../../src/storage/blob-store.js';
+import { installContractCheck } from './contract.js';
 import type { TestDatabase } from './databases.js';
 import { readAll } from './files.js';
 import { ADMIN, type Harness, post, RECEPTION, signIn, stepUp, submitEnquiries } from './harness.js';
@@ -78,5 +79,7 @@ export async function photoHashes(core: CoreRuntime, photoIds: readonly string[]
 export async function startRestored(target: TestDatabase, blobDir: string): Promise<CoreRuntime> {
   const logFile = path.join(target.dataDir, 'tacet.log');
   const config = loadCoreConfig({ ...target.env, TACET_BLOB_DIR: blobDir, TACET_COOKIE_SECURE: 'false', TACET_LOG_LEVEL: 'warn', TACET_LOG_FILE: logFile, TACET_BUSINESS_HOURS: '00:00-00:00', TACET_TRAINING_GRACE_DAYS: '30' });
-  return createCoreRuntime({ config, logger: createLogger({ level: 'warn', destination: logFile }), clock: systemClock });
+  const core = await createCoreRuntime({ config, logger: createLogger({ level: 'warn', destination: logFile }), clock: systemClock });
+  installContractCheck(core.app);
+  return core;
 }

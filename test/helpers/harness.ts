@@ -17,6 +17,7 @@ import { type Clock, systemClock } from '../../src/platform/clock.js';
 import { loadCoreConfig, loadIntakeConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabase, type TestDatabase, type TestDialect } from './databases.js';
+import { installContractCheck } from './contract.js';
 import { fastSealedBody } from './enquiries.js';
 import { type SoftCredential, softAssert, softRegister } from './soft-authenticator.js';
 
@@ -62,6 +63,8 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
   const clock = options.clock ?? systemClock;
   const logger = createLogger({ level: coreConfig.logLevel, destination: logFile });
   const core = await createCoreRuntime({ config: coreConfig, logger, clock });
+  // Every response the test's calls receive must fit the published contract (test/helpers/contract.ts).
+  installContractCheck(core.app);
   await setupInstallation(
     { db: core.db, vault: core.vault, clock, publicationFile: coreConfig.publicationFile },
     {

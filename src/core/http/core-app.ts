@@ -32,6 +32,8 @@ import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerStaffUi } from './staff-ui.js';
+import { registerApiReference } from './api-reference.js';
+import { registerOpenApi } from './openapi.js';
 import type { RouteHttp } from './route-http.js';
 import { ROUTE_PERMISSIONS } from './route-access.js';
 import { registerOperationsRoutes } from './operations.js';
@@ -131,6 +133,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   // Photo uploads: one file, streamed. The photo intake refuses anything over its own limit first (a clear error).
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1_000, parts: 12, fileSize: DEFAULT_PHOTO_LIMITS.maxBytes + 1 } });
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED'), ...(deps.redis ? { redis: deps.redis.client, nameSpace: `${deps.redis.prefix}rate:` } : {}) });
+  // The published contract sees every route registered after it (GET /api/openapi.json, GET /api/reference).
+  await registerOpenApi(app, { cookieName });
 
   // The one place a request's audit event gets its actor, address and session.
   const eventFor: RouteHttp['eventFor'] = (request, event) => ({
@@ -250,5 +254,6 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerComplianceRoutes(app, ctx);
   registerRightsRoutes(app, { rights: deps.rights, http: ctx.http });
   registerStaffUi(app);
+  registerApiReference(app);
   return app;
 }
