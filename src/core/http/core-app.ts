@@ -9,7 +9,6 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { StaffActor } from '../../auth/actor.js';
-import { registerAuthRoutes } from '../../auth/auth.routes.js';
 import type { LoginService } from '../../auth/login.service.js';
 import type { MfaService } from '../../auth/mfa.service.js';
 import { clinicsWith, hasFreshStepUp, hasOrgPermission } from '../../auth/policy.js';
@@ -26,11 +25,13 @@ import type { Logger } from '../../platform/logger.js';
 import type { PersonalDataDoor } from '../door/personal-data-door.js';
 import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
-import { findStaffById, staffActorFor } from '../org/org.repository.js';
+import { findStaffById } from '../../auth/staff.repository.js';
+import { staffActorFor } from '../org/org.repository.js';
 import { registerStaffRoutes } from '../people/staff.routes.js';
 import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { registerSignInRoutes } from './sign-in.routes.js';
 import { registerStaffUi } from './staff-ui.js';
 import type { RouteHttp } from './route-http.js';
 import { registerOperationsRoutes } from './operations.js';
@@ -234,8 +235,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     },
   );
 
-  registerAuthRoutes(app, ctx);
-  registerStaffRoutes(app, ctx);
+  registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie: { name: cookieName, set: ctx.setSessionCookie, clear: ctx.clearSessionCookie }, http: ctx.http });
+  registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http: ctx.http });
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
   registerDetectionRoutes(app, ctx);
