@@ -92,3 +92,15 @@ export async function useRecoveryCode(db: Db, staffId: string, codeHash: string,
   const result = await db.updateTable('staff_recovery_codes').set({ used_at: at }).where('staff_id', '=', staffId).where('code_hash', '=', codeHash).where('used_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+// ---- Many staff at once ----
+
+/** Which of these staff members have a passkey (one row per passkey). */
+export async function listPasskeyOwners(db: Db, staffIds: readonly string[]): Promise<{ staff_id: string }[]> {
+  return db.selectFrom('staff_passkeys').select('staff_id').where('staff_id', 'in', [...staffIds]).execute();
+}
+
+/** Which of these staff members have a confirmed authenticator app. */
+export async function listConfirmedTotpOwners(db: Db, staffIds: readonly string[]): Promise<{ staff_id: string }[]> {
+  return db.selectFrom('staff_totp').select('staff_id').where('staff_id', 'in', [...staffIds]).where('confirmed_at', 'is not', null).execute();
+}

@@ -246,7 +246,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerIncidentRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
-  registerComplianceRoutes(app, ctx);
+  registerComplianceRoutes(app, { db, clock: deps.clock, compliance: deps.compliance, reviews: deps.reviews, retention: deps.retention, onQueued: deps.onQueued, http: ctx.http });
   registerRightsRoutes(app, ctx);
   registerStaffUi(app);
   return app;

@@ -64,6 +64,11 @@ export async function listStaffOfOrganisation(db: Db, organisationId: string): P
   return db.selectFrom('staff').selectAll().where('organisation_id', '=', organisationId).orderBy('display_name').execute();
 }
 
+/** The enabled staff of an organisation, by name (what the DPO's overview lists). */
+export async function listEnabledStaffOfOrganisation(db: Db, organisationId: string) {
+  return db.selectFrom('staff').select(['id', 'display_name', 'email', 'created_at', 'org_role', 'locked_at']).where('organisation_id', '=', organisationId).where('disabled_at', 'is', null).orderBy('display_name').execute();
+}
+
 /** Whether any staff record (disabled ones too) has this email. */
 export async function isStaffEmailTaken(db: Db, email: string): Promise<boolean> {
   const row = await db.selectFrom('staff').select('id').where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
