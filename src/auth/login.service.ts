@@ -8,8 +8,8 @@ import { hashPassword, verifyPassword } from '../crypto/passphrase.js';
 import type { Db } from '../db/database.js';
 import type { StaffRow } from '../db/tables.js';
 import { appError } from '../platform/errors.js';
-import { findStaffByEmail } from '../core/org/org.repository.js';
 import { normalisePassword } from './password-policy.js';
+import { findStaffByEmail } from './staff.repository.js';
 import { passwordSubject, type Throttle } from './throttle.js';
 
 /** Sign-in operations. */

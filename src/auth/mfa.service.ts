@@ -23,10 +23,28 @@ import QRCode from 'qrcode';
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes.js';
 import { openStaffSecret, sealStaffSecret } from '../crypto/keyring.js';
 import { recoveryCode, sha256Hex } from '../crypto/random.js';
+import type { KeySource } from '../crypto/key-source.js';
 import type { Db } from '../db/database.js';
 import type { StaffRow } from '../db/tables.js';
 import type { Clock } from '../platform/clock.js';
-import type { VaultService } from '../core/vault/vault.service.js';
+import {
+  advanceTotpStep,
+  confirmTotp,
+  countUnusedRecoveryCodes,
+  deletePasskey,
+  deleteTotp,
+  findPasskey,
+  findTotp,
+  findTotpConfirmedAt,
+  hasConfirmedTotp,
+  hasPasskey,
+  insertPasskey,
+  insertTotp,
+  listPasskeys,
+  markPasskeyUsed,
+  replaceRecoveryCodes,
+  useRecoveryCode,
+} from './factor.repository.js';
 
 /** Which factors an account has. */
 export interface FactorStatus {
@@ -73,17 +91,18 @@ function totpFor(secret: string, label: string): TOTP {
   return new TOTP({ issuer: 'Tacet', label, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD, secret: Secret.fromBase32(secret) });
 }
 
-function normaliseCode(code: string): string {
-  return code.replace(/[\s-]/g, '').toLowerCase();
+/** What is stored of a recovery code: the hash of its normalised form (spaces, dashes and case do not matter). */
+function recoveryCodeHash(code: string): string {
+  return sha256Hex(`recovery|${code.replace(/[\s-]/g, '').toLowerCase()}`);
 }
 
-/** Create the MFA service. */
-export function createMfaService(deps: { db: Db; vault: VaultService; clock: Clock; rp: RelyingParty }): MfaService {
+/** Create the MFA service. `vault` is only asked for the keyring (the staff-secret key seals TOTP seeds). */
+export function createMfaService(deps: { db: Db; vault: KeySource; clock: Clock; rp: RelyingParty }): MfaService {
   const { db, clock, rp } = deps;
   const now = () => clock.now().toISOString();
 
   async function loadTotp(staffId: string, confirmed: boolean): Promise<{ totp: TOTP; lastStep: number } | undefined> {
-    const row = await db.selectFrom('staff_totp').selectAll().where('staff_id', '=', staffId).executeTakeFirst();
+    const row = await findTotp(db, staffId);
     if (!row || (row.confirmed_at !== null) !== confirmed) return undefined;
     const secret = openStaffSecret(deps.vault.keyring(), 'totp', staffId, row.secret_envelope);
     return { totp: totpFor(secret, staffId), lastStep: Number(row.last_step) };
@@ -100,33 +119,25 @@ export function createMfaService(deps: { db: Db; vault: VaultService; clock: Clo
     return step > lastStep ? step : undefined;
   }
 
-  async function passkeysOf(staffId: string) {
-    return db.selectFrom('staff_passkeys').selectAll().where('staff_id', '=', staffId).execute();
-  }
-
   return {
     async status(staffId) {
-      const [passkeys, totp, codes] = await Promise.all([
-        passkeysOf(staffId),
-        db.selectFrom('staff_totp').select('confirmed_at').where('staff_id', '=', staffId).executeTakeFirst(),
-        db.selectFrom('staff_recovery_codes').select('code_hash').where('staff_id', '=', staffId).where('used_at', 'is', null).execute(),
-      ]);
+      const [passkeys, totp, recoveryCodesLeft] = await Promise.all([listPasskeys(db, staffId), findTotpConfirmedAt(db, staffId), countUnusedRecoveryCodes(db, staffId)]);
       return {
         passkeys: passkeys.map((p) => ({ id: p.id, createdAt: p.created_at, lastUsedAt: p.last_used_at })),
         hasTotp: Boolean(totp?.confirmed_at),
-        recoveryCodesLeft: codes.length,
+        recoveryCodesLeft,
       };
     },
     async hasAnyFactor(staffId) {
-      const passkey = await db.selectFrom('staff_passkeys').select('id').where('staff_id', '=', staffId).executeTakeFirst();
-      const totp = await db.selectFrom('staff_totp').select('staff_id').where('staff_id', '=', staffId).where('confirmed_at', 'is not', null).executeTakeFirst();
-      return Boolean(passkey ?? totp);
+      const hasKey = await hasPasskey(db, staffId);
+      const hasTotp = await hasConfirmedTotp(db, staffId);
+      return hasKey || hasTotp;
     },
     async startTotp(staff) {
       const secret = new Secret({ size: 20 }).base32;
       const envelope = sealStaffSecret(deps.vault.keyring(), 'totp', staff.id, secret);
-      await db.deleteFrom('staff_totp').where('staff_id', '=', staff.id).execute();
-      await db.insertInto('staff_totp').values({ staff_id: staff.id, secret_envelope: envelope, confirmed_at: null, last_step: 0, created_at: now() }).execute();
+      await deleteTotp(db, staff.id);
+      await insertTotp(db, { staff_id: staff.id, secret_envelope: envelope, confirmed_at: null, last_step: 0, created_at: now() });
       const uri = totpFor(secret, staff.email).toString();
       const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { uri, secret, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
@@ -135,7 +146,7 @@ export function createMfaService(deps: { db: Db; vault: VaultService; clock: Clo
       const pending = await loadTotp(staffId, false);
       const step = pending && acceptedStep(pending.totp, code, pending.lastStep);
       if (step === undefined || !pending) return false;
-      await db.updateTable('staff_totp').set({ confirmed_at: now(), last_step: step }).where('staff_id', '=', staffId).execute();
+      await confirmTotp(db, staffId, now(), step);
       return true;
     },
     async verifyTotp(staffId, code) {
@@ -143,14 +154,11 @@ export function createMfaService(deps: { db: Db; vault: VaultService; clock: Clo
       const step = current && acceptedStep(current.totp, code, current.lastStep);
       if (step === undefined || !current) return false;
       // SECURITY: compare-and-set on the step, so a replayed (or concurrent) code is accepted once.
-      const result = await db.updateTable('staff_totp').set({ last_step: step }).where('staff_id', '=', staffId).where('last_step', '<', step).executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return advanceTotpStep(db, staffId, step);
     },
-    async removeTotp(staffId) {
-      await db.deleteFrom('staff_totp').where('staff_id', '=', staffId).execute();
-    },
+    removeTotp: (staffId) => deleteTotp(db, staffId),
     async passkeyRegistrationOptions(staff) {
-      const existing = await passkeysOf(staff.id);
+      const existing = await listPasskeys(db, staff.id);
       return generateRegistrationOptions({
         rpName: rp.name,
         rpID: rp.id,
@@ -171,18 +179,15 @@ export function createMfaService(deps: { db: Db; vault: VaultService; clock: Clo
       }
       if (!verification.verified) return false;
       const { credential } = verification.registrationInfo;
-      await db
-        .insertInto('staff_passkeys')
-        .values({ id: credential.id, staff_id: staffId, public_key: toBase64Url(credential.publicKey), counter: credential.counter, transports: JSON.stringify(credential.transports ?? []), created_at: now(), last_used_at: null })
-        .execute();
+      await insertPasskey(db, { id: credential.id, staff_id: staffId, public_key: toBase64Url(credential.publicKey), counter: credential.counter, transports: JSON.stringify(credential.transports ?? []), created_at: now(), last_used_at: null });
       return true;
     },
     async passkeyAuthenticationOptions(staffId) {
-      const existing = await passkeysOf(staffId);
+      const existing = await listPasskeys(db, staffId);
       return generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', allowCredentials: existing.map((p) => ({ id: p.id, transports: JSON.parse(p.transports) as string[] })) });
     },
     async verifyPasskey(staffId, response, expectedChallenge) {
-      const stored = typeof response?.id === 'string' ? await db.selectFrom('staff_passkeys').selectAll().where('id', '=', response.id).where('staff_id', '=', staffId).executeTakeFirst() : undefined;
+      const stored = typeof response?.id === 'string' ? await findPasskey(db, staffId, response.id) : undefined;
       if (!stored) return false;
       let verification;
       try {
@@ -198,30 +203,15 @@ export function createMfaService(deps: { db: Db; vault: VaultService; clock: Clo
         return false;
       }
       if (!verification.verified) return false;
-      await db.updateTable('staff_passkeys').set({ counter: verification.authenticationInfo.newCounter, last_used_at: now() }).where('id', '=', stored.id).execute();
+      await markPasskeyUsed(db, stored.id, verification.authenticationInfo.newCounter, now());
       return true;
     },
-    async removePasskey(staffId, credentialId) {
-      const result = await db.deleteFrom('staff_passkeys').where('staff_id', '=', staffId).where('id', '=', credentialId).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    },
+    removePasskey: (staffId, credentialId) => deletePasskey(db, staffId, credentialId),
     async issueRecoveryCodes(staffId) {
       const codes = Array.from({ length: RECOVERY_CODES }, () => recoveryCode());
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
-        await trx.insertInto('staff_recovery_codes').values(codes.map((code) => ({ staff_id: staffId, code_hash: sha256Hex(`recovery|${normaliseCode(code)}`), used_at: null, created_at: now() }))).execute();
-      });
+      await replaceRecoveryCodes(db, staffId, codes.map(recoveryCodeHash), now());
       return codes;
     },
-    async useRecoveryCode(staffId, code) {
-      const result = await db
-        .updateTable('staff_recovery_codes')
-        .set({ used_at: now() })
-        .where('staff_id', '=', staffId)
-        .where('code_hash', '=', sha256Hex(`recovery|${normaliseCode(code)}`))
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
+    useRecoveryCode: (staffId, code) => useRecoveryCode(db, staffId, recoveryCodeHash(code), now()),
   };
 }

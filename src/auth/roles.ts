@@ -82,3 +82,9 @@ export function isOrgRole(value: string): value is OrgRole {
 export function isOrgPermission(value: string): value is OrgPermission {
   return (ORG_PERMISSIONS as readonly string[]).includes(value);
 }
+
+/** Every permission an organisation role and a set of clinic roles grant (in at least one clinic), in catalogue order. */
+export function permissionsOf(orgRole: OrgRole | null, clinicRoles: Iterable<ClinicRole>): Permission[] {
+  const roles = [...clinicRoles];
+  return [...ORG_PERMISSIONS.filter((p) => orgRole && orgRoleGrants(orgRole, p)), ...CLINIC_PERMISSIONS.filter((p) => roles.some((role) => clinicRoleGrants(role, p)))];
+}

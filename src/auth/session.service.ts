@@ -6,11 +6,23 @@
  */
 import { newId, randomToken, sha256Hex } from '../crypto/random.js';
 import type { Db } from '../db/database.js';
-import type { SessionsTable } from '../db/tables.js';
 import type { Clock } from '../platform/clock.js';
-import type { Selectable } from 'kysely';
+import {
+  deleteSession,
+  deleteStaffSession,
+  deleteStaffSessions,
+  findSession,
+  findSessionChallenge,
+  insertSession,
+  listVerifiedSessions,
+  markSessionMfaVerified,
+  markSessionSteppedUp,
+  type SessionRow,
+  setSessionChallenge,
+  touchSession,
+} from './session.repository.js';
 
-export type SessionRow = Selectable<SessionsTable>;
+export type { SessionRow };
 
 /** What the session list shows (no token, no hash). */
 export interface SessionSummary {
@@ -51,73 +63,61 @@ export function createSessionService(deps: { db: Db; clock: Clock; idleMs: numbe
     async create(staffId, meta) {
       const token = randomToken(32);
       const now = clock.now().getTime();
-      await db
-        .insertInto('sessions')
-        .values({
-          id_hash: sha256Hex(token),
-          public_id: newId(),
-          staff_id: staffId,
-          created_at: iso(now),
-          last_seen_at: iso(now),
-          expires_at: iso(now + deps.absoluteMs),
-          mfa_at: null,
-          stepped_up_at: null,
-          ip: meta.ip,
-          user_agent: meta.userAgent?.slice(0, 200) ?? null,
-          challenge: null,
-          challenge_expires_at: null,
-        })
-        .execute();
+      await insertSession(db, {
+        id_hash: sha256Hex(token),
+        public_id: newId(),
+        staff_id: staffId,
+        created_at: iso(now),
+        last_seen_at: iso(now),
+        expires_at: iso(now + deps.absoluteMs),
+        mfa_at: null,
+        stepped_up_at: null,
+        ip: meta.ip,
+        user_agent: meta.userAgent?.slice(0, 200) ?? null,
+        challenge: null,
+        challenge_expires_at: null,
+      });
       return token;
     },
     async resolve(token) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
       const idHash = sha256Hex(token);
-      const row = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+      const row = await findSession(db, idHash);
       if (!row) return undefined;
       const now = clock.now().getTime();
       const lastSeen = new Date(row.last_seen_at).getTime();
       if (now >= new Date(row.expires_at).getTime() || now - lastSeen >= deps.idleMs) {
-        await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+        await deleteSession(db, idHash);
         return undefined;
       }
-      if (now - lastSeen > TOUCH_INTERVAL_MS) await db.updateTable('sessions').set({ last_seen_at: iso(now) }).where('id_hash', '=', idHash).execute();
+      if (now - lastSeen > TOUCH_INTERVAL_MS) await touchSession(db, idHash, iso(now));
       return row;
     },
     async completeMfa(row) {
       const token = randomToken(32);
-      const now = iso(clock.now().getTime());
       // SECURITY: a new token once the second factor is proven (no session fixation across the privilege change).
-      await db.updateTable('sessions').set({ id_hash: sha256Hex(token), mfa_at: now, stepped_up_at: now, challenge: null, challenge_expires_at: null }).where('id_hash', '=', row.id_hash).execute();
+      await markSessionMfaVerified(db, row.id_hash, sha256Hex(token), iso(clock.now().getTime()));
       return token;
     },
     async markSteppedUp(row) {
-      await db.updateTable('sessions').set({ stepped_up_at: iso(clock.now().getTime()) }).where('id_hash', '=', row.id_hash).execute();
+      await markSessionSteppedUp(db, row.id_hash, iso(clock.now().getTime()));
     },
     async setChallenge(row, challenge, ttlMs) {
-      await db.updateTable('sessions').set({ challenge, challenge_expires_at: iso(clock.now().getTime() + ttlMs) }).where('id_hash', '=', row.id_hash).execute();
+      await setSessionChallenge(db, row.id_hash, challenge, iso(clock.now().getTime() + ttlMs));
     },
     async takeChallenge(row) {
-      const current = await db.selectFrom('sessions').select(['challenge', 'challenge_expires_at']).where('id_hash', '=', row.id_hash).executeTakeFirst();
-      await db.updateTable('sessions').set({ challenge: null, challenge_expires_at: null }).where('id_hash', '=', row.id_hash).execute();
+      const current = await findSessionChallenge(db, row.id_hash);
+      await setSessionChallenge(db, row.id_hash, null, null);
       if (!current?.challenge || !current.challenge_expires_at) return undefined;
       return new Date(current.challenge_expires_at).getTime() > clock.now().getTime() ? current.challenge : undefined;
     },
     async revoke(token) {
-      await db.deleteFrom('sessions').where('id_hash', '=', sha256Hex(token)).execute();
+      await deleteSession(db, sha256Hex(token));
     },
-    async revokeById(staffId, publicId) {
-      const result = await db.deleteFrom('sessions').where('staff_id', '=', staffId).where('public_id', '=', publicId).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    },
-    async revokeAll(staffId, exceptIdHash) {
-      let query = db.deleteFrom('sessions').where('staff_id', '=', staffId);
-      if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
-      const result = await query.executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    revokeById: (staffId, publicId) => deleteStaffSession(db, staffId, publicId),
+    revokeAll: (staffId, exceptIdHash) => deleteStaffSessions(db, staffId, exceptIdHash),
     async list(staffId, currentIdHash) {
-      const rows = await db.selectFrom('sessions').selectAll().where('staff_id', '=', staffId).where('mfa_at', 'is not', null).orderBy('last_seen_at', 'desc').execute();
+      const rows = await listVerifiedSessions(db, staffId);
       return rows.map((row) => ({ id: row.public_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, ip: row.ip, userAgent: row.user_agent, isCurrent: row.id_hash === currentIdHash }));
     },
   };

@@ -8,6 +8,7 @@
 import { sha256Hex } from '../crypto/random.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
+import { countThrottleFailure, deleteThrottle, deleteThrottles, findThrottle, lockThrottle } from './throttle.repository.js';
 
 /** A throttled thing: a factor of an account, or an IP address. */
 export type ThrottleKind = 'password' | 'totp' | 'recovery' | 'passkey' | 'ip';
@@ -50,14 +51,12 @@ function keyOf(kind: ThrottleKind, subject: string): string {
 export function createThrottle(deps: { db: Db; clock: Clock; rules?: Readonly<Record<ThrottleKind, ThrottleRule>> }): Throttle {
   const { db, clock } = deps;
   const rules = deps.rules ?? THROTTLE_RULES;
-  const row = (key: string) => db.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-
   async function isLocked(kind: ThrottleKind, subject: string): Promise<boolean> {
-    const current = await row(keyOf(kind, subject));
+    const current = await findThrottle(db, keyOf(kind, subject));
     if (!current?.locked_at) return false;
     const { lockMs } = rules[kind];
     if (lockMs > 0 && clock.now().getTime() - new Date(current.locked_at).getTime() >= lockMs) {
-      await db.deleteFrom('auth_throttle').where('key', '=', current.key).execute();
+      await deleteThrottle(db, current.key);
       return false;
     }
     return true;
@@ -69,25 +68,19 @@ export function createThrottle(deps: { db: Db; clock: Clock; rules?: Readonly<Re
       const key = keyOf(kind, subject);
       const now = clock.now().toISOString();
       return db.transaction().execute(async (trx) => {
-        // Upsert: concurrent first failures must not collide.
-        await trx
-          .insertInto('auth_throttle')
-          .values({ key, failures: 1, first_failure_at: now, locked_at: null })
-          .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('auth_throttle.failures', '+', 1) })))
-          .execute();
-        const current = await trx.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+        const current = await countThrottleFailure(trx, key, now);
         if (current.locked_at) return true;
         if (current.failures < rules[kind].maxFailures) return false;
-        await trx.updateTable('auth_throttle').set({ locked_at: now }).where('key', '=', key).execute();
+        await lockThrottle(trx, key, now);
         return true;
       });
     },
     async succeed(kind, subject) {
-      await db.deleteFrom('auth_throttle').where('key', '=', keyOf(kind, subject)).execute();
+      await deleteThrottle(db, keyOf(kind, subject));
     },
     async unlockAccount(staffId, email) {
       const keys = [keyOf('password', passwordSubject(email)), ...(['totp', 'recovery', 'passkey'] as const).map((kind) => keyOf(kind, staffId))];
-      await db.deleteFrom('auth_throttle').where('key', 'in', keys).execute();
+      await deleteThrottles(db, keys);
     },
   };
 }

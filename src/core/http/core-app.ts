@@ -9,7 +9,6 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { StaffActor } from '../../auth/actor.js';
-import { registerAuthRoutes } from '../../auth/auth.routes.js';
 import type { LoginService } from '../../auth/login.service.js';
 import type { MfaService } from '../../auth/mfa.service.js';
 import { clinicsWith, hasFreshStepUp, hasOrgPermission } from '../../auth/policy.js';
@@ -26,11 +25,13 @@ import type { Logger } from '../../platform/logger.js';
 import type { PersonalDataDoor } from '../door/personal-data-door.js';
 import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
-import { findStaffById, staffActorFor } from '../org/org.repository.js';
+import { findStaffById } from '../../auth/staff.repository.js';
+import { staffActorFor } from '../org/org.repository.js';
 import { registerStaffRoutes } from '../people/staff.routes.js';
 import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { registerSignInRoutes } from './sign-in.routes.js';
 import { registerStaffUi } from './staff-ui.js';
 import { registerApiReference } from './api-reference.js';
 import { registerOpenApi } from './openapi.js';
@@ -239,8 +240,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     },
   );
 
-  registerAuthRoutes(app, ctx);
-  registerStaffRoutes(app, ctx);
+  registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie: { name: cookieName, set: ctx.setSessionCookie, clear: ctx.clearSessionCookie }, http: ctx.http });
+  registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http: ctx.http });
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
   registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http: ctx.http });
@@ -251,7 +252,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation });
   registerKeyRoutes(app, { ...keyRotation, http: ctx.http });
   registerRetentionRoutes(app, { retention: deps.retention, http: ctx.http });
-  registerComplianceRoutes(app, ctx);
+  registerComplianceRoutes(app, { db, clock: deps.clock, compliance: deps.compliance, reviews: deps.reviews, retention: deps.retention, onQueued: deps.onQueued, http: ctx.http });
   registerRightsRoutes(app, { rights: deps.rights, http: ctx.http });
   registerStaffUi(app);
   registerApiReference(app);

@@ -3,8 +3,9 @@ import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { ClinicRow, StaffRow } from '../../db/tables.js';
 import type { ComplianceBlock, StaffActor } from '../../auth/actor.js';
-import { type ClinicRole, isClinicRole, isOrgRole, type OrgRole } from '../../auth/roles.js';
+import { type ClinicRole, isOrgRole, type OrgRole } from '../../auth/roles.js';
 import type { SessionRow } from '../../auth/session.service.js';
+import { clinicRolesOf } from '../../auth/staff.repository.js';
 
 /** Create the organisation and its clinics. Returns their ids. */
 export async function createOrganisation(
@@ -52,21 +53,36 @@ export async function createStaff(
   return id;
 }
 
-/** Find an enabled staff member by email. */
-export async function findStaffByEmail(db: Db, email: string): Promise<StaffRow | undefined> {
-  return db.selectFrom('staff').selectAll().where('email', '=', email.trim().toLowerCase()).where('disabled_at', 'is', null).executeTakeFirst();
+/** The name of an organisation, if it exists. */
+export async function findOrganisationName(db: Db, organisationId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirst();
+  return row?.name;
 }
 
-/** Find a staff member by id. */
-export async function findStaffById(db: Db, id: string): Promise<StaffRow | undefined> {
-  return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+/** Every staff member of an organisation (disabled ones too), by name. */
+export async function listStaffOfOrganisation(db: Db, organisationId: string): Promise<StaffRow[]> {
+  return db.selectFrom('staff').selectAll().where('organisation_id', '=', organisationId).orderBy('display_name').execute();
 }
 
-/** Clinic roles of a staff member, by clinic id. */
-export async function clinicRolesOf(db: Db, staffId: string): Promise<Map<string, ClinicRole>> {
-  // A role suspended by an overdue access review grants nothing until re-certified.
-  const rows = await db.selectFrom('staff_clinic_roles').select(['clinic_id', 'role']).where('staff_id', '=', staffId).where('suspended_at', 'is', null).execute();
-  return new Map(rows.flatMap((row) => (isClinicRole(row.role) ? [[row.clinic_id, row.role] as const] : [])));
+/** The enabled staff of an organisation, by name (what the DPO's overview lists). */
+export async function listEnabledStaffOfOrganisation(db: Db, organisationId: string) {
+  return db.selectFrom('staff').select(['id', 'display_name', 'email', 'created_at', 'org_role', 'locked_at']).where('organisation_id', '=', organisationId).where('disabled_at', 'is', null).orderBy('display_name').execute();
+}
+
+/** Whether any staff record (disabled ones too) has this email. */
+export async function isStaffEmailTaken(db: Db, email: string): Promise<boolean> {
+  const row = await db.selectFrom('staff').select('id').where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Disable a staff member (a no-op if already disabled: the first date stays). */
+export async function disableStaff(db: Db, staffId: string, at: string): Promise<void> {
+  await db.updateTable('staff').set({ disabled_at: at }).where('id', '=', staffId).where('disabled_at', 'is', null).execute();
+}
+
+/** Lift a lock and an export freeze (an administrator's decision). */
+export async function clearStaffLocks(db: Db, staffId: string): Promise<void> {
+  await db.updateTable('staff').set({ locked_at: null, lock_reason: null, exports_frozen_at: null }).where('id', '=', staffId).execute();
 }
 
 /** Replace a staff member's roles. */

@@ -7,7 +7,7 @@
  * The DPO or administrator can decide too (someone must review the
  * managers themselves); nobody certifies their own access.
  */
-import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import { actorEvent, type StaffActor } from '../../auth/actor.js';
 import { hasClinicPermission, hasOrgPermission } from '../../auth/policy.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { newId } from '../../crypto/random.js';
@@ -15,6 +15,25 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import type { AlertService } from '../detection/alert.service.js';
+import {
+  closeReview,
+  decideReviewItem,
+  deleteClinicRole,
+  findReview,
+  findReviewItem,
+  hasPendingItem,
+  hasReviewFor,
+  insertReview,
+  insertReviewItems,
+  listClinicIdsOfOrganisation,
+  listClinicRolesToReview,
+  listOpenReviewIds,
+  listOverdueItems,
+  listReviewItems,
+  listReviews,
+  listSuspendedRoles,
+  setClinicRoleSuspended,
+} from './access-review.repository.js';
 
 const DAY = 86_400_000;
 
@@ -37,18 +56,17 @@ export function createAccessReviewService(deps: { db: Db; audit: AuditLog; clock
   async function openDue(organisationId: string): Promise<number> {
     const now = clock.now();
     const { period, startsAt } = quarterOf(now);
-    const clinics = await db.selectFrom('clinics').select('id').where('organisation_id', '=', organisationId).execute();
+    const clinics = await listClinicIdsOfOrganisation(db, organisationId);
     let opened = 0;
     for (const clinic of clinics) {
-      const exists = await db.selectFrom('access_reviews').select('id').where('clinic_id', '=', clinic.id).where('period', '=', period).executeTakeFirst();
-      if (exists) continue;
+      if (await hasReviewFor(db, clinic.id, period)) continue;
       // Due a fixed number of days after the quarter starts, or after opening if the installation is newer than that.
       const due = new Date(Math.max(startsAt.getTime(), now.getTime()) + deps.reviewDays * DAY).toISOString();
-      const roles = await db.selectFrom('staff_clinic_roles').innerJoin('staff', 'staff.id', 'staff_clinic_roles.staff_id').select(['staff_clinic_roles.staff_id', 'staff_clinic_roles.role']).where('staff_clinic_roles.clinic_id', '=', clinic.id).where('staff.disabled_at', 'is', null).execute();
+      const roles = await listClinicRolesToReview(db, clinic.id);
       const id = newId();
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('access_reviews').values({ id, organisation_id: organisationId, clinic_id: clinic.id, period, opened_at: now.toISOString(), due_at: due, closed_at: null }).execute();
-        if (roles.length > 0) await trx.insertInto('access_review_items').values(roles.map((r) => ({ review_id: id, staff_id: r.staff_id, role: r.role, decision: 'pending', decided_at: null, decided_by: null }))).execute();
+        await insertReview(trx, { id, organisation_id: organisationId, clinic_id: clinic.id, period, opened_at: now.toISOString(), due_at: due, closed_at: null });
+        if (roles.length > 0) await insertReviewItems(trx, roles.map((r) => ({ review_id: id, staff_id: r.staff_id, role: r.role, decision: 'pending', decided_at: null, decided_by: null })));
         await append('system:access-review', 'access-review.open', `${period}:${roles.length}`, [`access-review:${id}`], trx);
       });
       opened += 1;
@@ -59,40 +77,31 @@ export function createAccessReviewService(deps: { db: Db; audit: AuditLog; clock
   /** Suspend roles still unreviewed past the due date; close reviews with nothing pending. */
   async function enforce(organisationId: string): Promise<{ suspended: number }> {
     const now = clock.now().toISOString();
-    const overdue = await db
-      .selectFrom('access_review_items')
-      .innerJoin('access_reviews', 'access_reviews.id', 'access_review_items.review_id')
-      .select(['access_review_items.review_id', 'access_review_items.staff_id', 'access_reviews.clinic_id'])
-      .where('access_reviews.organisation_id', '=', organisationId)
-      .where('access_review_items.decision', '=', 'pending')
-      .where('access_reviews.due_at', '<=', now)
-      .execute();
+    const overdue = await listOverdueItems(db, organisationId, now);
     for (const item of overdue) {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('staff_clinic_roles').set({ suspended_at: now }).where('staff_id', '=', item.staff_id).where('clinic_id', '=', item.clinic_id).execute();
-        await trx.updateTable('access_review_items').set({ decision: 'suspended', decided_at: now, decided_by: 'system' }).where('review_id', '=', item.review_id).where('staff_id', '=', item.staff_id).execute();
+        await setClinicRoleSuspended(trx, item.staff_id, item.clinic_id, now);
+        await decideReviewItem(trx, item.review_id, item.staff_id, 'suspended', now, 'system');
         await append('system:access-review', 'access-review.suspend', 'not-recertified', [`access-review:${item.review_id}`, `staff:${item.staff_id}`], trx);
       });
     }
     if (overdue.length > 0) {
       await deps.alerts.raise(db, { severity: 'medium', rule: 'access-review-overdue', staffId: null, personIds: [], detail: `${overdue.length} clinic role(s) were not re-certified in time and are suspended until re-certified` });
     }
-    const open = await db.selectFrom('access_reviews').select('id').where('organisation_id', '=', organisationId).where('closed_at', 'is', null).execute();
-    for (const review of open) {
-      const pending = await db.selectFrom('access_review_items').select('staff_id').where('review_id', '=', review.id).where('decision', '=', 'pending').executeTakeFirst();
-      if (!pending) await db.updateTable('access_reviews').set({ closed_at: now }).where('id', '=', review.id).execute();
+    for (const review of await listOpenReviewIds(db, organisationId)) {
+      if (!(await hasPendingItem(db, review.id))) await closeReview(db, review.id, now);
     }
     return { suspended: overdue.length };
   }
 
   /** SECURITY: a review of a clinic the actor does not manage looks like one that does not exist; the attempt is recorded. */
   async function refuse(actor: StaffActor, reviewId: string): Promise<never> {
-    await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'access-review.decide', recordRefs: [`access-review:${reviewId}`], outcome: 'denied' }]));
+    await db.transaction().execute((trx) => audit.append(trx, [{ ...actorEvent(actor), action: 'access-review.decide', recordRefs: [`access-review:${reviewId}`], outcome: 'denied' }]));
     throw appError('NOT_FOUND');
   }
 
   async function reviewFor(actor: StaffActor, reviewId: string) {
-    const review = await db.selectFrom('access_reviews').selectAll().where('id', '=', reviewId).where('organisation_id', '=', actor.organisationId).executeTakeFirst();
+    const review = await findReview(db, actor.organisationId, reviewId);
     // The clinic's manager reviews; the DPO or administrator can too (someone must review the manager).
     if (!review || !(hasClinicPermission(actor, 'access.review', review.clinic_id) || hasOrgPermission(actor, 'compliance.manage'))) return refuse(actor, reviewId);
     return review;
@@ -104,18 +113,13 @@ export function createAccessReviewService(deps: { db: Db; audit: AuditLog; clock
 
     /** Reviews the actor can see: their clinics' (managers) or all (compliance.manage). */
     async list(actor: StaffActor) {
-      let q = db
-        .selectFrom('access_reviews')
-        .innerJoin('clinics', 'clinics.id', 'access_reviews.clinic_id')
-        .select(['access_reviews.id', 'access_reviews.clinic_id', 'clinics.name as clinic_name', 'access_reviews.period', 'access_reviews.opened_at', 'access_reviews.due_at', 'access_reviews.closed_at'])
-        .where('access_reviews.organisation_id', '=', actor.organisationId);
+      let clinics: string[] | undefined;
       if (!hasOrgPermission(actor, 'compliance.manage')) {
-        const clinics = [...actor.clinicRoles.keys()].filter((id) => hasClinicPermission(actor, 'access.review', id));
+        clinics = [...actor.clinicRoles.keys()].filter((id) => hasClinicPermission(actor, 'access.review', id));
         if (clinics.length === 0) return [];
-        q = q.where('access_reviews.clinic_id', 'in', clinics);
       }
-      const reviews = await q.orderBy('access_reviews.opened_at', 'desc').limit(50).execute();
-      const items = reviews.length === 0 ? [] : await db.selectFrom('access_review_items').innerJoin('staff', 'staff.id', 'access_review_items.staff_id').select(['access_review_items.review_id', 'access_review_items.staff_id', 'staff.display_name', 'access_review_items.role', 'access_review_items.decision', 'access_review_items.decided_at']).where('access_review_items.review_id', 'in', reviews.map((r) => r.id)).orderBy('staff.display_name').execute();
+      const reviews = await listReviews(db, actor.organisationId, clinics);
+      const items = reviews.length === 0 ? [] : await listReviewItems(db, reviews.map((r) => r.id));
       return reviews.map((r) => ({
         id: r.id,
         clinicId: r.clinic_id,
@@ -132,20 +136,20 @@ export function createAccessReviewService(deps: { db: Db; audit: AuditLog; clock
     async decide(actor: StaffActor, reviewId: string, staffId: string, decision: ReviewDecision): Promise<void> {
       const review = await reviewFor(actor, reviewId);
       if (staffId === actor.staffId) throw appError('SELF_CERTIFICATION');
-      const item = await db.selectFrom('access_review_items').select(['decision', 'role']).where('review_id', '=', reviewId).where('staff_id', '=', staffId).executeTakeFirst();
+      const item = await findReviewItem(db, reviewId, staffId);
       if (!item) return refuse(actor, reviewId);
       const now = clock.now().toISOString();
       await db.transaction().execute(async (trx) => {
-        if (decision === 'removed') await trx.deleteFrom('staff_clinic_roles').where('staff_id', '=', staffId).where('clinic_id', '=', review.clinic_id).execute();
-        else await trx.updateTable('staff_clinic_roles').set({ suspended_at: null }).where('staff_id', '=', staffId).where('clinic_id', '=', review.clinic_id).execute();
-        await trx.updateTable('access_review_items').set({ decision, decided_at: now, decided_by: actor.staffId }).where('review_id', '=', reviewId).where('staff_id', '=', staffId).execute();
-        await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'access-review.decide', recordRefs: [`access-review:${reviewId}`, `staff:${staffId}`], purpose: `${decision}:${item.role}`, outcome: 'success' }]);
+        if (decision === 'removed') await deleteClinicRole(trx, staffId, review.clinic_id);
+        else await setClinicRoleSuspended(trx, staffId, review.clinic_id, null);
+        await decideReviewItem(trx, reviewId, staffId, decision, now, actor.staffId);
+        await audit.append(trx, [{ ...actorEvent(actor), action: 'access-review.decide', recordRefs: [`access-review:${reviewId}`, `staff:${staffId}`], purpose: `${decision}:${item.role}`, outcome: 'success' }]);
       });
     },
 
     /** Suspended roles in the organisation (for the dashboard and the admin). */
     async suspended(organisationId: string) {
-      return db.selectFrom('staff_clinic_roles').innerJoin('staff', 'staff.id', 'staff_clinic_roles.staff_id').select(['staff_clinic_roles.staff_id', 'staff.display_name', 'staff_clinic_roles.clinic_id', 'staff_clinic_roles.role', 'staff_clinic_roles.suspended_at']).where('staff.organisation_id', '=', organisationId).where('staff_clinic_roles.suspended_at', 'is not', null).execute();
+      return listSuspendedRoles(db, organisationId);
     },
   };
 }

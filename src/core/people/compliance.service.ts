@@ -11,14 +11,34 @@
  * Editing a module makes a new version; a pass of an earlier version stays
  * valid until it expires. Nothing here touches patient data.
  */
-import type { ComplianceBlock, StaffActor } from '../../auth/actor.js';
-import { actorLabel } from '../../auth/actor.js';
+import { actorEvent, type ComplianceBlock, type StaffActor } from '../../auth/actor.js';
+import { listConfirmedTotpOwners, listPasskeyOwners } from '../../auth/factor.repository.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { newId, sha256Hex } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { StaffRow } from '../../db/tables.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
+import { listEnabledStaffOfOrganisation } from '../org/org.repository.js';
+import {
+  findActiveTrainingModule,
+  findLatestPolicyVersion,
+  findPolicy,
+  findTrainingModuleVersion,
+  hasTrainingModule,
+  insertPolicy,
+  insertPolicyAck,
+  insertTrainingCompletion,
+  insertTrainingModule,
+  listPolicyAcks,
+  listTrainingCompletions,
+  listTrainingModules,
+  listUnretiredPolicies,
+  queueStaffEmail,
+  retirePolicySlug,
+  retireTrainingModule,
+  updateTrainingModule,
+} from './compliance.repository.js';
 import { type QuizQuestion, STARTER_CONTENT, STARTER_PASS_MARK, STARTER_QUIZ, STARTER_TITLE } from './starter-training.js';
 
 export const TRAINING_VALID_MONTHS = 12;
@@ -80,27 +100,23 @@ export function createComplianceService(deps: ComplianceDeps) {
   const { db, audit, clock } = deps;
 
   async function log(actor: StaffActor, action: string, purpose: string, recordRefs: string[] = []): Promise<void> {
-    await db.transaction().execute((trx) => audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action, recordRefs, purpose, outcome: 'success' }]));
+    await db.transaction().execute((trx) => audit.append(trx, [{ ...actorEvent(actor), action, recordRefs, purpose, outcome: 'success' }]));
   }
 
   /** The organisation's starter module exists from the first time anyone asks. */
   async function ensureStarter(organisationId: string): Promise<void> {
-    const any = await db.selectFrom('training_modules').select('id').where('organisation_id', '=', organisationId).executeTakeFirst();
-    if (any) return;
-    await db
-      .insertInto('training_modules')
-      .values({ id: newId(), organisation_id: organisationId, title: STARTER_TITLE, version: 1, content: STARTER_CONTENT, quiz: JSON.stringify(STARTER_QUIZ), pass_mark: STARTER_PASS_MARK, is_builtin: 1, updated_at: clock.now().toISOString(), updated_by: 'system', retired_at: null })
-      .execute();
+    if (await hasTrainingModule(db, organisationId)) return;
+    await insertTrainingModule(db, { id: newId(), organisation_id: organisationId, title: STARTER_TITLE, version: 1, content: STARTER_CONTENT, quiz: JSON.stringify(STARTER_QUIZ), pass_mark: STARTER_PASS_MARK, is_builtin: 1, updated_at: clock.now().toISOString(), updated_by: 'system', retired_at: null });
   }
 
   async function activeModules(organisationId: string) {
     await ensureStarter(organisationId);
-    return db.selectFrom('training_modules').selectAll().where('organisation_id', '=', organisationId).where('retired_at', 'is', null).orderBy('updated_at').execute();
+    return listTrainingModules(db, organisationId);
   }
 
   /** The current version of each policy (latest version per slug, not retired). */
   async function currentPolicies(organisationId: string) {
-    const rows = await db.selectFrom('policies').selectAll().where('organisation_id', '=', organisationId).where('retired_at', 'is', null).orderBy('slug').orderBy('version', 'desc').execute();
+    const rows = await listUnretiredPolicies(db, organisationId);
     const seen = new Set<string>();
     return rows.filter((row) => !seen.has(row.slug) && seen.add(row.slug));
   }
@@ -108,8 +124,8 @@ export function createComplianceService(deps: ComplianceDeps) {
   async function mfaOf(staffIds: readonly string[]): Promise<Map<string, { enrolled: boolean; passkey: boolean }>> {
     const out = new Map(staffIds.map((id) => [id, { enrolled: false, passkey: false }]));
     if (staffIds.length === 0) return out;
-    for (const row of await db.selectFrom('staff_passkeys').select('staff_id').where('staff_id', 'in', [...staffIds]).execute()) out.set(row.staff_id, { enrolled: true, passkey: true });
-    for (const row of await db.selectFrom('staff_totp').select('staff_id').where('staff_id', 'in', [...staffIds]).where('confirmed_at', 'is not', null).execute()) {
+    for (const row of await listPasskeyOwners(db, staffIds)) out.set(row.staff_id, { enrolled: true, passkey: true });
+    for (const row of await listConfirmedTotpOwners(db, staffIds)) {
       const current = out.get(row.staff_id);
       if (current) out.set(row.staff_id, { ...current, enrolled: true });
     }
@@ -122,8 +138,8 @@ export function createComplianceService(deps: ComplianceDeps) {
     const nowIso = now.toISOString();
     const ids = staff.map((s) => s.id);
     const [modules, policies, mfa] = await Promise.all([activeModules(organisationId), currentPolicies(organisationId), mfaOf(ids)]);
-    const completions = ids.length === 0 ? [] : await db.selectFrom('training_completions').select(['staff_id', 'module_id', 'score', 'passed', 'completed_at', 'expires_at']).where('staff_id', 'in', ids).orderBy('completed_at').execute();
-    const acks = ids.length === 0 || policies.length === 0 ? [] : await db.selectFrom('policy_acks').select(['staff_id', 'policy_id', 'acknowledged_at']).where('staff_id', 'in', ids).where('policy_id', 'in', policies.map((p) => p.id)).execute();
+    const completions = ids.length === 0 ? [] : await listTrainingCompletions(db, ids);
+    const acks = ids.length === 0 || policies.length === 0 ? [] : await listPolicyAcks(db, ids, policies.map((p) => p.id));
     const out = new Map<string, ComplianceStatus>();
     for (const member of staff) {
       const training = modules.map((module): TrainingStatus => {
@@ -165,9 +181,7 @@ export function createComplianceService(deps: ComplianceDeps) {
 
     async modules(organisationId: string, options: { includeRetired?: boolean } = {}) {
       await ensureStarter(organisationId);
-      let q = db.selectFrom('training_modules').selectAll().where('organisation_id', '=', organisationId);
-      if (!options.includeRetired) q = q.where('retired_at', 'is', null);
-      return (await q.orderBy('updated_at').execute()).map((m) => ({ id: m.id, title: m.title, version: m.version, content: m.content, quiz: JSON.parse(m.quiz) as QuizQuestion[], passMark: m.pass_mark, isBuiltin: m.is_builtin === 1, updatedAt: m.updated_at, retiredAt: m.retired_at }));
+      return (await listTrainingModules(db, organisationId, options)).map((m) => ({ id: m.id, title: m.title, version: m.version, content: m.content, quiz: JSON.parse(m.quiz) as QuizQuestion[], passMark: m.pass_mark, isBuiltin: m.is_builtin === 1, updatedAt: m.updated_at, retiredAt: m.retired_at }));
     },
 
     /** Create a module, or save a new version of one (content, quiz or pass mark changed). */
@@ -175,28 +189,27 @@ export function createComplianceService(deps: ComplianceDeps) {
       checkQuiz(input.quiz);
       const at = clock.now().toISOString();
       if (moduleId) {
-        const existing = await db.selectFrom('training_modules').select(['version', 'organisation_id']).where('id', '=', moduleId).executeTakeFirst();
+        const existing = await findTrainingModuleVersion(db, moduleId);
         if (existing?.organisation_id !== actor.organisationId) throw appError('NOT_FOUND');
         const version = existing.version + 1;
-        await db.updateTable('training_modules').set({ title: input.title, content: input.content, quiz: JSON.stringify(input.quiz), pass_mark: input.passMark, version, updated_at: at, updated_by: actor.staffId }).where('id', '=', moduleId).execute();
+        await updateTrainingModule(db, moduleId, { title: input.title, content: input.content, quiz: JSON.stringify(input.quiz), pass_mark: input.passMark, version, updated_at: at, updated_by: actor.staffId });
         await log(actor, 'training.module.save', `version:${version}`, [`training-module:${moduleId}`]);
         return { id: moduleId, version };
       }
       const id = newId();
-      await db.insertInto('training_modules').values({ id, organisation_id: actor.organisationId, title: input.title, version: 1, content: input.content, quiz: JSON.stringify(input.quiz), pass_mark: input.passMark, is_builtin: 0, updated_at: at, updated_by: actor.staffId, retired_at: null }).execute();
+      await insertTrainingModule(db, { id, organisation_id: actor.organisationId, title: input.title, version: 1, content: input.content, quiz: JSON.stringify(input.quiz), pass_mark: input.passMark, is_builtin: 0, updated_at: at, updated_by: actor.staffId, retired_at: null });
       await log(actor, 'training.module.save', 'version:1', [`training-module:${id}`]);
       return { id, version: 1 };
     },
 
     async retireModule(actor: StaffActor, moduleId: string): Promise<void> {
-      const result = await db.updateTable('training_modules').set({ retired_at: clock.now().toISOString() }).where('id', '=', moduleId).where('organisation_id', '=', actor.organisationId).where('retired_at', 'is', null).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw appError('NOT_FOUND');
+      if (!(await retireTrainingModule(db, actor.organisationId, moduleId, clock.now().toISOString()))) throw appError('NOT_FOUND');
       await log(actor, 'training.module.retire', 'retired', [`training-module:${moduleId}`]);
     },
 
     /** Mark a quiz: the score is the share of right answers; a pass is valid for 12 months. */
     async takeQuiz(actor: StaffActor, moduleId: string, answers: readonly number[]): Promise<{ score: number; passed: boolean; passMark: number; expiresAt: string | null; wrong: number[] }> {
-      const module = await db.selectFrom('training_modules').selectAll().where('id', '=', moduleId).where('organisation_id', '=', actor.organisationId).where('retired_at', 'is', null).executeTakeFirst();
+      const module = await findActiveTrainingModule(db, actor.organisationId, moduleId);
       if (!module) throw appError('NOT_FOUND');
       const quiz = JSON.parse(module.quiz) as QuizQuestion[];
       if (answers.length !== quiz.length) throw appError('VALIDATION_FAILED', ['answers']);
@@ -205,32 +218,27 @@ export function createComplianceService(deps: ComplianceDeps) {
       const passed = score >= module.pass_mark;
       const now = clock.now();
       const expiresAt = passed ? addMonths(now, TRAINING_VALID_MONTHS).toISOString() : now.toISOString();
-      await db.insertInto('training_completions').values({ id: newId(), staff_id: actor.staffId, module_id: moduleId, module_version: module.version, score, passed: passed ? 1 : 0, completed_at: now.toISOString(), expires_at: expiresAt }).execute();
+      await insertTrainingCompletion(db, { id: newId(), staff_id: actor.staffId, module_id: moduleId, module_version: module.version, score, passed: passed ? 1 : 0, completed_at: now.toISOString(), expires_at: expiresAt });
       await log(actor, 'training.quiz', `${passed ? 'passed' : 'failed'}:${score}`, [`training-module:${moduleId}`]);
       return { score, passed, passMark: module.pass_mark, expiresAt: passed ? expiresAt : null, wrong };
     },
 
     /** Publish a policy, or a new version of one (same slug): everyone must acknowledge it again. */
     async publishPolicy(actor: StaffActor, input: { slug: string; title: string; body: string }): Promise<{ id: string; version: number }> {
-      const latest = await db.selectFrom('policies').select('version').where('organisation_id', '=', actor.organisationId).where('slug', '=', input.slug).orderBy('version', 'desc').executeTakeFirst();
-      const version = (latest?.version ?? 0) + 1;
+      const version = ((await findLatestPolicyVersion(db, actor.organisationId, input.slug)) ?? 0) + 1;
       const id = newId();
-      await db
-        .insertInto('policies')
-        .values({ id, organisation_id: actor.organisationId, slug: input.slug, title: input.title, version, body: input.body, body_hash: sha256Hex(input.body), published_at: clock.now().toISOString(), published_by: actor.staffId, retired_at: null })
-        .execute();
+      await insertPolicy(db, { id, organisation_id: actor.organisationId, slug: input.slug, title: input.title, version, body: input.body, body_hash: sha256Hex(input.body), published_at: clock.now().toISOString(), published_by: actor.staffId, retired_at: null });
       await log(actor, 'policy.publish', `${input.slug}:v${version}`, [`policy:${id}`]);
       return { id, version };
     },
 
     async retirePolicy(actor: StaffActor, slug: string): Promise<void> {
-      const result = await db.updateTable('policies').set({ retired_at: clock.now().toISOString() }).where('organisation_id', '=', actor.organisationId).where('slug', '=', slug).where('retired_at', 'is', null).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw appError('NOT_FOUND');
+      if (!(await retirePolicySlug(db, actor.organisationId, slug, clock.now().toISOString()))) throw appError('NOT_FOUND');
       await log(actor, 'policy.retire', slug);
     },
 
     async policy(organisationId: string, policyId: string) {
-      const row = await db.selectFrom('policies').selectAll().where('id', '=', policyId).where('organisation_id', '=', organisationId).executeTakeFirst();
+      const row = await findPolicy(db, organisationId, policyId);
       if (!row) throw appError('NOT_FOUND');
       return { id: row.id, slug: row.slug, title: row.title, version: row.version, body: row.body, bodyHash: row.body_hash, publishedAt: row.published_at, retiredAt: row.retired_at };
     },
@@ -239,13 +247,13 @@ export function createComplianceService(deps: ComplianceDeps) {
     async acknowledge(actor: StaffActor, policyId: string): Promise<void> {
       const current = await currentPolicies(actor.organisationId);
       if (!current.some((p) => p.id === policyId)) throw appError('NOT_FOUND');
-      await db.insertInto('policy_acks').values({ staff_id: actor.staffId, policy_id: policyId, acknowledged_at: clock.now().toISOString() }).onConflict((oc) => oc.columns(['staff_id', 'policy_id']).doNothing()).execute();
+      await insertPolicyAck(db, actor.staffId, policyId, clock.now().toISOString());
       await log(actor, 'policy.acknowledge', 'acknowledged', [`policy:${policyId}`]);
     },
 
     /** Every active staff member's status, for the DPO. */
     async overview(organisationId: string) {
-      const staff = await db.selectFrom('staff').select(['id', 'display_name', 'email', 'created_at', 'org_role', 'locked_at']).where('organisation_id', '=', organisationId).where('disabled_at', 'is', null).orderBy('display_name').execute();
+      const staff = await listEnabledStaffOfOrganisation(db, organisationId);
       const statuses = await statusOfMany(organisationId, staff);
       return staff.map((s) => ({ staffId: s.id, name: s.display_name, email: s.email, orgRole: s.org_role, isLocked: s.locked_at !== null, ...(statuses.get(s.id) as ComplianceStatus) }));
     },
@@ -262,7 +270,7 @@ export function createComplianceService(deps: ComplianceDeps) {
           ...member.policies.filter((p) => p.acknowledgedAt === null).map((p) => `Read and acknowledge “${p.title}”, version ${p.version} (Tacet → My tasks).`),
         ];
         const payload = { subject: 'Tacet: security tasks to complete before you can open patient records', text: ['Hello,', '', 'Your data-protection officer asks you to complete these tasks:', '', ...tasks.map((t) => `- ${t}`), '', 'Until they are done, Tacet will not open patient records for you. This message contains no patient data.'].join('\n') };
-        await db.insertInto('notification_outbox').values({ id: newId(), alert_id: null, channel: 'staff-email', target: member.email, payload: JSON.stringify(payload), created_at: at, next_attempt_at: at, sent_at: null, last_error: null }).execute();
+        await queueStaffEmail(db, { id: newId(), target: member.email, payload: JSON.stringify(payload), created_at: at });
       }
       await log(actor, 'compliance.chase', `queued:${targets.length}`, targets.map((t) => `staff:${t.staffId}`));
       return targets.length;
