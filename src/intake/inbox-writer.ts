@@ -9,7 +9,7 @@
 import type { FormTokenUse } from '../crypto/form-token.js';
 import { newId, sha256Hex } from '../crypto/random.js';
 import type { Kysely, Transaction } from 'kysely';
-import { type InboxDatabase, type InboxDb, inboxOf } from '../db/inbox-tables.js';
+import { type InboxDatabase, type InboxDb, inboxOf } from '../db/tables/intake.js';
 import { appError } from '../platform/errors.js';
 
 /** A sealed enquiry ready to store. */
