@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
-import { purgeSpentFormTokens } from './ingest/spent-form-tokens.js';
+import { purgeSpentFormTokens } from './ingest/spent-form-tokens.repository.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
 import { createPatientDoor, type PatientDoor } from './door/patient-door.js';
