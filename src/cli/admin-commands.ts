@@ -1,5 +1,4 @@
 /** `tacet init`, `tacet unseal`, `tacet db grant-intake`. */
-import { sql } from 'kysely';
 import { createAuditLog } from '../audit/audit-log.js';
 import { activeAuditKeyFingerprint } from '../audit/trust-anchor.js';
 import { setupInstallation } from '../core/org/setup.service.js';
@@ -10,6 +9,7 @@ import { migrateToLatest } from '../db/migrations.js';
 import { systemClock } from '../platform/clock.js';
 import { loadCoreConfig } from '../platform/config.js';
 import { PIN_HINT } from './audit-commands.js';
+import { grantIntakeRole } from './intake-role.repository.js';
 import { printSecretNotice } from './banner.js';
 import { readSecret } from './prompt.js';
 
@@ -97,14 +97,4 @@ export async function runGrantIntake(options: { role: string }): Promise<void> {
   } finally {
     await db.destroy();
   }
-}
-
-/** The SQL behind `tacet db grant-intake`, exported for tests. */
-export async function grantIntakeRole(db: Awaited<ReturnType<typeof openDatabase>>['db'], role: string, schema: string): Promise<void> {
-  const r = sql.id(role);
-  const s = sql.id(schema);
-  await sql`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${sql.lit(role)}) THEN CREATE ROLE ${r} LOGIN; END IF; END $$`.execute(db);
-  await sql`REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${r}`.execute(db);
-  await sql`GRANT USAGE ON SCHEMA ${s} TO ${r}`.execute(db);
-  await sql`GRANT INSERT ON ${s}.enquiry_inbox, ${s}.form_token_uses TO ${r}`.execute(db);
 }

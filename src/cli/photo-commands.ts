@@ -5,6 +5,7 @@ import { readMark } from '../core/photos/watermark.js';
 import { createVaultService } from '../core/vault/vault.service.js';
 import { systemClock } from '../platform/clock.js';
 import { withDatabase } from './detection-commands.js';
+import { findServedCopy } from './photo-trace.repository.js';
 import { readSecret } from './prompt.js';
 
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -26,7 +27,7 @@ export async function runPhotosTrace(file: string, options: { passphraseFile?: s
     } finally {
       vault.seal();
     }
-    const row = mark === undefined ? undefined : await db.selectFrom('photo_marks').innerJoin('staff', 'staff.id', 'photo_marks.staff_id').select(['photo_marks.photo_id', 'photo_marks.kind', 'photo_marks.at', 'staff.id as staff_id', 'staff.display_name', 'staff.email']).where('photo_marks.mark', '=', mark).executeTakeFirst();
+    const row = mark === undefined ? undefined : await findServedCopy(db, mark);
     await db.transaction().execute((trx) => audit.append(trx, [{ actor: 'system:cli', action: 'photo.trace', recordRefs: row ? [`photo:${row.photo_id}`, `staff:${row.staff_id}`] : [], purpose: row ? 'mark-found' : 'no-mark', outcome: 'success' }]));
     if (!row) {
       process.stdout.write('No Tacet watermark found in this image (or it was not served by this installation).\n');

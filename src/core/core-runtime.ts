@@ -20,11 +20,12 @@ import { createContainment } from './detection/containment.js';
 import { createDetection } from './detection/detection.service.js';
 import { memoryDetectionState, redisDetectionState } from './detection/detection-state.js';
 import { createLeases, type Leases } from './jobs/leases.js';
+import { listOrganisationIds } from './jobs/jobs.repository.js';
 import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
-import { purgeSpentFormTokens } from './ingest/spent-form-tokens.js';
+import { purgeSpentFormTokens } from './ingest/spent-form-tokens.repository.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
 import { createPatientDoor, type PatientDoor } from './door/patient-door.js';
@@ -117,11 +118,11 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   // Once per UTC day across all instances.
   const daily = () =>
     leases.oncePer('daily', clock.now().toISOString().slice(0, 10), 30 * 60_000, async () => {
-      for (const org of await db.selectFrom('organisations').select('id').execute()) {
-        const result = await retention.run(org.id);
+      for (const organisationId of await listOrganisationIds(db)) {
+        const result = await retention.run(organisationId);
         logger.info({ retention: { run: result.id, shredded: result.shredded, held: result.held } }, 'retention run');
-        const opened = await reviews.openDue(org.id);
-        const { suspended } = await reviews.enforce(org.id);
+        const opened = await reviews.openDue(organisationId);
+        const { suspended } = await reviews.enforce(organisationId);
         logger.info({ accessReviews: { opened, suspended } }, 'access reviews');
       }
     });

@@ -1,6 +1,6 @@
 /**
  * The inbox database: what the public intake tier writes (sealed enquiries
- * and its ledger of spent form tokens; inbox-tables.ts) and nothing else.
+ * and its ledger of spent form tokens; tables/intake.ts) and nothing else.
  *
  * On SQLite it is a file of its own (`.tacet/inbox.db` by default, mode
  * 0600, its own schema version in `PRAGMA user_version`). SECURITY: the
@@ -21,7 +21,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { InboxDatabaseConfig } from '../platform/config.js';
-import type { InboxDatabase, InboxDb } from './inbox-tables.js';
+import type { InboxDatabase, InboxDb } from './tables/intake.js';
 import { type SqliteConnection, SqliteDatabase } from './sqlite-driver.js';
 
 /** The schema name under which the core attaches the inbox file. */

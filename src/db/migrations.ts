@@ -1,165 +1,48 @@
 /**
  * One migration set for SQLite and PostgreSQL, written with Kysely's schema
- * builder and portable column types (text, integer, bigint).
+ * builder and portable column types (text, integer, bigint). Each migration
+ * is a file in migrations/ named as it is recorded in the database's
+ * `kysely_migration` table (`0013_read_baseline`); Kysely applies them in
+ * name order. A recorded name never changes, or existing databases would
+ * run it again.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { type Db, rawSqliteOf } from './database.js';
-import { detectionMigration } from './migration-detection.js';
-import { identityMigration } from './migration-identity.js';
-import { patientsMigration } from './migration-patients.js';
-import { incidentsMigration } from './migration-incidents.js';
-import { lifecycleMigration } from './migration-lifecycle.js';
-import { peopleMigration } from './migration-people.js';
-import { operationsMigration, shredLogMigration } from './migration-operations.js';
-import { doorDomainsMigration } from './migration-door.js';
-import { formTokenUsesMigration, inboxToOwnFileMigration, noMigration } from './migration-intake.js';
-import { readBaselineMigration } from './migration-read-baseline.js';
+import * as initial from './migrations/0001_initial.js';
+import * as identity from './migrations/0002_identity.js';
+import * as detection from './migrations/0003_detection.js';
+import * as patients from './migrations/0004_patients.js';
+import * as incidents from './migrations/0005_incidents.js';
+import * as lifecycle from './migrations/0006_lifecycle.js';
+import * as people from './migrations/0007_people.js';
+import * as operations from './migrations/0008_operations.js';
+import * as shredLog from './migrations/0009_shred_log.js';
+import * as doorDomains from './migrations/0010_door_domains.js';
+import * as formTokenUses from './migrations/0011_form_token_uses.js';
+import * as inboxOwnFile from './migrations/0012_inbox_own_file.js';
+import * as readBaseline from './migrations/0013_read_baseline.js';
 
-const createdAt = 'created_at';
-
-const initial: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema.createTable('organisations').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('name', 'text', (c) => c.notNull()).addColumn(createdAt, 'text', (c) => c.notNull()).execute();
-    await db.schema
-      .createTable('clinics')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
-      .addColumn('slug', 'text', (c) => c.notNull().unique())
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('staff')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
-      .addColumn('email', 'text', (c) => c.notNull().unique())
-      .addColumn('display_name', 'text', (c) => c.notNull())
-      .addColumn('password_hash', 'text', (c) => c.notNull())
-      .addColumn('org_role', 'text')
-      .addColumn('disabled_at', 'text')
-      .addColumn('locked_at', 'text')
-      .addColumn('lock_reason', 'text')
-      .addColumn('exports_frozen_at', 'text')
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('staff_clinic_roles')
-      .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
-      .addColumn('clinic_id', 'text', (c) => c.notNull().references('clinics.id'))
-      .addColumn('role', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('staff_clinic_roles_pk', ['staff_id', 'clinic_id'])
-      .execute();
-    await db.schema
-      .createTable('sessions')
-      .addColumn('id_hash', 'text', (c) => c.primaryKey())
-      .addColumn('public_id', 'text', (c) => c.notNull().unique())
-      .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .addColumn('last_seen_at', 'text', (c) => c.notNull())
-      .addColumn('expires_at', 'text', (c) => c.notNull())
-      .addColumn('mfa_at', 'text')
-      .addColumn('stepped_up_at', 'text')
-      .addColumn('ip', 'text')
-      .addColumn('user_agent', 'text')
-      .addColumn('challenge', 'text')
-      .addColumn('challenge_expires_at', 'text')
-      .execute();
-    await db.schema.createIndex('sessions_staff_idx').on('sessions').column('staff_id').execute();
-    await db.schema
-      .createTable('vault')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('record', 'text', (c) => c.notNull())
-      .addColumn('is_demo', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('key_material')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('domain', 'text')
-      .addColumn('version', 'integer', (c) => c.notNull())
-      .addColumn('wrapped', 'text', (c) => c.notNull())
-      .addColumn('public_key', 'text')
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .execute();
-    const inboxColumns = (name: string) =>
-      db.schema
-        .createTable(name)
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('received_at', 'text', (c) => c.notNull())
-        .addColumn('clinic_slug', 'text', (c) => c.notNull())
-        .addColumn('key_id', 'text', (c) => c.notNull())
-        .addColumn('enc', 'text', (c) => c.notNull())
-        .addColumn('ct', 'text', (c) => c.notNull())
-        .addColumn('source', 'text', (c) => c.notNull());
-    await inboxColumns('enquiry_inbox').addColumn('envelope_hash', 'text', (c) => c.notNull().unique()).execute();
-    await db.schema.createIndex('enquiry_inbox_received_idx').on('enquiry_inbox').column('received_at').execute();
-    await inboxColumns('inbox_quarantine').addColumn('reason', 'text', (c) => c.notNull()).addColumn('quarantined_at', 'text', (c) => c.notNull()).execute();
-    await db.schema
-      .createTable('persons')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
-      .addColumn('contact_envelope', 'text', (c) => c.notNull())
-      .addColumn('email_bi', 'text')
-      .addColumn('phone_bi', 'text')
-      .addColumn('surname_dob_bi', 'text')
-      .addColumn('is_restricted', 'integer', (c) => c.notNull().defaultTo(0))
-      .execute();
-    for (const column of ['email_bi', 'phone_bi', 'surname_dob_bi']) {
-      await db.schema.createIndex(`persons_${column}_idx`).on('persons').columns(['organisation_id', column]).execute();
-    }
-    await db.schema
-      .createTable('person_keys')
-      .addColumn('person_id', 'text', (c) => c.notNull().references('persons.id'))
-      .addColumn('domain', 'text', (c) => c.notNull())
-      .addColumn('wrapping_key_id', 'text', (c) => c.notNull())
-      .addColumn('wrapped_dek', 'text', (c) => c.notNull())
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('person_keys_pk', ['person_id', 'domain'])
-      .execute();
-    await db.schema
-      .createTable('enquiries')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('person_id', 'text', (c) => c.notNull().references('persons.id'))
-      .addColumn('clinic_id', 'text', (c) => c.notNull().references('clinics.id'))
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('source', 'text', (c) => c.notNull())
-      .addColumn('received_at', 'text', (c) => c.notNull())
-      .addColumn(createdAt, 'text', (c) => c.notNull())
-      .addColumn('submission_hash', 'text', (c) => c.notNull().unique())
-      .addColumn('body_envelope', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex('enquiries_clinic_received_idx').on('enquiries').columns(['clinic_id', 'received_at']).execute();
-    await db.schema.createIndex('enquiries_received_idx').on('enquiries').column('received_at').execute();
-    await db.schema
-      .createTable('audit_events')
-      .addColumn('seq', 'bigint', (c) => c.primaryKey())
-      .addColumn('at', 'text', (c) => c.notNull())
-      .addColumn('actor', 'text', (c) => c.notNull())
-      .addColumn('action', 'text', (c) => c.notNull())
-      .addColumn('person_ids', 'text', (c) => c.notNull())
-      .addColumn('record_refs', 'text', (c) => c.notNull())
-      .addColumn('purpose', 'text')
-      .addColumn('ip', 'text')
-      .addColumn('session_id', 'text')
-      .addColumn('outcome', 'text', (c) => c.notNull())
-      .addColumn('prev_hash', 'text', (c) => c.notNull())
-      .addColumn('hash', 'text', (c) => c.notNull())
-      .execute();
-    // "Who touched what, when": investigation queries start from an actor and a time window. Time alone
-    // needs no index of its own: events are appended in time order, so seq (the primary key) orders them too.
-    await db.schema.createIndex('audit_events_actor_idx').on('audit_events').columns(['actor', 'at']).execute();
-  },
-};
-
-const shared: Record<string, Migration> = { '0001_initial': initial, '0002_identity': identityMigration, '0003_detection': detectionMigration, '0004_patients': patientsMigration, '0005_incidents': incidentsMigration, '0006_lifecycle': lifecycleMigration, '0007_people': peopleMigration, '0008_operations': operationsMigration, '0009_shred_log': shredLogMigration, '0010_door_domains': doorDomainsMigration, '0011_form_token_uses': formTokenUsesMigration };
+/** A migration with nothing to do on this dialect. */
+const noMigration: Migration = { up: async () => undefined };
 
 /** The migration set of a dialect: the same names on both, some a no-op on one. */
 function migrationsFor(isSqlite: boolean): Record<string, Migration> {
-  return { ...shared, '0012_inbox_own_file': isSqlite ? inboxToOwnFileMigration : noMigration, '0013_read_baseline': readBaselineMigration };
+  return {
+    '0001_initial': initial,
+    '0002_identity': identity,
+    '0003_detection': detection,
+    '0004_patients': patients,
+    '0005_incidents': incidents,
+    '0006_lifecycle': lifecycle,
+    '0007_people': people,
+    '0008_operations': operations,
+    '0009_shred_log': shredLog,
+    '0010_door_domains': doorDomains,
+    '0011_form_token_uses': formTokenUses,
+    // PostgreSQL keeps the intake's tables in the schema (its intake role is INSERT-only).
+    '0012_inbox_own_file': isSqlite ? inboxOwnFile : noMigration,
+    '0013_read_baseline': readBaseline,
+  };
 }
 
 /** Bring the schema up to date (PostgreSQL: in `schema` when given). Throws with the failing migration's name. */

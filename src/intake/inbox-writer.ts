@@ -1,16 +1,13 @@
 /**
- * The intake tier's only database operations: append a sealed enquiry, and
- * spend the form token it came with in the same transaction.
- * SECURITY: on PostgreSQL the intake role holds INSERT on enquiry_inbox and
- * form_token_uses and nothing else; these statements need no more (no
- * RETURNING, and ON CONFLICT without a target, which would need SELECT on
- * the target column).
+ * The intake tier's writes (through inbox.repository.ts): append a sealed
+ * enquiry, and spend the form token it came with in the same transaction.
  */
 import type { FormTokenUse } from '../crypto/form-token.js';
 import { newId, sha256Hex } from '../crypto/random.js';
 import type { Kysely, Transaction } from 'kysely';
-import { type InboxDatabase, type InboxDb, inboxOf } from '../db/inbox-tables.js';
+import type { InboxDatabase, InboxDb } from '../db/tables/intake.js';
 import { appError } from '../platform/errors.js';
+import { insertInboxRow, insertSpentFormToken } from './inbox.repository.js';
 
 /** A sealed enquiry ready to store. */
 export interface SealedEnquiry {
@@ -23,20 +20,16 @@ export interface SealedEnquiry {
 
 /** Store a sealed enquiry. A replay of the same envelope is absorbed (idempotent). */
 export async function writeToInbox<DB extends InboxDatabase>(db: Kysely<DB> | Transaction<DB>, enquiry: SealedEnquiry, receivedAt: string): Promise<void> {
-  await inboxOf(db)
-    .insertInto('enquiry_inbox')
-    .values({
-      id: newId(),
-      received_at: receivedAt,
-      clinic_slug: enquiry.clinic,
-      key_id: enquiry.kid,
-      enc: enquiry.enc,
-      ct: enquiry.ct,
-      envelope_hash: sha256Hex(`${enquiry.kid}|${enquiry.enc}|${enquiry.ct}`),
-      source: enquiry.source,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await insertInboxRow(db, {
+    id: newId(),
+    received_at: receivedAt,
+    clinic_slug: enquiry.clinic,
+    key_id: enquiry.kid,
+    enc: enquiry.enc,
+    ct: enquiry.ct,
+    envelope_hash: sha256Hex(`${enquiry.kid}|${enquiry.enc}|${enquiry.ct}`),
+    source: enquiry.source,
+  });
 }
 
 /**
@@ -47,12 +40,7 @@ export async function writeToInbox<DB extends InboxDatabase>(db: Kysely<DB> | Tr
  */
 export async function acceptSubmission(db: InboxDb, token: FormTokenUse, enquiry: SealedEnquiry, receivedAt: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const spent = await trx
-      .insertInto('form_token_uses')
-      .values({ token_hash: token.idHash, expires_at: token.expiresAt.toISOString() })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (Number(spent.numInsertedOrUpdatedRows ?? 0n) !== 1) throw appError('ENQUIRY_FORM_ALREADY_USED');
+    if (!(await insertSpentFormToken(trx, { idHash: token.idHash, expiresAt: token.expiresAt.toISOString() }))) throw appError('ENQUIRY_FORM_ALREADY_USED');
     await writeToInbox(trx, enquiry, receivedAt);
   });
 }

@@ -14,7 +14,7 @@ import { checkFormToken, type FormTokenUse, formTokenUse, issueFormToken } from 
 import { ENQUIRY_SUITE, MAX_SEALED_CT_CHARS } from '../crypto/enquiry-suite.js';
 import { randomToken, randomSecret } from '../crypto/random.js';
 import { importSealingKey, sealEnquiry, type SealingKey } from '../crypto/seal.js';
-import type { InboxDb } from '../db/inbox-tables.js';
+import type { InboxDb } from '../db/tables/intake.js';
 import type { Clock } from '../platform/clock.js';
 import type { IntakeConfig } from '../platform/config.js';
 import { AppError, appError } from '../platform/errors.js';

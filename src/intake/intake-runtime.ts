@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { openInboxDatabase } from '../db/inbox-database.js';
-import type { InboxDb } from '../db/inbox-tables.js';
+import type { InboxDb } from '../db/tables/intake.js';
 import type { Clock } from '../platform/clock.js';
 import type { IntakeConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';

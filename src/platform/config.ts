@@ -6,9 +6,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parse, port, positiveInt } from './config-parse.js';
+import { alertingEnv, type DetectionConfig, detectionConfig, readLimitEnv } from './detection-config.js';
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().positive();
+export { ConfigError } from './config-parse.js';
+export { DEFAULT_READ_CAPS, DEFAULT_READ_LIMITS, type DetectionConfig } from './detection-config.js';
 
 /** A PostgreSQL database (both tiers; the intake with its own INSERT-only role). */
 export type PostgresConfig = { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
@@ -37,57 +39,6 @@ const shared = {
   TACET_INBOX_DB: z.string().min(1).optional(),
 };
 
-const readLimitSchema = z.object({ persons: z.number().int().positive(), minutes: z.number().int().positive() }).strict();
-const readLimitsSchema = z.object({ receptionist: readLimitSchema, nurse: readLimitSchema, practitioner: readLimitSchema, clinic_manager: readLimitSchema }).partial().strict();
-
-/** Distinct persons a role may open per window before the account is locked (documented defaults). */
-export const DEFAULT_READ_LIMITS = { receptionist: { persons: 40, minutes: 10 }, nurse: { persons: 40, minutes: 10 }, practitioner: { persons: 60, minutes: 10 }, clinic_manager: { persons: 80, minutes: 10 } } as const;
-
-const readCapSchema = z.object({ hour: z.number().int().positive(), day: z.number().int().positive() }).strict();
-const readCapsSchema = z.object({ receptionist: readCapSchema, nurse: readCapSchema, practitioner: readCapSchema, clinic_manager: readCapSchema }).partial().strict();
-
-/**
- * The longer windows (documented defaults): distinct persons a role may open in
- * any rolling hour and in one working day (a calendar day in TACET_TIMEZONE)
- * before the account is locked. A reader who stays just under the 10-minute
- * limit meets the hour cap; one who stays under that meets the day cap.
- */
-export const DEFAULT_READ_CAPS = { receptionist: { hour: 120, day: 300 }, nurse: { hour: 120, day: 300 }, practitioner: { hour: 180, day: 450 }, clinic_manager: { hour: 240, day: 600 } } as const;
-
-/** JSON in an environment variable, checked against `schema`; `example` is shown when it does not parse. */
-function jsonSetting<T>(schema: z.ZodType<T>, example: string) {
-  return z.string().transform((text, ctx) => {
-    try {
-      return schema.parse(JSON.parse(text));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `must be JSON like ${example}` });
-      return z.NEVER;
-    }
-  });
-}
-
-/** Detection and alerting settings. */
-export interface DetectionConfig {
-  readonly readLimits: Readonly<Record<keyof typeof DEFAULT_READ_LIMITS, { readonly persons: number; readonly windowMs: number }>>;
-  /** Distinct persons per rolling hour and per working day, by role. */
-  readonly readCaps: Readonly<Record<keyof typeof DEFAULT_READ_CAPS, { readonly hour: number; readonly day: number }>>;
-  /** Today's distinct persons against the median day of the last `days` days (own and same-role peers'). */
-  readonly baseline: { readonly factor: number; readonly floor: number; readonly days: number };
-  readonly denials: { readonly max: number; readonly windowMs: number };
-  /** Full-size photo views and downloads per window before the account is locked. */
-  readonly photoBurst: { readonly max: number; readonly windowMs: number };
-  readonly businessHours: { readonly start: number; readonly end: number; readonly timeZone: string };
-  readonly smtpUrl: string | undefined;
-  readonly alertFrom: string;
-  readonly alertEmails: readonly string[];
-  readonly webhook: { readonly url: string; readonly secret: string } | undefined;
-  readonly checkpointMs: number;
-  readonly auditExportFile: string;
-  /** The pinned audit key (fingerprint, or a file of fingerprints / public keys) `tacet audit verify` trusts; kept off the box. */
-  readonly auditTrustedKey: string | undefined;
-  readonly syslog: { readonly host: string; readonly port: number } | undefined;
-}
-
 const intakeSchema = z.object({
   ...shared,
   TACET_INTAKE_HOST: z.string().default('127.0.0.1'),
@@ -114,20 +65,7 @@ const coreSchema = z.object({
     .string()
     .refine((value) => /^https?:\/\/[^/]+$/.test(value) && URL.canParse(value), 'must be an origin like https://tacet.clinic.example')
     .optional(),
-  /** Override every role's distinct-person read limit (and window). */
-  TACET_READ_MAX_PERSONS: positiveInt.optional(),
-  TACET_READ_WINDOW_MINUTES: positiveInt.optional(),
-  /** Per-role limits as JSON, e.g. {"receptionist":{"persons":40,"minutes":10}}. */
-  TACET_DETECT_READ_LIMITS: jsonSetting(readLimitsSchema, '{"receptionist":{"persons":40,"minutes":10}}').optional(),
-  /** Per-role hour and working-day caps as JSON, e.g. {"receptionist":{"hour":120,"day":300}}. */
-  TACET_DETECT_READ_CAPS: jsonSetting(readCapsSchema, '{"receptionist":{"hour":120,"day":300}}').optional(),
-  /** The baseline rule: alert when distinct people today exceed FACTOR × the larger of the staff member's own and their peers' median day (never below FLOOR) over the last DAYS days. */
-  TACET_DETECT_BASELINE_FACTOR: z.coerce.number().min(1.5).max(20).default(3),
-  TACET_DETECT_BASELINE_FLOOR: positiveInt.default(50),
-  TACET_DETECT_BASELINE_DAYS: positiveInt.max(365).default(30),
-  TACET_DETECT_DENIALS: positiveInt.default(20),
-  TACET_DETECT_DENIAL_MINUTES: positiveInt.default(10),
-  TACET_DETECT_PHOTOS: positiveInt.default(60),
+  ...readLimitEnv,
   TACET_BLOB_DIR: z.string().min(1).optional(),
   TACET_BLOB_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).optional(),
   TACET_BLOB_S3_REGION: z.string().min(1).default('us-east-1'),
@@ -144,34 +82,7 @@ const coreSchema = z.object({
   TACET_TRAINING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(0),
   // Quarterly access reviews: days a clinic manager has to re-certify before unreviewed roles are suspended.
   TACET_ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(60).default(21),
-  TACET_DETECT_PHOTO_MINUTES: positiveInt.default(10),
-  TACET_BUSINESS_HOURS: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/)
-    .default('07:00-20:00'),
-  TACET_TIMEZONE: z
-    .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone like Europe/London')
-    .default('Europe/London'),
-  TACET_SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
-  TACET_ALERT_FROM: z.string().email().default('tacet-alerts@localhost'),
-  TACET_ALERT_EMAILS: z.string().optional(),
-  TACET_ALERT_WEBHOOK_URL: z.string().url().optional(),
-  TACET_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
-  TACET_AUDIT_CHECKPOINT_MINUTES: positiveInt.default(5),
-  TACET_AUDIT_EXPORT_FILE: z.string().optional(),
-  TACET_AUDIT_TRUSTED_KEY: z.string().optional(),
-  TACET_AUDIT_SYSLOG: z
-    .string()
-    .regex(/^udp:\/\/[^:/]+:\d+$/)
-    .optional(),
+  ...alertingEnv,
 });
 
 /** What every tier is configured with. */
@@ -220,20 +131,6 @@ export interface CoreConfig extends TierConfig {
   readonly instanceId: string;
 }
 
-/** Raised for invalid configuration; lists the variable names only. */
-export class ConfigError extends Error {
-  constructor(issues: readonly string[]) {
-    super(`invalid configuration: ${issues.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-function parse<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  return result.data;
-}
-
 type SharedValues = {
   TACET_DATA_DIR: string;
   DATABASE_URL?: string | undefined;
@@ -273,49 +170,6 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeCo
     maxFormAgeMs: v.TACET_INTAKE_MAX_FORM_AGE_MS,
     bodyLimit: v.TACET_INTAKE_BODY_LIMIT,
   });
-}
-
-function minutesOfDay(text: string): number {
-  const [h, m] = text.split(':').map(Number);
-  return (h as number) * 60 + (m as number);
-}
-
-function detectionConfig(v: z.infer<typeof coreSchema>): DetectionConfig {
-  const dataDir = path.resolve(v.TACET_DATA_DIR);
-  const roles = Object.keys(DEFAULT_READ_LIMITS) as (keyof typeof DEFAULT_READ_LIMITS)[];
-  const readLimits = Object.fromEntries(
-    roles.map((role) => {
-      const limit = v.TACET_DETECT_READ_LIMITS?.[role] ?? DEFAULT_READ_LIMITS[role];
-      return [role, { persons: v.TACET_READ_MAX_PERSONS ?? limit.persons, windowMs: (v.TACET_READ_WINDOW_MINUTES ?? limit.minutes) * 60_000 }];
-    }),
-  ) as DetectionConfig['readLimits'];
-  const [start, end] = v.TACET_BUSINESS_HOURS.split('-') as [string, string];
-  const syslog = v.TACET_AUDIT_SYSLOG ? new URL(v.TACET_AUDIT_SYSLOG) : undefined;
-  if (v.TACET_ALERT_WEBHOOK_URL && !v.TACET_ALERT_WEBHOOK_SECRET) throw new ConfigError(['TACET_ALERT_WEBHOOK_SECRET']);
-  // Windows nest: an hour never allows fewer people than ten minutes, nor a day fewer than an hour.
-  const readCaps = Object.fromEntries(
-    roles.map((role) => {
-      const cap = v.TACET_DETECT_READ_CAPS?.[role] ?? DEFAULT_READ_CAPS[role];
-      const hour = Math.max(cap.hour, readLimits[role].persons);
-      return [role, { hour, day: Math.max(cap.day, hour) }];
-    }),
-  ) as DetectionConfig['readCaps'];
-  return {
-    readLimits,
-    readCaps,
-    baseline: { factor: v.TACET_DETECT_BASELINE_FACTOR, floor: v.TACET_DETECT_BASELINE_FLOOR, days: v.TACET_DETECT_BASELINE_DAYS },
-    denials: { max: v.TACET_DETECT_DENIALS, windowMs: v.TACET_DETECT_DENIAL_MINUTES * 60_000 },
-    photoBurst: { max: v.TACET_DETECT_PHOTOS, windowMs: v.TACET_DETECT_PHOTO_MINUTES * 60_000 },
-    businessHours: { start: minutesOfDay(start), end: minutesOfDay(end), timeZone: v.TACET_TIMEZONE },
-    smtpUrl: v.TACET_SMTP_URL,
-    alertFrom: v.TACET_ALERT_FROM,
-    alertEmails: (v.TACET_ALERT_EMAILS ?? '').split(',').map((e) => e.trim()).filter(Boolean),
-    webhook: v.TACET_ALERT_WEBHOOK_URL && v.TACET_ALERT_WEBHOOK_SECRET ? { url: v.TACET_ALERT_WEBHOOK_URL, secret: v.TACET_ALERT_WEBHOOK_SECRET } : undefined,
-    checkpointMs: v.TACET_AUDIT_CHECKPOINT_MINUTES * 60_000,
-    auditExportFile: v.TACET_AUDIT_EXPORT_FILE ? path.resolve(v.TACET_AUDIT_EXPORT_FILE) : path.join(dataDir, 'audit-checkpoints.jsonl'),
-    auditTrustedKey: v.TACET_AUDIT_TRUSTED_KEY || undefined,
-    syslog: syslog ? { host: syslog.hostname, port: Number(syslog.port) } : undefined,
-  };
 }
 
 function relyingParty(origin: string): { origin: string; rpId: string; rpName: string } {

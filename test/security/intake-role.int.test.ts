@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { grantIntakeRole } from '../../src/cli/admin-commands.js';
+import { grantIntakeRole } from '../../src/cli/intake-role.repository.js';
 import { openDatabase } from '../../src/db/database.js';
 import { formTokenUse, issueFormToken } from '../../src/crypto/form-token.js';
 import { randomSecret } from '../../src/crypto/random.js';
-import { inboxOf } from '../../src/db/inbox-tables.js';
+import { inboxOf } from '../../src/db/tables/intake.js';
 import { acceptSubmission, writeToInbox } from '../../src/intake/inbox-writer.js';
 import { fastSealedBody, generateEnquiry } from '../helpers/enquiries.js';
 import { PG_URL } from '../helpers/databases.js';

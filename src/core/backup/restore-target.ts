@@ -11,6 +11,7 @@ import type { Db } from '../../db/database.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { BackupError } from './backup-error.js';
 import { type BlobRestorer, createBlobRestorer } from './backup-blobs.js';
+import { listPhotoBlobKeys } from './backup.repository.js';
 
 /** How many missing blob keys a refusal lists (the count is always given). */
 const LISTED = 20;
@@ -37,9 +38,9 @@ export async function restoreAtomically<T>(deps: { db: Db; blobs: BlobStore }, w
  */
 export async function assertPhotoBlobsPresent(trx: Db, blobs: BlobStore): Promise<void> {
   const missing: string[] = [];
-  for (const photo of await trx.selectFrom('photos').select('blob_key').orderBy('blob_key').execute()) {
+  for (const blobKey of await listPhotoBlobKeys(trx)) {
     for (const variant of ['image', 'thumb']) {
-      const key = `${photo.blob_key}/${variant}`;
+      const key = `${blobKey}/${variant}`;
       if (!(await blobs.has(key))) missing.push(key);
     }
   }

@@ -11,16 +11,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { safeEqual } from '../../crypto/random.js';
+import type { KeySource } from '../../crypto/key-source.js';
 import type { Db } from '../../db/database.js';
 import { routeTemplateOf } from '../../platform/http/request-log.js';
-import type { VaultService } from '../vault/vault.service.js';
+import { responseSchema } from '../../platform/http/schemas.js';
+import { Liveness, presentReadiness, Readiness } from './operations.presenter.js';
+import { auditHeadSeq, countInboxPending, countOpenAlertsBySeverity, countOutboxPending, pingDatabase } from './operations.repository.js';
 
 export interface OperationsDeps {
   readonly db: Db;
-  readonly vault: VaultService;
+  readonly vault: Pick<KeySource, 'isUnsealed'>;
   readonly redis?: Redis | undefined;
   readonly metricsToken?: string | undefined;
 }
@@ -41,14 +43,13 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
   collectDefaultMetrics({ register: registry, prefix: 'tacet_' });
   const requests = new Counter({ name: 'tacet_http_requests_total', help: 'HTTP requests by route template, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
   const duration = new Histogram({ name: 'tacet_http_request_duration_seconds', help: 'HTTP request duration by route template', labelNames: ['route', 'method'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] });
-  const count = async (query: ReturnType<typeof sql<{ n: number | string }>>) => Number((await query.execute(deps.db)).rows[0]?.n ?? 0);
   new Gauge({ name: 'tacet_vault_unsealed', help: '1 when this instance is unsealed', registers: [registry], collect() { this.set(deps.vault.isUnsealed() ? 1 : 0); } });
   new Gauge({
     name: 'tacet_inbox_pending',
     help: 'Sealed enquiries waiting for ingest',
     registers: [registry],
     async collect() {
-      this.set(await count(sql<{ n: number }>`SELECT count(*) AS n FROM enquiry_inbox`));
+      this.set(await countInboxPending(deps.db));
     },
   });
   new Gauge({
@@ -56,7 +57,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
     help: 'Notifications not yet delivered',
     registers: [registry],
     async collect() {
-      this.set(await count(sql<{ n: number }>`SELECT count(*) AS n FROM notification_outbox WHERE sent_at IS NULL`));
+      this.set(await countOutboxPending(deps.db));
     },
   });
   new Gauge({
@@ -65,7 +66,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
     labelNames: ['severity'] as const,
     registers: [registry],
     async collect() {
-      const rows = (await sql<{ severity: string; n: number | string }>`SELECT severity, count(*) AS n FROM alerts WHERE status <> 'resolved' GROUP BY severity`.execute(deps.db)).rows;
+      const rows = await countOpenAlertsBySeverity(deps.db);
       this.reset();
       for (const severity of ['critical', 'high', 'medium', 'low']) this.set({ severity }, Number(rows.find((r) => r.severity === severity)?.n ?? 0));
     },
@@ -75,7 +76,7 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
     help: 'Audit events in the chain (its head sequence number)',
     registers: [registry],
     async collect() {
-      this.set(await count(sql<{ n: number }>`SELECT coalesce(max(seq), 0) AS n FROM audit_events`));
+      this.set(await auditHeadSeq(deps.db));
     },
   });
 
@@ -86,27 +87,28 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
     duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
   });
 
-  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { access: 'public' }, schema: { response: { 200: responseSchema(Liveness) } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
-    const checks: Record<string, 'ok' | 'failed' | 'sealed' | 'not-configured'> = { database: 'failed', redis: 'not-configured', vault: deps.vault.isUnsealed() ? 'ok' : 'sealed' };
+  app.get('/readyz', { config: { access: 'public' }, schema: { response: { 200: responseSchema(Readiness), 503: responseSchema(Readiness) } } }, async (_request, reply) => {
+    const checks: Readiness['checks'] = { database: 'failed', redis: 'not-configured', vault: deps.vault.isUnsealed() ? 'ok' : 'sealed' };
     try {
-      await timed(sql`SELECT 1`.execute(deps.db), 2_000);
-      checks['database'] = 'ok';
+      await timed(pingDatabase(deps.db), 2_000);
+      checks.database = 'ok';
     } catch {
-      checks['database'] = 'failed';
+      checks.database = 'failed';
     }
     if (deps.redis) {
       try {
-        checks['redis'] = (await timed(deps.redis.ping(), 2_000)) === 'PONG' ? 'ok' : 'failed';
+        checks.redis = (await timed(deps.redis.ping(), 2_000)) === 'PONG' ? 'ok' : 'failed';
       } catch {
-        checks['redis'] = 'failed';
+        checks.redis = 'failed';
       }
     }
-    const isReady = Object.values(checks).every((c) => c === 'ok' || c === 'not-configured');
-    return reply.status(isReady ? 200 : 503).send({ status: isReady ? 'ready' : 'not-ready', checks });
+    const { isReady, body } = presentReadiness(checks);
+    return reply.status(isReady ? 200 : 503).send(body);
   });
 
+  // Prometheus text exposition, not JSON: no response schema.
   app.get('/metrics', { config: { access: 'public' } }, async (request, reply) => {
     const auth = request.headers.authorization;
     const isAllowed = deps.metricsToken ? typeof auth === 'string' && safeEqual(auth, `Bearer ${deps.metricsToken}`) : LOOPBACK.has(request.ip);

@@ -21,6 +21,7 @@ export function registerStaffUi(app: FastifyInstance): void {
     const type = TYPES[path.extname(name)];
     if (type) assets.set(name, { body: fs.readFileSync(path.join(assetsDir, name)), type });
   }
+  // The HTML shell and hashed assets, not JSON: no response schemas.
   for (const url of UI_PATHS) {
     app.get(url, { config: { access: 'public' } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(shell));
   }

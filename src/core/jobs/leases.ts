@@ -6,10 +6,12 @@
  * it and a crashed instance loses it within one lifetime. Acquiring is one
  * conditional UPDATE (or the first INSERT), atomic on SQLite and PostgreSQL.
  */
-import { sql } from 'kysely';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
+import { hasJobRun, insertJobRun, insertLeaseIfAbsent, releaseLease, takeLease } from './jobs.repository.js';
+
+export { heldLeases } from './jobs.repository.js';
 
 export interface Leases {
   /** This instance's id (in job_leases.holder and job_runs.holder). */
@@ -26,18 +28,12 @@ export function createLeases(deps: { db: Db; clock: Clock; holder?: string }): L
 
   async function acquire(name: string, ttlMs: number): Promise<boolean> {
     const now = clock.now().getTime();
-    await db.insertInto('job_leases').values({ name, holder, expires_at: now + ttlMs }).onConflict((oc) => oc.column('name').doNothing()).execute();
-    const taken = await db
-      .updateTable('job_leases')
-      .set({ holder, expires_at: now + ttlMs })
-      .where('name', '=', name)
-      .where((eb) => eb.or([eb('holder', '=', holder), eb('expires_at', '<', now)]))
-      .executeTakeFirst();
-    return Number(taken.numUpdatedRows) === 1;
+    await insertLeaseIfAbsent(db, name, holder, now + ttlMs);
+    return takeLease(db, name, holder, now, now + ttlMs);
   }
 
   async function release(name: string): Promise<void> {
-    await db.deleteFrom('job_leases').where('name', '=', name).where('holder', '=', holder).execute();
+    await releaseLease(db, name, holder);
   }
 
   async function exclusive<T>(name: string, ttlMs: number, job: () => Promise<T>): Promise<T | undefined> {
@@ -57,19 +53,12 @@ export function createLeases(deps: { db: Db; clock: Clock; holder?: string }): L
     exclusive,
     async oncePer(name, period, ttlMs, job) {
       const ran = await exclusive(`${name}:${period}`, ttlMs, async () => {
-        const done = await db.selectFrom('job_runs').select('holder').where('name', '=', name).where('period', '=', period).executeTakeFirst();
-        if (done) return false;
+        if (await hasJobRun(db, name, period)) return false;
         await job();
-        await db.insertInto('job_runs').values({ name, period, holder, finished_at: clock.now().toISOString() }).execute();
+        await insertJobRun(db, { name, period, holder, finishedAt: clock.now().toISOString() });
         return true;
       });
       return ran === true;
     },
   };
-}
-
-/** For tests and operators: the leases held now. */
-export async function heldLeases(db: Db): Promise<{ name: string; holder: string; expiresAt: number }[]> {
-  const rows = await sql<{ name: string; holder: string; expires_at: number }>`SELECT name, holder, expires_at FROM job_leases`.execute(db);
-  return rows.rows.map((r) => ({ name: r.name, holder: r.holder, expiresAt: Number(r.expires_at) }));
 }

@@ -2,8 +2,10 @@
  * The tables the public intake tier writes: the sealed-enquiry inbox and the
  * ledger of spent form tokens. Nothing else. The intake's database handle is
  * typed with these alone, so intake code cannot even name another table.
+ * (0001_initial and 0011_form_token_uses; on SQLite they live in the inbox
+ * file since 0012_inbox_own_file.)
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 
 /** A sealed enquiry waiting for the core to ingest it (ciphertext only). */
 export interface EnquiryInboxTable {
@@ -16,6 +18,10 @@ export interface EnquiryInboxTable {
   envelope_hash: string;
   source: string;
 }
+
+/** An inbox row as read, and as written. */
+export type InboxRow = Selectable<EnquiryInboxTable>;
+export type NewInboxRow = Insertable<EnquiryInboxTable>;
 
 /** A form token the intake accepted once (the hash of its id), kept until the token would have expired anyway. */
 export interface FormTokenUsesTable {

@@ -4,10 +4,8 @@
  * event written before this migration), so incident scope is derived from
  * what was opened rather than from a list of action names.
  */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 
-export const doorDomainsMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('audit_events').addColumn('domains', 'text').execute();
-  },
-};
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('audit_events').addColumn('domains', 'text').execute();
+}

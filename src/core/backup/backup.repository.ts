@@ -1,0 +1,85 @@
+/**
+ * What backup and restore read and write: every carried table's rows as they
+ * are stored (ciphertext stays ciphertext), the vault row, the shred log, and
+ * the few lookups a restore verifies with.
+ */
+import { type Selectable, sql } from 'kysely';
+import type { Db, Dialect } from '../../db/database.js';
+import type { ShredLogTable, VaultTable } from '../../db/tables.js';
+import type { BackedUpTable } from './backup-tables.js';
+
+/** A row as stored, column by column. */
+export type StoredRow = Record<string, unknown>;
+
+/**
+ * Make the transaction `trx` one consistent snapshot of every table while
+ * Tacet keeps running: PostgreSQL repeatable read (read only); SQLite in WAL
+ * already reads one snapshot per transaction. First statement of `trx`.
+ */
+export async function useReadSnapshot(trx: Db, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`.execute(trx);
+}
+
+/** The vault row. Throws (NoResultError) when the installation has none. */
+export async function readVaultRow(db: Db): Promise<Selectable<VaultTable>> {
+  return db.selectFrom('vault').selectAll().where('id', '=', 'vault').executeTakeFirstOrThrow();
+}
+
+/** Whether the installation has a vault (a restore needs one without). */
+export async function hasVault(db: Db): Promise<boolean> {
+  return (await db.selectFrom('vault').select('id').executeTakeFirst()) !== undefined;
+}
+
+/** Store the vault row carried in a backup's header. */
+export async function insertVaultRow(trx: Db, vault: { record: string; isDemo: boolean; createdAt: string }): Promise<void> {
+  await trx.insertInto('vault').values({ id: 'vault', record: vault.record, is_demo: vault.isDemo ? 1 : 0, created_at: vault.createdAt }).execute();
+}
+
+/** Any one row of `table` (undefined: it is empty), to learn its columns. */
+export async function firstRowOf(db: Db, table: BackedUpTable): Promise<StoredRow | undefined> {
+  return (await sql<StoredRow>`SELECT * FROM ${sql.table(table)} LIMIT 1`.execute(db)).rows[0];
+}
+
+/** Up to `limit` rows of `table` in the order of its single-column key `key`, after the key value `after` (from the start when undefined). */
+export async function rowsAfterKey(db: Db, table: BackedUpTable, key: string, after: unknown, limit: number): Promise<StoredRow[]> {
+  const query = sql<StoredRow>`SELECT * FROM ${sql.table(table)} ${after === undefined ? sql`` : sql`WHERE ${sql.ref(key)} > ${after}`} ORDER BY ${sql.ref(key)} LIMIT ${limit}`;
+  return (await query.execute(db)).rows;
+}
+
+/** Up to `limit` rows of `table` from `offset`, ordered by all its `columnCount` columns (a table without a single-column key). */
+export async function rowsByAllColumns(db: Db, table: BackedUpTable, columnCount: number, offset: number, limit: number): Promise<StoredRow[]> {
+  const all = sql.raw(Array.from({ length: columnCount }, (_, i) => String(i + 1)).join(', '));
+  return (await sql<StoredRow>`SELECT * FROM ${sql.table(table)} ORDER BY ${all} LIMIT ${limit} OFFSET ${offset}`.execute(db)).rows;
+}
+
+/** Load rows of one carried table as they were stored. */
+export async function insertStoredRows(trx: Db, table: BackedUpTable, rows: readonly StoredRow[]): Promise<void> {
+  await trx.insertInto(table).values(rows as never).execute();
+}
+
+/** The blob key of every photo, in key order. */
+export async function listPhotoBlobKeys(db: Db): Promise<string[]> {
+  return (await db.selectFrom('photos').select('blob_key').orderBy('blob_key').execute()).map((photo) => photo.blob_key);
+}
+
+/** Which of `ids` are persons here (looked up 500 at a time). */
+export async function findPresentPersonIds(trx: Db, ids: readonly string[]): Promise<string[]> {
+  const present: string[] = [];
+  for (let i = 0; i < ids.length; i += 500) present.push(...(await trx.selectFrom('persons').select('id').where('id', 'in', ids.slice(i, i + 500)).execute()).map((p) => p.id));
+  return present;
+}
+
+/** Add shred-log entries (keeping each one's original reason and time); a person already in the log keeps the entry there. */
+export async function insertShredLogEntries(trx: Db, entries: readonly { personId: string; reason: string; at: string }[]): Promise<void> {
+  for (const entry of entries) await trx.insertInto('shred_log').values({ person_id: entry.personId, shredded_at: entry.at, reason: entry.reason }).onConflict((oc) => oc.column('person_id').doNothing()).execute();
+}
+
+/** The whole shred log, oldest first. */
+export async function listShredLog(db: Db): Promise<Selectable<ShredLogTable>[]> {
+  return db.selectFrom('shred_log').selectAll().orderBy('shredded_at').execute();
+}
+
+/** The public key of the key material `keyId` (undefined: no such key; null: it has none). */
+export async function findPublicKey(trx: Db, keyId: string): Promise<string | null | undefined> {
+  return (await trx.selectFrom('key_material').select('public_key').where('id', '=', keyId).executeTakeFirst())?.public_key;
+}
