@@ -14,7 +14,7 @@ import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { PHOTO_SCOPES, type PatientDoor, type PhotoScope } from '../door/patient-door.js';
 import { RECORD, type SignatureRecord } from '../door/records.js';
-import { sealerFor } from '../door/admission.js';
+import { sealerFor } from '../door/sealer.js';
 import type { VaultService } from '../vault/vault.service.js';
 
 export const FORM_KINDS = ['procedure', 'photo'] as const;

@@ -11,7 +11,7 @@ import type { Domain, Keyring } from '../../crypto/keyring.js';
 import type { Db, Dialect } from '../../db/database.js';
 import { systemClock } from '../../platform/clock.js';
 import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
-import { admitSystem } from './admission.js';
+import { admitSystem } from './system-admission.js';
 import { RECORD } from './records.js';
 
 export class IntegrityError extends Error {

@@ -8,7 +8,7 @@ import { actorLabel, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { admitSystem } from './admission.js';
+import { admitSystem } from './system-admission.js';
 import { type ContactRecord, RECORD } from './records.js';
 
 const BATCH = 500;

@@ -12,7 +12,7 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { admitSystem } from './admission.js';
+import { admitSystem } from './system-admission.js';
 import { type ContactRecord, RECORD } from './records.js';
 
 interface Entry {

@@ -20,7 +20,7 @@ import type { Insertable } from 'kysely';
 import { enquiryFieldsSchema, type EnquiryFields } from '../../intake/enquiry-fields.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { admitSystemInBatch } from '../door/admission.js';
+import { admitSystemInBatch } from '../door/system-admission.js';
 import { type ContactRecord, type EnquiryBodyRecord, RECORD } from '../door/records.js';
 import { normaliseEmail } from '../persons/normalise.js';
 import { findPersonKeys, findPersonsByIndexes, insertPersonKey, indexesFor, type PersonIndexes, type PersonRow, updatePersonContact } from '../persons/persons.repository.js';

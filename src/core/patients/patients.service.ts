@@ -13,7 +13,7 @@ import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
-import { sealerFor } from '../door/admission.js';
+import { sealerFor } from '../door/sealer.js';
 import type { PersonalDataDoor } from '../door/personal-data-door.js';
 import type { PatientDoor } from '../door/patient-door.js';
 import type { PatientIndex } from '../door/patient-index.js';

@@ -17,7 +17,7 @@ import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
 import type { Detection } from '../detection/detection.service.js';
 import type { PatientDoor, PhotoScope } from '../door/patient-door.js';
 import { type PhotoMetaRecord, RECORD } from '../door/records.js';
-import { sealerFor } from '../door/admission.js';
+import { sealerFor } from '../door/sealer.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { type PhotoLimits, type PhotoProblem, PhotoRejected, storePhoto } from './photo-intake.js';
 import { readMark, watermarkImage } from './watermark.js';
