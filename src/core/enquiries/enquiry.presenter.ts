@@ -1,5 +1,5 @@
 /** Response shapes for enquiries (never raw rows). */
-import type { EnquiryDetail, EnquirySummary } from '../door/personal-data-door.js';
+import type { EnquiryDetail, EnquirySummary } from '../door/enquiry-door.js';
 
 /** JSON for a list row. */
 export function presentSummary(summary: EnquirySummary) {

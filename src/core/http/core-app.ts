@@ -23,7 +23,7 @@ import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { createHttpApp } from '../../platform/http/http-app.js';
 import type { Logger } from '../../platform/logger.js';
-import type { PersonalDataDoor } from '../door/personal-data-door.js';
+import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
 import { findStaffById, staffActorFor } from '../org/org.repository.js';
@@ -62,7 +62,7 @@ export interface CoreAppDeps {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly vault: VaultService;
-  readonly door: PersonalDataDoor;
+  readonly door: EnquiryDoor;
   readonly patients: PatientDoor;
   readonly patientService: PatientService;
   readonly consents: ConsentService;

@@ -14,7 +14,7 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { sealerFor } from '../door/sealer.js';
-import type { PersonalDataDoor } from '../door/personal-data-door.js';
+import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { PatientDoor } from '../door/patient-door.js';
 import type { PatientIndex } from '../door/patient-index.js';
 import { type InvoiceRecord, type PaymentRecord, type ProcedureRecord, RECORD } from '../door/records.js';
@@ -28,7 +28,7 @@ export interface PatientServiceDeps {
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly vault: VaultService;
-  readonly door: PersonalDataDoor;
+  readonly door: EnquiryDoor;
   readonly patients: PatientDoor;
   readonly index: PatientIndex;
 }

@@ -101,3 +101,8 @@ export async function findContactEnvelope(db: Db, personId: string): Promise<str
   const row = await db.selectFrom('persons').select('contact_envelope').where('id', '=', personId).executeTakeFirstOrThrow();
   return row.contact_envelope;
 }
+
+/** A person's organisation and restricted flag (no personal data). */
+export async function findPersonFlags(db: Db, personId: string): Promise<{ id: string; organisation_id: string; is_restricted: number } | undefined> {
+  return db.selectFrom('persons').select(['id', 'organisation_id', 'is_restricted']).where('id', '=', personId).executeTakeFirst();
+}
