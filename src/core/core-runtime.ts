@@ -104,7 +104,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const patientIndex = createPatientIndex({ db, vault, audit, clock });
   const patients = createPatientDoor({ db, gate, vault, index: patientIndex });
   const blobs = blobStoreFor(config);
-  const patientService = createPatientService({ db, audit, clock, vault, door, patients, index: patientIndex });
+  const patientService = createPatientService({ db, audit, clock, vault, enquiries: door, patients, index: patientIndex });
   const consents = createConsentService({ db, audit, clock, vault, patients });
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
   const rewrap = createRewrapService({ db, vault, audit, clock });

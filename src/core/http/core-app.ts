@@ -239,9 +239,9 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerEnquiryRoutes(app, ctx);
   registerPersonAccessRoutes(app, ctx);
   registerDetectionRoutes(app, ctx);
-  registerPatientRoutes(app, ctx);
-  registerConsentRoutes(app, ctx);
-  registerPhotoRoutes(app, ctx);
+  registerPatientRoutes(app, { db, clock: deps.clock, patients: deps.patients, patientService: deps.patientService, http });
+  registerConsentRoutes(app, { consents: deps.consents, http, authRateMax: deps.authRateMax });
+  registerPhotoRoutes(app, { photos: deps.photos, patients: deps.patients, http });
   registerIncidentRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
