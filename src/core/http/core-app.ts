@@ -236,8 +236,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
 
   registerAuthRoutes(app, ctx);
   registerStaffRoutes(app, ctx);
-  registerEnquiryRoutes(app, ctx);
-  registerPersonAccessRoutes(app, ctx);
+  registerEnquiryRoutes(app, { enquiries: deps.door, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
+  registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
   registerDetectionRoutes(app, ctx);
   registerPatientRoutes(app, { db, clock: deps.clock, patients: deps.patients, patientService: deps.patientService, http });
   registerConsentRoutes(app, { consents: deps.consents, http, authRateMax: deps.authRateMax });
