@@ -1,9 +1,9 @@
 /**
  * The door for patient records: contact and schedule, clinical record,
  * finances, consents and photos. Every read is admitted by the gate
- * (authorise → lockdown → detection → audit) for the one permission and the
- * one key domain it needs: a receptionist's read never unwraps a clinical
- * key; a finance read never unwraps a photo key.
+ * (authorise → compliance → lockdown → detection → audit) for the one
+ * permission and the one key domain it needs: a receptionist's read never
+ * unwraps a clinical key; a finance read never unwraps a photo key.
  */
 import type { StaffActor } from '../../auth/actor.js';
 import type { Db } from '../../db/database.js';

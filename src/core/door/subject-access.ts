@@ -1,8 +1,8 @@
 /**
  * The door for data-subject requests: everything Tacet holds about one
  * person, opened for the DPO only while an open request for that person
- * exists (see `hasOpenRightsRequest` in admission.ts), through the same gate
- * as every other read (audited, rate-limited, compliance-gated).
+ * exists (see `isFulfillingRightsRequest` in admission.ts), through the
+ * same gate as every other read (audited, rate-limited, compliance-gated).
  * Also the one place a person's contact record is rectified.
  */
 import type { StaffActor } from '../../auth/actor.js';
