@@ -25,9 +25,8 @@ import { findPatientIdsByContactIndex } from '../patients/patients.repository.js
 import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
 import { findContactEnvelope } from '../persons/persons.repository.js';
 import type { VaultService } from '../vault/vault.service.js';
-import type { Gate } from './admission.js';
+import type { Admission, AdmitRequest, Gate, PersonLocation } from './admission.js';
 import type { IndexMatch, PatientIndex } from './patient-index.js';
-import type { PatientDoor } from './patient-door.js';
 import { type ContactRecord, RECORD } from './records.js';
 
 /** More matches than this and the search is too broad to show. */
@@ -55,7 +54,13 @@ export interface PatientSearchAnswer {
   readonly isTooBroad: boolean;
 }
 
-export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex; door: Pick<PatientDoor, 'locate' | 'admit'> }) {
+/** What search needs of the patient door (patient-door.ts hands it its own `locate` and `admit`). */
+export interface SearchDoor {
+  readonly locate: (patientId: string) => Promise<(PersonLocation & { readonly patientId: string; readonly clinicId: string }) | undefined>;
+  readonly admit: (actor: StaffActor, patientId: string, request: AdmitRequest) => Promise<{ readonly admission: Admission }>;
+}
+
+export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex; door: SearchDoor }) {
   const { db, gate, door } = deps;
 
   async function candidates(actor: StaffActor, query: PatientQuery, clinicIds: readonly string[]): Promise<IndexMatch[]> {
