@@ -16,7 +16,7 @@ import os from 'node:os';
 import { createAuditLog, type AuditLog, verifyAuditChain } from '../src/audit/audit-log.js';
 import { CHAIN_COLUMNS, checkRun, type RawEvent } from '../src/audit/chain.js';
 import type { StaffActor } from '../src/auth/actor.js';
-import { createPersonalDataDoor } from '../src/core/door/personal-data-door.js';
+import { createEnquiryDoor } from '../src/core/door/enquiry-door.js';
 import { staffActorFor } from '../src/core/org/org.repository.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
@@ -40,8 +40,8 @@ console.log(`Tacet audit benchmark - node ${process.version}, ${new Date().toISO
     const actor: StaffActor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '10.0.0.1', []);
     const noAudit: AuditLog = { append: async () => [] };
     const detection = { beforeRead: async () => undefined, afterDenied: async () => undefined, exportAttempt: async () => undefined };
-    const audited = createPersonalDataDoor({ db: harness.core.db, vault: harness.core.vault, audit: harness.core.audit, clock: systemClock, detection });
-    const bare = createPersonalDataDoor({ db: harness.core.db, vault: harness.core.vault, audit: noAudit, clock: systemClock, detection });
+    const audited = createEnquiryDoor({ db: harness.core.db, vault: harness.core.vault, audit: harness.core.audit, clock: systemClock, detection });
+    const bare = createEnquiryDoor({ db: harness.core.db, vault: harness.core.vault, audit: noAudit, clock: systemClock, detection });
     const reads = Number(args.reads);
     const rate = async (door: typeof audited) => {
       const start = performance.now();

@@ -13,7 +13,7 @@ import { migrateToLatest } from '../db/migrations.js';
 import type { Clock } from '../platform/clock.js';
 import type { CoreConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import { createPersonalDataDoor, type PersonalDataDoor } from './door/personal-data-door.js';
+import { createEnquiryDoor, type EnquiryDoor } from './door/enquiry-door.js';
 import { createCheckpointService, type CheckpointService } from '../audit/checkpoint.service.js';
 import { createAlertService } from './detection/alert.service.js';
 import { createContainment } from './detection/containment.js';
@@ -50,7 +50,7 @@ export interface CoreRuntime {
   readonly dialect: Dialect;
   readonly audit: AuditLog;
   readonly vault: VaultService;
-  readonly door: PersonalDataDoor;
+  readonly door: EnquiryDoor;
   readonly patients: PatientDoor;
   /** The in-memory name index behind patient search (built at unseal). */
   readonly patientIndex: PatientIndex;
@@ -101,11 +101,11 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment, state: redis && config.redis ? redisDetectionState(redis, `${config.redis.prefix}detect:`) : memoryDetectionState() });
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
   const gate = createGate({ db, vault, audit, clock, detection });
-  const door = createPersonalDataDoor({ db, vault, audit, clock, detection, gate });
+  const door = createEnquiryDoor({ db, vault, audit, clock, detection, gate });
   const patientIndex = createPatientIndex({ db, vault, audit, clock });
   const patients = createPatientDoor({ db, gate, vault, index: patientIndex });
   const blobs = blobStoreFor(config);
-  const patientService = createPatientService({ db, audit, clock, vault, door, patients, index: patientIndex });
+  const patientService = createPatientService({ db, audit, clock, vault, enquiries: door, patients, index: patientIndex });
   const consents = createConsentService({ db, audit, clock, vault, patients });
   const photos = createPhotoService({ db, audit, clock, vault, patients, detection, blobs });
   const rewrap = createRewrapService({ db, vault, audit, clock });

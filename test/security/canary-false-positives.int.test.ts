@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { canaryMarker } from '../../src/core/detection/canary.js';
 import { sha256Hex } from '../../src/crypto/random.js';
 import { plantCanaries } from '../../src/core/detection/canary-planting.js';
-import { admitSystem } from '../../src/core/door/admission.js';
+import { admitSystem } from '../../src/core/door/system-admission.js';
 import { type ContactRecord, RECORD } from '../../src/core/door/records.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';

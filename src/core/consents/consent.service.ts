@@ -6,7 +6,7 @@
  * door checks the current scopes on every photo read, so withdrawing a scope
  * removes that kind of access at once.
  */
-import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import { type ActorEventFields, actorEvent, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { newId, randomToken, sha256Hex } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
@@ -14,8 +14,9 @@ import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { PHOTO_SCOPES, type PatientDoor, type PhotoScope } from '../door/patient-door.js';
 import { RECORD, type SignatureRecord } from '../door/records.js';
-import { sealerFor } from '../door/admission.js';
+import { sealerFor } from '../door/sealer.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { claimConsentLink, findConsentLink, findForm, type FormRow, getForm, insertConsent, insertConsentLink, insertForm, latestFormVersion, listFormVersions, releaseConsentLink, setPhotoScope, withdrawPhotoScope } from './consent.repository.js';
 
 export const FORM_KINDS = ['procedure', 'photo'] as const;
 export const SIGNING_LINK_HOURS = 72;
@@ -47,9 +48,7 @@ export interface FormView {
   readonly createdAt: string;
 }
 
-type FormRow = { id: string; organisation_id: string; kind: string; procedure_key: string; version: number; title: string; body: string; body_hash: string; created_at: string };
-
-function present(row: FormRow): FormView {
+function present(row: Omit<FormRow, 'created_by'>): FormView {
   return { id: row.id, kind: row.kind, procedureKey: row.procedure_key, version: row.version, title: row.title, body: row.body, bodyHash: row.body_hash, createdAt: row.created_at };
 }
 
@@ -65,16 +64,15 @@ export function createConsentService(deps: ConsentDeps) {
   const { db, audit } = deps;
 
   async function formInOrg(formId: string, organisationId: string): Promise<FormRow> {
-    const form = await db.selectFrom('consent_forms').selectAll().where('id', '=', formId).executeTakeFirst();
+    const form = await findForm(db, formId);
     if (!form || form.organisation_id !== organisationId) throw appError('VALIDATION_FAILED', ['formId']);
-    const latest = await db.selectFrom('consent_forms').select((eb) => eb.fn.max('version').as('version')).where('organisation_id', '=', organisationId).where('procedure_key', '=', form.procedure_key).executeTakeFirst();
     // Only the current version of a form can be signed.
-    if (Number(latest?.version) !== form.version) throw appError('CONFLICT');
+    if (Number(await latestFormVersion(db, organisationId, form.procedure_key)) !== form.version) throw appError('CONFLICT');
     return form;
   }
 
-  /** Record a signature (the caller has authorised who is signing for whom). */
-  async function record(patient: { patientId: string; personId: string }, form: FormRow, signing: Signing, method: 'tablet' | 'link', actorLabelText: string, ip: string | null): Promise<{ id: string; signedAt: string }> {
+  /** Record a signature (the caller has authorised who is signing for whom; `signer` is who the audit names). */
+  async function record(patient: { patientId: string; personId: string }, form: FormRow, signing: Signing, method: 'tablet' | 'link', signer: ActorEventFields): Promise<{ id: string; signedAt: string }> {
     checkSignature(signing.drawnSignature);
     const scopes = [...new Set(signing.scopes)];
     if (form.kind === 'photo' ? scopes.some((s) => !(PHOTO_SCOPES as readonly string[]).includes(s)) : scopes.length > 0) throw appError('VALIDATION_FAILED', ['scopes']);
@@ -83,22 +81,12 @@ export function createConsentService(deps: ConsentDeps) {
     const signedAt = deps.clock.now().toISOString();
     const signature: SignatureRecord = { typedName: signing.typedName, drawnSignature: signing.drawnSignature, signedAt, documentHash: form.body_hash };
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('consents')
-        .values({ id, patient_id: patient.patientId, form_id: form.id, scopes: JSON.stringify(scopes), document_hash: form.body_hash, method, signed_at: signedAt, signature_envelope: sealer.seal(RECORD.signature, id, signature) })
-        .execute();
+      await insertConsent(trx, { id, patient_id: patient.patientId, form_id: form.id, scopes: JSON.stringify(scopes), document_hash: form.body_hash, method, signed_at: signedAt, signature_envelope: sealer.seal(RECORD.signature, id, signature) });
       if (form.kind === 'photo') {
         // A photo-consent form states the whole choice: scopes left out are withdrawn.
-        for (const scope of PHOTO_SCOPES) {
-          const granted = scopes.includes(scope);
-          await trx
-            .insertInto('photo_consents')
-            .values({ patient_id: patient.patientId, scope, consent_id: id, granted_at: signedAt, withdrawn_at: granted ? null : signedAt })
-            .onConflict((oc) => oc.columns(['patient_id', 'scope']).doUpdateSet(granted ? { consent_id: id, granted_at: signedAt, withdrawn_at: null } : { withdrawn_at: signedAt }))
-            .execute();
-        }
+        for (const scope of PHOTO_SCOPES) await setPhotoScope(trx, patient.patientId, scope, id, signedAt, scopes.includes(scope));
       }
-      await audit.append(trx, [{ actor: actorLabelText, ip, action: 'consent.sign', personIds: [patient.personId], recordRefs: [`consent:${id}`, `consent-form:${form.id}`], purpose: `${method}:${form.kind}:${scopes.join('+') || 'procedure'}`, outcome: 'success' }]);
+      await audit.append(trx, [{ ...signer, action: 'consent.sign', personIds: [patient.personId], recordRefs: [`consent:${id}`, `consent-form:${form.id}`], purpose: `${method}:${form.kind}:${scopes.join('+') || 'procedure'}`, outcome: 'success' }]);
     });
     return { id, signedAt };
   }
@@ -107,17 +95,17 @@ export function createConsentService(deps: ConsentDeps) {
     async createForm(actor: StaffActor, input: { kind: string; procedureKey: string; title: string; body: string }): Promise<FormView> {
       const at = deps.clock.now().toISOString();
       return db.transaction().execute(async (trx) => {
-        const latest = await trx.selectFrom('consent_forms').select((eb) => eb.fn.max('version').as('version')).where('organisation_id', '=', actor.organisationId).where('procedure_key', '=', input.procedureKey).executeTakeFirst();
-        const row: FormRow = { id: newId(), organisation_id: actor.organisationId, kind: input.kind, procedure_key: input.procedureKey, version: Number(latest?.version ?? 0) + 1, title: input.title, body: input.body, body_hash: sha256Hex(input.body), created_at: at };
-        await trx.insertInto('consent_forms').values({ ...row, created_by: actor.staffId }).execute();
-        await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'consent-form.create', recordRefs: [`consent-form:${row.id}`], purpose: `${row.procedure_key}:v${row.version}`, outcome: 'success' }]);
+        const latest = await latestFormVersion(trx, actor.organisationId, input.procedureKey);
+        const row: FormRow = { id: newId(), organisation_id: actor.organisationId, kind: input.kind, procedure_key: input.procedureKey, version: Number(latest ?? 0) + 1, title: input.title, body: input.body, body_hash: sha256Hex(input.body), created_at: at, created_by: actor.staffId };
+        await insertForm(trx, row);
+        await audit.append(trx, [{ ...actorEvent(actor), action: 'consent-form.create', recordRefs: [`consent-form:${row.id}`], purpose: `${row.procedure_key}:v${row.version}`, outcome: 'success' }]);
         return present(row);
       });
     },
 
     /** Current version of every form (older versions stay for the signatures that reference them). */
     async listForms(organisationId: string): Promise<FormView[]> {
-      const rows = await db.selectFrom('consent_forms').selectAll().where('organisation_id', '=', organisationId).orderBy('procedure_key').orderBy('version', 'desc').execute();
+      const rows = await listFormVersions(db, organisationId);
       const seen = new Set<string>();
       return rows.filter((row) => !seen.has(row.procedure_key) && seen.add(row.procedure_key)).map(present);
     },
@@ -126,14 +114,14 @@ export function createConsentService(deps: ConsentDeps) {
     async signOnTablet(actor: StaffActor, patientId: string, formId: string, signing: Signing) {
       const { patient } = await deps.patients.admit(actor, patientId, { permission: 'consent.manage', action: 'consent.present', recordRefs: [`patient:${patientId}`, `consent-form:${formId}`], purpose: 'consent-signing', domains: [] });
       const form = await formInOrg(formId, actor.organisationId);
-      return record(patient, form, signing, 'tablet', actorLabel(actor), actor.ip);
+      return record(patient, form, signing, 'tablet', actorEvent(actor));
     },
 
     async withdrawScope(actor: StaffActor, patientId: string, scope: PhotoScope): Promise<void> {
       const { patient } = await deps.patients.admit(actor, patientId, { permission: 'consent.manage', action: 'consent.withdraw', recordRefs: [`patient:${patientId}`], purpose: `photo-scope:${scope}`, domains: [] });
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('photo_consents').set({ withdrawn_at: deps.clock.now().toISOString() }).where('patient_id', '=', patientId).where('scope', '=', scope).where('withdrawn_at', 'is', null).execute();
-        await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'consent.withdraw', personIds: [patient.personId], recordRefs: [`patient:${patientId}`], purpose: `photo-scope:${scope}`, outcome: 'success' }]);
+        await withdrawPhotoScope(trx, patientId, scope, deps.clock.now().toISOString());
+        await audit.append(trx, [{ ...actorEvent(actor), action: 'consent.withdraw', personIds: [patient.personId], recordRefs: [`patient:${patientId}`], purpose: `photo-scope:${scope}`, outcome: 'success' }]);
       });
     },
 
@@ -145,8 +133,8 @@ export function createConsentService(deps: ConsentDeps) {
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + SIGNING_LINK_HOURS * 3_600_000).toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('consent_links').values({ token_hash: sha256Hex(token), patient_id: patient.patientId, form_id: formId, created_by: actor.staffId, created_at: now.toISOString(), expires_at: expiresAt, used_at: null }).execute();
-        await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'consent.link.create', personIds: [patient.personId], recordRefs: [`consent-form:${formId}`], outcome: 'success' }]);
+        await insertConsentLink(trx, { token_hash: sha256Hex(token), patient_id: patient.patientId, form_id: formId, created_by: actor.staffId, created_at: now.toISOString(), expires_at: expiresAt, used_at: null });
+        await audit.append(trx, [{ ...actorEvent(actor), action: 'consent.link.create', personIds: [patient.personId], recordRefs: [`consent-form:${formId}`], outcome: 'success' }]);
       });
       return { token, expiresAt };
     },
@@ -154,29 +142,28 @@ export function createConsentService(deps: ConsentDeps) {
     /** What a signing link shows: the form only (no personal data: whoever holds the link sees the document, not the patient's record). */
     async linkForm(token: string): Promise<FormView> {
       const link = await liveLink(token);
-      return present(await db.selectFrom('consent_forms').selectAll().where('id', '=', link.form_id).executeTakeFirstOrThrow());
+      return present(await getForm(db, link.form_id));
     },
 
     async signByLink(token: string, signing: Signing, ip: string | null) {
       const link = await liveLink(token);
       const patient = await deps.patients.locate(link.patient_id);
       if (!patient) throw appError('CONSENT_LINK_INVALID');
-      const form = await db.selectFrom('consent_forms').selectAll().where('id', '=', link.form_id).executeTakeFirstOrThrow();
+      const form = await getForm(db, link.form_id);
       // Single use: claim the link first, so a replayed request finds it used.
-      const claimed = await db.updateTable('consent_links').set({ used_at: deps.clock.now().toISOString() }).where('token_hash', '=', link.token_hash).where('used_at', 'is', null).executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) throw appError('CONSENT_LINK_INVALID');
+      if (!(await claimConsentLink(db, link.token_hash, deps.clock.now().toISOString()))) throw appError('CONSENT_LINK_INVALID');
       try {
-        return await record(patient, form, signing, 'link', `consent-link:${link.token_hash.slice(0, 16)}`, ip);
+        return await record(patient, form, signing, 'link', { actor: `consent-link:${link.token_hash.slice(0, 16)}`, ip, sessionId: null });
       } catch (error) {
         // A refused signature (bad input) leaves the link usable.
-        await db.updateTable('consent_links').set({ used_at: null }).where('token_hash', '=', link.token_hash).execute();
+        await releaseConsentLink(db, link.token_hash);
         throw error;
       }
     },
   };
 
   async function liveLink(token: string) {
-    const link = typeof token === 'string' && token.length >= 20 ? await db.selectFrom('consent_links').selectAll().where('token_hash', '=', sha256Hex(token)).executeTakeFirst() : undefined;
+    const link = typeof token === 'string' && token.length >= 20 ? await findConsentLink(db, sha256Hex(token)) : undefined;
     if (!link || link.used_at || link.expires_at <= deps.clock.now().toISOString()) throw appError('CONSENT_LINK_INVALID');
     return link;
   }

@@ -18,7 +18,7 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { RECORD, type PhotoMetaRecord, type SignatureRecord } from '../door/records.js';
-import { sealerFor } from '../door/admission.js';
+import { sealerFor } from '../door/sealer.js';
 import { storePhoto } from '../photos/photo-intake.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { findLatestPhotoConsentForm, insertConsent, insertPatient, insertPhoto, insertPhotoConsent, listActiveClinicStaffIds, markEnquiryBooked } from './canary.repository.js';

@@ -9,7 +9,7 @@ import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
-import type { PersonalDataDoor } from '../door/personal-data-door.js';
+import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { RouteHttp } from '../http/route-http.js';
 import { listAlerts, updateAlertStatus } from './alert.repository.js';
 import { AlertList, AlertStepResult, ApprovalCreated, ApprovalRequestList, ApprovalResult, LockdownState, presentAlert, presentApprovalRequest } from './detection.presenter.js';
@@ -22,7 +22,7 @@ export const APPROVAL_MS = 30 * 60_000;
 export interface DetectionRouteDeps {
   readonly db: Db;
   readonly clock: Clock;
-  readonly door: Pick<PersonalDataDoor, 'locateEnquiry'>;
+  readonly door: Pick<EnquiryDoor, 'locateEnquiry'>;
   readonly http: RouteHttp;
 }
 

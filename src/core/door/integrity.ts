@@ -11,8 +11,9 @@ import type { Domain, Keyring } from '../../crypto/keyring.js';
 import type { Db, Dialect } from '../../db/database.js';
 import { systemClock } from '../../platform/clock.js';
 import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
-import { admitSystem } from './admission.js';
+import { admitSystem } from './system-admission.js';
 import { RECORD } from './records.js';
+import { listAllContacts, listAllPersonKeys, listAllPhotoBlobs } from './system-reads.repository.js';
 
 export class IntegrityError extends Error {
   constructor(message: string) {
@@ -25,11 +26,11 @@ export async function verifyRestoredRecords(deps: { db: Db; dialect: Dialect; bl
   const { db } = deps;
   // The check's own record goes into the restored chain (verified right after).
   const audit = createAuditLog({ dialect: deps.dialect, clock: systemClock, db });
-  const persons = await db.selectFrom('persons').select(['id', 'contact_envelope']).execute();
-  const keys = await db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).execute();
+  const persons = await listAllContacts(db);
+  const keys = await listAllPersonKeys(db);
   const byPerson = new Map<string, { domain: string; wrapped: string }[]>();
   for (const k of keys) byPerson.set(k.person_id, [...(byPerson.get(k.person_id) ?? []), { domain: k.domain, wrapped: k.wrapped_dek }]);
-  const photos = await db.selectFrom('photos').innerJoin('patients', 'patients.id', 'photos.patient_id').select(['photos.id', 'photos.blob_key', 'patients.person_id']).execute();
+  const photos = await listAllPhotoBlobs(db);
   // Every key is unwrapped (and so recorded, with its domain, before it opens), each contact record and each photo decrypted.
   const admission = await admitSystem({ db, audit }, deps.keyring, { actor: 'system:restore' }, { action: 'restore.verify', purpose: 'restore-verification', keys: keys.map((k) => ({ personId: k.person_id, domain: k.domain as Domain, wrapped: k.wrapped_dek })) });
   for (const person of persons) {

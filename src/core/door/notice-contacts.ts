@@ -4,12 +4,13 @@
  * (or to count US residents per state for HIPAA thresholds), and every
  * opening is audited with its purpose. The caller must hold incident.manage.
  */
-import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import { actorEvent, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { admitSystem } from './admission.js';
+import { admitSystem } from './system-admission.js';
 import { type ContactRecord, RECORD } from './records.js';
+import { listContactKeys } from './system-reads.repository.js';
 
 const BATCH = 500;
 
@@ -19,15 +20,9 @@ export async function contactsForIncident(deps: { db: Db; vault: VaultService; a
   const out = new Map<string, ContactRecord>();
   for (let i = 0; i < personIds.length; i += BATCH) {
     const ids = personIds.slice(i, i + BATCH);
-    const rows = await deps.db
-      .selectFrom('persons')
-      .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
-      .select(['persons.id', 'persons.contact_envelope', 'person_keys.wrapped_dek'])
-      .where('persons.id', 'in', ids)
-      .where('persons.organisation_id', '=', actor.organisationId)
-      .execute();
+    const rows = await listContactKeys(deps.db, actor.organisationId, ids);
     // The gate's system entrance, on the DPO's behalf: recorded (with the contact domain) before anything opens.
-    const admission = await admitSystem(deps, keyring, { actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId }, { action: 'incident.contact.open', recordRefs: [`incident:${incidentId}`], purpose, keys: rows.map((r) => ({ personId: r.id, domain: 'contact' as const, wrapped: r.wrapped_dek })) });
+    const admission = await admitSystem(deps, keyring, actorEvent(actor), { action: 'incident.contact.open', recordRefs: [`incident:${incidentId}`], purpose, keys: rows.map((r) => ({ personId: r.id, domain: 'contact' as const, wrapped: r.wrapped_dek })) });
     for (const row of rows) out.set(row.id, admission.open<ContactRecord>(row.id, 'contact', RECORD.contact, row.id, row.contact_envelope));
   }
   return out;

@@ -1,16 +1,19 @@
 /**
  * The door for patient records: contact and schedule, clinical record,
  * finances, consents and photos. Every read is admitted by the gate
- * (authorise → lockdown → detection → audit) for the one permission and the
- * one key domain it needs: a receptionist's read never unwraps a clinical
- * key; a finance read never unwraps a photo key.
+ * (authorise → compliance → lockdown → detection → audit) for the one
+ * permission and the one key domain it needs: a receptionist's read never
+ * unwraps a clinical key; a finance read never unwraps a photo key.
  */
 import type { StaffActor } from '../../auth/actor.js';
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
+import { findPatientLocation } from '../patients/patients.repository.js';
+import { findContactEnvelope } from '../persons/persons.repository.js';
 import type { VaultService } from '../vault/vault.service.js';
 import type { Admission, Gate, PersonLocation } from './admission.js';
 import type { PatientIndex } from './patient-index.js';
+import { findPhoto, listActivePhotoScopes, listAppointments, listClinicalNotes, listConsentSummaries, listInvoices, listPayments, listPhotos, listProcedures } from './patient-record.repository.js';
 import { createPatientSearch, type PatientQuery, type PatientSearchAnswer } from './patient-search.js';
 import { type ClinicalNoteRecord, type ContactRecord, type InvoiceRecord, type PaymentRecord, type PhotoMetaRecord, type ProcedureRecord, RECORD } from './records.js';
 
@@ -112,12 +115,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
   const { db, gate } = deps;
 
   async function locate(patientId: string): Promise<PatientLocation | undefined> {
-    const row = await db
-      .selectFrom('patients')
-      .innerJoin('persons', 'persons.id', 'patients.person_id')
-      .select(['patients.id', 'patients.person_id', 'patients.clinic_id', 'patients.enquiry_id', 'patients.status', 'patients.created_at', 'persons.organisation_id', 'persons.is_restricted'])
-      .where('patients.id', '=', patientId)
-      .executeTakeFirst();
+    const row = await findPatientLocation(db, patientId);
     if (!row) return undefined;
     return {
       patientId: row.id,
@@ -140,8 +138,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
   }
 
   async function activeScopes(patientId: string): Promise<PhotoScope[]> {
-    const rows = await db.selectFrom('photo_consents').select('scope').where('patient_id', '=', patientId).where('withdrawn_at', 'is', null).execute();
-    return rows.map((row) => row.scope as PhotoScope);
+    return (await listActivePhotoScopes(db, patientId)) as PhotoScope[];
   }
 
   async function requireScope(actor: StaffActor, patientId: string, personId: string, use: PhotoScope, ref: string): Promise<void> {
@@ -162,12 +159,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
 
     async readPatient(actor, patientId, purpose) {
       const { admission, patient } = await admit(actor, patientId, { permission: 'contact.read', action: 'patient.read', recordRefs: [`patient:${patientId}`], purpose, domains: ['contact'] });
-      const [person, appointments, consents, scopes] = await Promise.all([
-        db.selectFrom('persons').select('contact_envelope').where('id', '=', patient.personId).executeTakeFirstOrThrow(),
-        db.selectFrom('appointments').selectAll().where('patient_id', '=', patientId).orderBy('starts_at', 'desc').execute(),
-        db.selectFrom('consents').innerJoin('consent_forms', 'consent_forms.id', 'consents.form_id').select(['consents.id', 'consents.form_id', 'consents.scopes', 'consents.document_hash', 'consents.method', 'consents.signed_at', 'consent_forms.title', 'consent_forms.version', 'consent_forms.kind']).where('consents.patient_id', '=', patientId).orderBy('consents.signed_at', 'desc').execute(),
-        activeScopes(patientId),
-      ]);
+      const [contactEnvelope, appointments, consents, scopes] = await Promise.all([findContactEnvelope(db, patient.personId), listAppointments(db, patientId, 'desc'), listConsentSummaries(db, patientId), activeScopes(patientId)]);
       return {
         id: patient.patientId,
         personId: patient.personId,
@@ -175,7 +167,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
         enquiryId: patient.enquiryId,
         status: patient.status,
         createdAt: patient.createdAt,
-        contact: admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, person.contact_envelope),
+        contact: admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, contactEnvelope),
         appointments: appointments.map((a) => ({ id: a.id, clinicId: a.clinic_id, practitionerId: a.practitioner_id, kind: a.kind, startsAt: a.starts_at, endsAt: a.ends_at, status: a.status })),
         consents: consents.map((c) => ({ id: c.id, formId: c.form_id, title: c.title, version: c.version, kind: c.kind, scopes: JSON.parse(c.scopes) as string[], documentHash: c.document_hash, method: c.method, signedAt: c.signed_at })),
         photoScopes: scopes,
@@ -184,10 +176,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
 
     async readClinical(actor, patientId, purpose) {
       const { admission } = await admit(actor, patientId, { permission: 'clinical.read', action: 'patient.clinical.read', recordRefs: [`patient:${patientId}`, 'clinical-record'], purpose, domains: ['clinical'] });
-      const [notes, procedures] = await Promise.all([
-        db.selectFrom('clinical_notes').selectAll().where('patient_id', '=', patientId).orderBy('created_at', 'desc').execute(),
-        db.selectFrom('procedures').selectAll().where('patient_id', '=', patientId).orderBy('created_at', 'desc').execute(),
-      ]);
+      const [notes, procedures] = await Promise.all([listClinicalNotes(db, patientId, 'desc'), listProcedures(db, patientId, 'desc')]);
       return {
         notes: notes.map((n) => ({ id: n.id, authorId: n.author_id, createdAt: n.created_at, appointmentId: n.appointment_id, ...admission.open<ClinicalNoteRecord>('clinical', RECORD.clinicalNote, n.id, n.body_envelope) })),
         procedures: procedures.map((p) => ({ id: p.id, authorId: p.author_id, createdAt: p.created_at, ...admission.open<ProcedureRecord>('clinical', RECORD.procedure, p.id, p.body_envelope) })),
@@ -196,8 +185,8 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
 
     async readFinancial(actor, patientId, purpose) {
       const { admission } = await admit(actor, patientId, { permission: 'financial.read', action: 'patient.financial.read', recordRefs: [`patient:${patientId}`, 'financial-record'], purpose, domains: ['financial'] });
-      const invoices = await db.selectFrom('invoices').selectAll().where('patient_id', '=', patientId).orderBy('issued_at', 'desc').execute();
-      const payments = invoices.length === 0 ? [] : await db.selectFrom('payments').selectAll().where('invoice_id', 'in', invoices.map((i) => i.id)).orderBy('received_at').execute();
+      const invoices = await listInvoices(db, patientId, 'desc');
+      const payments = await listPayments(db, invoices.map((i) => i.id));
       return {
         invoices: invoices.map((invoice) => {
           const paid = payments.filter((p) => p.invoice_id === invoice.id).map((p) => ({ id: p.id, receivedAt: p.received_at, ...admission.open<PaymentRecord>('financial', RECORD.payment, p.id, p.body_envelope) }));
@@ -210,7 +199,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
       const patient = await locate(patientId);
       if (patient && patient.organisationId === actor.organisationId) await requireScope(actor, patientId, patient.personId, use, `patient:${patientId}`);
       const { admission } = await admit(actor, patientId, { permission: 'photo.read', action: 'photo.list', recordRefs: [`patient:${patientId}`], purpose: `photos:${use}`, domains: ['photo'] });
-      const rows = await db.selectFrom('photos').selectAll().where('patient_id', '=', patientId).orderBy('taken_on').orderBy('created_at').execute();
+      const rows = await listPhotos(db, patientId);
       return rows.map((row) => ({
         id: row.id,
         phase: row.phase,
@@ -224,7 +213,7 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
     },
 
     async openPhoto(actor, photoId, how) {
-      const row = await db.selectFrom('photos').select(['id', 'patient_id', 'blob_key']).where('id', '=', photoId).executeTakeFirst();
+      const row = await findPhoto(db, photoId);
       const patient = row ? await locate(row.patient_id) : undefined;
       const ref = `photo:${photoId}`;
       if (row && patient && patient.organisationId === actor.organisationId) await requireScope(actor, row.patient_id, patient.personId, how.use, ref);
@@ -240,7 +229,6 @@ export function createPatientDoor(deps: { db: Db; gate: Gate; vault: VaultServic
       if (!row || !patient) throw appError('NOT_FOUND');
       return { id: row.id, patientId: row.patient_id, personId: patient.personId, blobKey: row.blob_key, fileKey: admission.fileKey('photo', row.id) };
     },
-
   };
 }
 

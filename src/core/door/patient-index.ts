@@ -12,8 +12,9 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { admitSystem } from './admission.js';
+import { admitSystem } from './system-admission.js';
 import { type ContactRecord, RECORD } from './records.js';
+import { listIndexablePatients } from './system-reads.repository.js';
 
 interface Entry {
   readonly patientId: string;
@@ -62,15 +63,7 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
   // High-water mark of what the index has seen (another instance may add patients or correct names meanwhile).
   let syncedAt = '';
 
-  const rowsSince = (since: string | undefined) => {
-    let q = deps.db
-      .selectFrom('patients')
-      .innerJoin('persons', 'persons.id', 'patients.person_id')
-      .innerJoin('person_keys', (join) => join.onRef('person_keys.person_id', '=', 'persons.id').on('person_keys.domain', '=', 'contact'))
-      .select(['patients.id', 'patients.clinic_id', 'persons.id as person_id', 'persons.contact_envelope', 'person_keys.wrapped_dek', 'patients.created_at', 'persons.updated_at']);
-    if (since !== undefined) q = q.where((eb) => eb.or([eb('patients.created_at', '>', since), eb('persons.updated_at', '>', since)]));
-    return q.execute();
-  };
+  const rowsSince = (since: string | undefined) => listIndexablePatients(deps.db, since);
   // Through the gate's system entrance: the contact keys opened are recorded (person ids, in events of 500) before they open.
   const take = async (target: Map<string, Entry>, rows: Awaited<ReturnType<typeof rowsSince>>, action: string, purpose: string) => {
     const admission = await admitSystem(deps, deps.vault.keyring(), { actor: 'system:patient-index' }, { action, purpose, keys: rows.map((row) => ({ personId: row.person_id, domain: 'contact' as const, wrapped: row.wrapped_dek })) });

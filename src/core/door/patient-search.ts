@@ -21,11 +21,12 @@ import { blindIndex } from '../../crypto/blind-index.js';
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
 import { isCanary } from '../detection/canary.js';
+import { findPatientIdsByContactIndex } from '../patients/patients.repository.js';
 import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
+import { findContactEnvelope } from '../persons/persons.repository.js';
 import type { VaultService } from '../vault/vault.service.js';
-import type { Gate } from './admission.js';
+import type { Admission, AdmitRequest, Gate, PersonLocation } from './admission.js';
 import type { IndexMatch, PatientIndex } from './patient-index.js';
-import type { PatientDoor } from './patient-door.js';
 import { type ContactRecord, RECORD } from './records.js';
 
 /** More matches than this and the search is too broad to show. */
@@ -53,7 +54,13 @@ export interface PatientSearchAnswer {
   readonly isTooBroad: boolean;
 }
 
-export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex; door: Pick<PatientDoor, 'locate' | 'admit'> }) {
+/** What search needs of the patient door (patient-door.ts hands it its own `locate` and `admit`). */
+export interface SearchDoor {
+  readonly locate: (patientId: string) => Promise<(PersonLocation & { readonly patientId: string; readonly clinicId: string }) | undefined>;
+  readonly admit: (actor: StaffActor, patientId: string, request: AdmitRequest) => Promise<{ readonly admission: Admission }>;
+}
+
+export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex; door: SearchDoor }) {
   const { db, gate, door } = deps;
 
   async function candidates(actor: StaffActor, query: PatientQuery, clinicIds: readonly string[]): Promise<IndexMatch[]> {
@@ -61,10 +68,8 @@ export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultServ
       const keys = deps.vault.keyring().blindIndexKeys;
       const phone = query.phone ? normalisePhone(query.phone) : undefined;
       if (query.phone && !phone) throw appError('VALIDATION_FAILED', ['phone']);
-      let q = db.selectFrom('patients').innerJoin('persons', 'persons.id', 'patients.person_id').select('patients.id').where('persons.organisation_id', '=', actor.organisationId).where('patients.clinic_id', 'in', clinicIds);
-      if (query.email) q = q.where('persons.email_bi', '=', blindIndex(keys, 'email', normaliseEmail(query.email)));
-      if (phone) q = q.where('persons.phone_bi', '=', blindIndex(keys, 'phone', phone));
-      return (await q.limit(SEARCH_SHOWN * 5).execute()).map((r) => ({ patientId: r.id, isExact: true }));
+      const index = { emailBi: query.email ? blindIndex(keys, 'email', normaliseEmail(query.email)) : undefined, phoneBi: phone ? blindIndex(keys, 'phone', phone) : undefined };
+      return (await findPatientIdsByContactIndex(db, actor.organisationId, clinicIds, index, SEARCH_SHOWN * 5)).map((patientId) => ({ patientId, isExact: true }));
     }
     if (!deps.index.isReady()) await deps.index.rebuild();
     else await deps.index.refresh();
@@ -90,8 +95,7 @@ export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultServ
     const results: PatientSearchResult[] = [];
     for (const patient of shown) {
       const view = await door.admit(actor, patient.patientId, { permission: 'contact.read', action: 'patient.search-result', recordRefs: [`patient:${patient.patientId}`], purpose: 'patient-search', domains: ['contact'] });
-      const person = await db.selectFrom('persons').select('contact_envelope').where('id', '=', patient.personId).executeTakeFirstOrThrow();
-      const contact = view.admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, person.contact_envelope);
+      const contact = view.admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, await findContactEnvelope(db, patient.personId));
       results.push({ patientId: patient.patientId, clinicId: patient.clinicId, name: contact.name, ...(contact.dob ? { dob: contact.dob } : {}) });
     }
     return { results, isTooBroad: false };

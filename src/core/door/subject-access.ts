@@ -1,8 +1,8 @@
 /**
  * The door for data-subject requests: everything Tacet holds about one
  * person, opened for the DPO only while an open request for that person
- * exists (see `hasOpenRightsRequest` in admission.ts), through the same gate
- * as every other read (audited, rate-limited, compliance-gated).
+ * exists (see `isFulfillingRightsRequest` in admission.ts), through the
+ * same gate as every other read (audited, rate-limited, compliance-gated).
  * Also the one place a person's contact record is rectified.
  */
 import type { StaffActor } from '../../auth/actor.js';
@@ -10,10 +10,12 @@ import { DOMAINS } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
 import { normaliseEmail, normalisePhone } from '../persons/normalise.js';
-import { indexesFor, updatePersonContact } from '../persons/persons.repository.js';
+import { findContactEnvelope, findPersonFlags, indexesFor, updatePersonContact } from '../persons/persons.repository.js';
 import type { Clock } from '../../platform/clock.js';
 import type { VaultService } from '../vault/vault.service.js';
 import type { Admission, Gate, PersonLocation } from './admission.js';
+import { findPersonRecord, listClinicIdsOfPerson, listEnquiriesOfPerson, listPatientsOfPerson } from './subject-access.repository.js';
+import { listAppointments, listClinicalNotes, listInvoices, listPayments, listPhotoConsents, listPhotos, listProcedures, listSignedConsents } from './patient-record.repository.js';
 import { type ClinicalNoteRecord, type ContactRecord, type EnquiryBodyRecord, type InvoiceRecord, type PaymentRecord, type PhotoMetaRecord, type ProcedureRecord, RECORD, type SignatureRecord } from './records.js';
 
 export interface SubjectPhoto {
@@ -64,10 +66,9 @@ export function createSubjectAccessDoor(deps: { db: Db; gate: Gate; vault: Vault
   const { db, gate } = deps;
 
   async function locate(personId: string): Promise<PersonLocation | undefined> {
-    const person = await db.selectFrom('persons').select(['id', 'organisation_id', 'is_restricted']).where('id', '=', personId).executeTakeFirst();
+    const person = await findPersonFlags(db, personId);
     if (!person) return undefined;
-    const [enquiries, patients] = await Promise.all([db.selectFrom('enquiries').select('clinic_id').where('person_id', '=', personId).execute(), db.selectFrom('patients').select('clinic_id').where('person_id', '=', personId).execute()]);
-    return { personId, organisationId: person.organisation_id, isRestricted: person.is_restricted === 1, clinicIds: [...new Set([...enquiries, ...patients].map((r) => r.clinic_id))] };
+    return { personId, organisationId: person.organisation_id, isRestricted: person.is_restricted === 1, clinicIds: [...new Set(await listClinicIdsOfPerson(db, personId))] };
   }
 
   async function admit(actor: StaffActor, requestId: string, personId: string, action: string, domains: Parameters<Gate['admit']>[2]['domains']): Promise<{ admission: Admission; location: PersonLocation }> {
@@ -82,22 +83,22 @@ export function createSubjectAccessDoor(deps: { db: Db; gate: Gate; vault: Vault
 
     async collect(actor, requestId, personId) {
       const { admission } = await admit(actor, requestId, personId, 'rights.subject-access', DOMAINS);
-      const person = await db.selectFrom('persons').select(['contact_envelope', 'created_at', 'updated_at']).where('id', '=', personId).executeTakeFirstOrThrow();
-      const enquiries = await db.selectFrom('enquiries').selectAll().where('person_id', '=', personId).orderBy('received_at').execute();
-      const patientRows = await db.selectFrom('patients').selectAll().where('person_id', '=', personId).orderBy('created_at').execute();
+      const person = await findPersonRecord(db, personId);
+      const enquiries = await listEnquiriesOfPerson(db, personId);
+      const patientRows = await listPatientsOfPerson(db, personId);
       const patients = [];
       const photos: SubjectPhoto[] = [];
       for (const patient of patientRows) {
         const [appointments, notes, procedures, consents, photoConsents, invoices, photoRows] = await Promise.all([
-          db.selectFrom('appointments').selectAll().where('patient_id', '=', patient.id).orderBy('starts_at').execute(),
-          db.selectFrom('clinical_notes').selectAll().where('patient_id', '=', patient.id).orderBy('created_at').execute(),
-          db.selectFrom('procedures').selectAll().where('patient_id', '=', patient.id).orderBy('created_at').execute(),
-          db.selectFrom('consents').innerJoin('consent_forms', 'consent_forms.id', 'consents.form_id').select(['consents.id', 'consents.scopes', 'consents.method', 'consents.signature_envelope', 'consent_forms.title', 'consent_forms.version', 'consent_forms.kind']).where('consents.patient_id', '=', patient.id).orderBy('consents.signed_at').execute(),
-          db.selectFrom('photo_consents').selectAll().where('patient_id', '=', patient.id).orderBy('scope').execute(),
-          db.selectFrom('invoices').selectAll().where('patient_id', '=', patient.id).orderBy('issued_at').execute(),
-          db.selectFrom('photos').selectAll().where('patient_id', '=', patient.id).orderBy('taken_on').orderBy('created_at').execute(),
+          listAppointments(db, patient.id, 'asc'),
+          listClinicalNotes(db, patient.id, 'asc'),
+          listProcedures(db, patient.id, 'asc'),
+          listSignedConsents(db, patient.id),
+          listPhotoConsents(db, patient.id),
+          listInvoices(db, patient.id, 'asc'),
+          listPhotos(db, patient.id),
         ]);
-        const payments = invoices.length === 0 ? [] : await db.selectFrom('payments').selectAll().where('invoice_id', 'in', invoices.map((i) => i.id)).orderBy('received_at').execute();
+        const payments = await listPayments(db, invoices.map((i) => i.id));
         for (const row of photoRows) {
           photos.push({ id: row.id, patientId: patient.id, phase: row.phase, angle: row.angle, takenOn: row.taken_on, width: row.width, height: row.height, createdAt: row.created_at, blobKey: row.blob_key, ...admission.open<PhotoMetaRecord>('photo', RECORD.photoMeta, row.id, row.meta_envelope) });
         }
@@ -137,8 +138,7 @@ export function createSubjectAccessDoor(deps: { db: Db; gate: Gate; vault: Vault
 
     async rectifyContact(actor, requestId, personId, changes) {
       const { admission } = await admit(actor, requestId, personId, 'rights.rectify', ['contact']);
-      const person = await db.selectFrom('persons').select('contact_envelope').where('id', '=', personId).executeTakeFirstOrThrow();
-      const current = admission.open<ContactRecord>('contact', RECORD.contact, personId, person.contact_envelope);
+      const current = admission.open<ContactRecord>('contact', RECORD.contact, personId, await findContactEnvelope(db, personId));
       // Stored as given (like an enquiry); only checked to be a phone number. The blind index normalises it.
       if (changes.phone !== undefined && !normalisePhone(changes.phone)) throw appError('VALIDATION_FAILED', ['phone']);
       const next: ContactRecord = { ...current, ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}) };

@@ -1,13 +1,45 @@
 /** Response shapes for enquiries (never raw rows). */
-import type { EnquiryDetail, EnquirySummary } from '../door/personal-data-door.js';
+import { z } from 'zod';
+import type { EnquiryDetail, EnquirySummary } from '../door/enquiry-door.js';
+
+/** A list row: metadata only, no personal data. */
+export const EnquiryRow = z.object({ id: z.string(), reference: z.string(), clinic: z.object({ slug: z.string(), name: z.string() }), status: z.string(), source: z.string(), receivedAt: z.string() });
+export type EnquiryRow = z.infer<typeof EnquiryRow>;
+
+export const EnquiryList = z.object({ enquiries: z.array(EnquiryRow) });
+export type EnquiryList = z.infer<typeof EnquiryList>;
+
+/** An opened enquiry: who asked (contact) and what (procedure, message). */
+export const EnquiryView = z.object({
+  id: z.string(),
+  reference: z.string(),
+  personId: z.string(),
+  clinic: z.object({ slug: z.string(), name: z.string() }),
+  status: z.string(),
+  source: z.string(),
+  receivedAt: z.string(),
+  contact: z.object({ name: z.string(), email: z.string(), phone: z.string(), dateOfBirth: z.string().nullable(), address: z.string().nullable() }),
+  procedure: z.string(),
+  message: z.string(),
+  contactConsent: z.boolean(),
+});
+export type EnquiryView = z.infer<typeof EnquiryView>;
+
+/** The status an enquiry was moved to. */
+export const EnquiryStatus = z.object({ status: z.string() });
+export type EnquiryStatus = z.infer<typeof EnquiryStatus>;
+
+/** A break-glass grant just given: until when it lasts. */
+export const BreakGlassGranted = z.object({ id: z.string(), expiresAt: z.string() });
+export type BreakGlassGranted = z.infer<typeof BreakGlassGranted>;
 
 /** JSON for a list row. */
-export function presentSummary(summary: EnquirySummary) {
+export function presentSummary(summary: EnquirySummary): EnquiryRow {
   return { id: summary.id, reference: reference(summary.id), clinic: summary.clinic, status: summary.status, source: summary.source, receivedAt: summary.receivedAt };
 }
 
 /** JSON for an opened enquiry. */
-export function presentDetail(detail: EnquiryDetail) {
+export function presentDetail(detail: EnquiryDetail): EnquiryView {
   return {
     id: detail.id,
     reference: reference(detail.id),

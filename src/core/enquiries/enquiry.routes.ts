@@ -4,11 +4,13 @@
  * the actor's reach.
  */
 import type { FastifyInstance } from 'fastify';
-import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
+import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import { appError } from '../../platform/errors.js';
-import type { RouteContext } from '../http/core-app.js';
-import { requestBreakGlass } from '../persons/break-glass.service.js';
-import { presentDetail, presentSummary } from './enquiry.presenter.js';
+import type { EnquiryDoor } from '../door/enquiry-door.js';
+import type { RouteHttp } from '../http/route-http.js';
+import { type BreakGlassDeps, requestBreakGlass } from '../persons/break-glass.service.js';
+import { BreakGlassGranted, EnquiryList, EnquiryStatus, EnquiryView, presentDetail, presentSummary } from './enquiry.presenter.js';
+import { findEnquiryLocation, markEnquiryStatus } from './enquiry.repository.js';
 
 export const ENQUIRY_STATUSES = ['new', 'contacted', 'booked', 'closed'] as const;
 
@@ -19,9 +21,15 @@ interface ListQuery {
   limit?: number;
 }
 
+/** The enquiry door, the HTTP layer, and what a break-glass grant needs (its database and audit serve the status change too). */
+export interface EnquiryRouteDeps extends BreakGlassDeps {
+  readonly enquiries: EnquiryDoor;
+  readonly http: RouteHttp;
+}
+
 /** Register the enquiry routes. */
-export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { door, db } = ctx;
+export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDeps): void {
+  const { enquiries, db, http } = deps;
   const listSchema = {
     type: 'object',
     additionalProperties: false,
@@ -33,9 +41,9 @@ export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
   } as const;
 
-  app.get<{ Querystring: ListQuery }>('/api/v1/enquiries', { config: { access: 'enquiry.read' }, schema: { querystring: listSchema } }, async (request) => {
+  app.get<{ Querystring: ListQuery }>('/api/v1/enquiries', { config: { access: 'enquiry.read' }, schema: { querystring: listSchema, response: { 200: responseSchema(EnquiryList) } } }, async (request) => {
     const query = request.query;
-    const rows = await door.listEnquiries(ctx.actorOf(request), {
+    const rows = await enquiries.listEnquiries(http.actorOf(request), {
       limit: query.limit ?? 50,
       ...(query.clinic ? { clinicId: query.clinic } : {}),
       ...(query.status ? { status: query.status } : {}),
@@ -44,20 +52,19 @@ export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): 
     return { enquiries: rows.map(presentSummary) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/enquiries/:id', { config: { access: 'enquiry.read' }, schema: { params: uuidParams } }, async (request) =>
-    presentDetail(await door.readEnquiry(ctx.actorOf(request), request.params.id, { purpose: 'enquiry-follow-up' })),
+  app.get<{ Params: { id: string } }>('/api/v1/enquiries/:id', { config: { access: 'enquiry.read' }, schema: { params: uuidParams, response: { 200: responseSchema(EnquiryView) } } }, async (request) =>
+    presentDetail(await enquiries.readEnquiry(http.actorOf(request), request.params.id, { purpose: 'enquiry-follow-up' })),
   );
 
   app.put<{ Params: { id: string }; Body: { status: string } }>(
     '/api/v1/enquiries/:id/status',
-    { config: { access: 'enquiry.update' }, schema: { params: uuidParams, body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: [...ENQUIRY_STATUSES] } } } } },
+    { config: { access: 'enquiry.update' }, schema: { params: uuidParams, body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: [...ENQUIRY_STATUSES] } } }, response: { 200: responseSchema(EnquiryStatus) } } },
     async (request) => {
-      const actor = ctx.actorOf(request);
       // Authorised (and audited) exactly like a read: the door decides who may touch this enquiry.
-      const detail = await door.readEnquiry(actor, request.params.id, { purpose: 'enquiry-status-change' });
+      const detail = await enquiries.readEnquiry(http.actorOf(request), request.params.id, { purpose: 'enquiry-status-change' });
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('enquiries').set({ status: request.body.status }).where('id', '=', detail.id).execute();
-        await ctx.audit.append(trx, [{ actor: `staff:${actor.staffId}`, action: 'enquiry.update', recordRefs: [`enquiry:${detail.id}`], personIds: [detail.personId], purpose: `status:${request.body.status}`, outcome: 'success', ip: actor.ip }]);
+        await markEnquiryStatus(trx, detail.id, request.body.status);
+        await deps.audit.append(trx, [http.eventFor(request, { action: 'enquiry.update', recordRefs: [`enquiry:${detail.id}`], personIds: [detail.personId], purpose: `status:${request.body.status}`, outcome: 'success' })]);
       });
       return { status: request.body.status };
     },
@@ -65,12 +72,12 @@ export function registerEnquiryRoutes(app: FastifyInstance, ctx: RouteContext): 
 
   app.post<{ Params: { id: string }; Body: { justification: string } }>(
     '/api/v1/enquiries/:id/break-glass',
-    { config: { access: 'staff' }, schema: { params: uuidParams, body: { type: 'object', required: ['justification'], additionalProperties: false, properties: { justification: { type: 'string', minLength: 20, maxLength: 2000 } } } } },
+    { config: { access: 'staff' }, schema: { params: uuidParams, body: { type: 'object', required: ['justification'], additionalProperties: false, properties: { justification: { type: 'string', minLength: 20, maxLength: 2000 } } }, response: { 201: responseSchema(BreakGlassGranted) } } },
     async (request, reply) => {
-      const actor = ctx.actorOf(request);
-      const enquiry = await db.selectFrom('enquiries').innerJoin('persons', 'persons.id', 'enquiries.person_id').select(['enquiries.person_id', 'persons.organisation_id']).where('enquiries.id', '=', request.params.id).executeTakeFirst();
+      const actor = http.actorOf(request);
+      const enquiry = await findEnquiryLocation(db, request.params.id);
       if (!enquiry || enquiry.organisation_id !== actor.organisationId) throw appError('NOT_FOUND');
-      const grant = await requestBreakGlass(ctx, actor, enquiry.person_id, request.body.justification, `enquiry:${request.params.id}`);
+      const grant = await requestBreakGlass(deps, actor, enquiry.person_id, request.body.justification, `enquiry:${request.params.id}`);
       return reply.status(201).send(grant);
     },
   );

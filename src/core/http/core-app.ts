@@ -22,7 +22,7 @@ import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { createHttpApp } from '../../platform/http/http-app.js';
 import type { Logger } from '../../platform/logger.js';
-import type { PersonalDataDoor } from '../door/personal-data-door.js';
+import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
 import { findStaffById } from '../../auth/staff.repository.js';
@@ -66,7 +66,7 @@ export interface CoreAppDeps {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly vault: VaultService;
-  readonly door: PersonalDataDoor;
+  readonly door: EnquiryDoor;
   readonly patients: PatientDoor;
   readonly patientService: PatientService;
   readonly consents: ConsentService;
@@ -242,12 +242,12 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
 
   registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie: { name: cookieName, set: ctx.setSessionCookie, clear: ctx.clearSessionCookie }, http: ctx.http });
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http: ctx.http });
-  registerEnquiryRoutes(app, ctx);
-  registerPersonAccessRoutes(app, ctx);
+  registerEnquiryRoutes(app, { enquiries: deps.door, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
+  registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
   registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http: ctx.http });
-  registerPatientRoutes(app, ctx);
-  registerConsentRoutes(app, ctx);
-  registerPhotoRoutes(app, ctx);
+  registerPatientRoutes(app, { db, clock: deps.clock, patients: deps.patients, patientService: deps.patientService, http });
+  registerConsentRoutes(app, { consents: deps.consents, http, authRateMax: deps.authRateMax });
+  registerPhotoRoutes(app, { photos: deps.photos, patients: deps.patients, http });
   const keyRotation = { vault: deps.vault, rewrap: deps.rewrap, logger: deps.logger, onPublicationChanged: deps.onPublicationChanged };
   registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation });
   registerKeyRoutes(app, { ...keyRotation, http: ctx.http });

@@ -8,7 +8,7 @@ import type { AuditEvent } from '../../audit/audit-log.js';
 import { createPersonKey, type Keyring, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
-import { admitSystemInBatch } from '../door/admission.js';
+import { admitSystemInBatch } from '../door/system-admission.js';
 import { type ContactRecord, RECORD } from '../door/records.js';
 import { normaliseEmail } from '../persons/normalise.js';
 import { findPersonKeys, findPersonsByIndexes, insertPersonKey, indexesFor, type PersonIndexes, type PersonRow, updatePersonContact } from '../persons/persons.repository.js';

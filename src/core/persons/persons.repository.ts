@@ -75,3 +75,34 @@ export async function findPersonKeys(db: Db, personIds: readonly string[]): Prom
   }
   return result;
 }
+
+/** The person's wrapped DEKs for these domains (those the person has). */
+export async function findWrappedKeys(db: Db, personId: string, domains: readonly Domain[]): Promise<{ domain: string; wrapped_dek: string }[]> {
+  return db.selectFrom('person_keys').select(['domain', 'wrapped_dek']).where('person_id', '=', personId).where('domain', 'in', [...domains]).execute();
+}
+
+/** The person's wrapped DEK for one domain, if created. */
+export async function findWrappedKey(db: Db, personId: string, domain: Domain): Promise<string | undefined> {
+  const row = await db.selectFrom('person_keys').select('wrapped_dek').where('person_id', '=', personId).where('domain', '=', domain).executeTakeFirst();
+  return row?.wrapped_dek;
+}
+
+/** Store a new wrapped key unless the person already has one for the domain (a concurrent first write may have won). */
+export async function insertPersonKeyIfAbsent(db: Db, personId: string, key: { domain: Domain; wrappingKeyId: string; wrapped: string }, at: string): Promise<void> {
+  await db
+    .insertInto('person_keys')
+    .values({ person_id: personId, domain: key.domain, wrapping_key_id: key.wrappingKeyId, wrapped_dek: key.wrapped, created_at: at })
+    .onConflict((oc) => oc.columns(['person_id', 'domain']).doNothing())
+    .execute();
+}
+
+/** A person's sealed contact record (the person must exist). */
+export async function findContactEnvelope(db: Db, personId: string): Promise<string> {
+  const row = await db.selectFrom('persons').select('contact_envelope').where('id', '=', personId).executeTakeFirstOrThrow();
+  return row.contact_envelope;
+}
+
+/** A person's organisation and restricted flag (no personal data). */
+export async function findPersonFlags(db: Db, personId: string): Promise<{ id: string; organisation_id: string; is_restricted: number } | undefined> {
+  return db.selectFrom('persons').select(['id', 'organisation_id', 'is_restricted']).where('id', '=', personId).executeTakeFirst();
+}

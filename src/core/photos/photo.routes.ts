@@ -4,11 +4,12 @@
  * audited), exports with step-up and second-person approval.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
+import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import { appError } from '../../platform/errors.js';
-import { PHOTO_SCOPES, type PhotoScope } from '../door/patient-door.js';
-import type { RouteContext } from '../http/core-app.js';
-import { PHOTO_ANGLES, PHOTO_PHASES } from './photo.service.js';
+import { PHOTO_SCOPES, type PatientDoor, type PhotoScope } from '../door/patient-door.js';
+import type { RouteHttp } from '../http/route-http.js';
+import { ExportApproved, ExportList, ExportRequested, PhotoGallery, PhotoStored } from './photo.presenter.js';
+import { PHOTO_ANGLES, PHOTO_PHASES, type PhotoService } from './photo.service.js';
 
 const useQuery = { type: 'object', additionalProperties: false, properties: { use: { type: 'string', enum: [...PHOTO_SCOPES], default: 'clinical' } } } as const;
 
@@ -23,10 +24,16 @@ function sendImage(reply: FastifyReply, image: Buffer, download?: string) {
   return reply.send(image);
 }
 
-export function registerPhotoRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { photos, patients } = ctx;
+export interface PhotoRouteDeps {
+  readonly photos: PhotoService;
+  readonly patients: PatientDoor;
+  readonly http: RouteHttp;
+}
 
-  app.post<{ Params: { id: string } }>('/api/v1/patients/:id/photos', { config: { access: 'photo.write' }, schema: { params: uuidParams } }, async (request, reply) => {
+export function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRouteDeps): void {
+  const { photos, patients, http } = deps;
+
+  app.post<{ Params: { id: string } }>('/api/v1/patients/:id/photos', { config: { access: 'photo.write' }, schema: { params: uuidParams, response: { 201: responseSchema(PhotoStored) } } }, async (request, reply) => {
     if (!request.isMultipart()) throw appError('UNSUPPORTED_MEDIA_TYPE');
     // Fields come before the file in the form, so they are known before the image streams.
     const file = await request.file();
@@ -53,12 +60,12 @@ export function registerPhotoRoutes(app: FastifyInstance, ctx: RouteContext): vo
       throw appError('VALIDATION_FAILED', invalid);
     }
     const { appointmentId, ...rest } = meta;
-    const stored = await photos.upload(ctx.actorOf(request), request.params.id, { ...rest, ...(appointmentId ? { appointmentId } : {}) }, file.file);
+    const stored = await photos.upload(http.actorOf(request), request.params.id, { ...rest, ...(appointmentId ? { appointmentId } : {}) }, file.file);
     return reply.status(201).send(stored);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { use: PhotoScope } }>('/api/v1/patients/:id/photos', { config: { access: 'photo.read' }, schema: { params: uuidParams, querystring: useQuery } }, async (request) => ({
-    photos: await patients.listPhotos(ctx.actorOf(request), request.params.id, request.query.use),
+  app.get<{ Params: { id: string }; Querystring: { use: PhotoScope } }>('/api/v1/patients/:id/photos', { config: { access: 'photo.read' }, schema: { params: uuidParams, querystring: useQuery, response: { 200: responseSchema(PhotoGallery) } } }, async (request) => ({
+    photos: await patients.listPhotos(http.actorOf(request), request.params.id, request.query.use),
   }));
 
   for (const [suffix, kind] of [
@@ -66,8 +73,9 @@ export function registerPhotoRoutes(app: FastifyInstance, ctx: RouteContext): vo
     ['image', 'view'],
     ['download', 'download'],
   ] as const) {
+    // A JPEG body: no JSON response schema.
     app.get<{ Params: { id: string }; Querystring: { use: PhotoScope } }>(`/api/v1/photos/:id/${suffix}`, { config: { access: 'photo.read' }, schema: { params: uuidParams, querystring: useQuery } }, async (request, reply) => {
-      const served = await photos.serve(ctx.actorOf(request), request.params.id, { use: request.query.use, kind, purpose: 'clinical-care' });
+      const served = await photos.serve(http.actorOf(request), request.params.id, { use: request.query.use, kind, purpose: 'clinical-care' });
       return sendImage(reply, served.image, kind === 'download' ? `photo-${served.photoId.slice(0, 8)}.jpg` : undefined);
     });
   }
@@ -76,24 +84,28 @@ export function registerPhotoRoutes(app: FastifyInstance, ctx: RouteContext): vo
     '/api/v1/photo-exports',
     {
       config: { access: 'photo.export' },
-      schema: { body: { type: 'object', required: ['patientIds', 'reason'], additionalProperties: false, properties: { patientIds: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', pattern: UUID_PATTERN } }, reason: { type: 'string', minLength: 10, maxLength: 1000 } } } },
+      schema: {
+        body: { type: 'object', required: ['patientIds', 'reason'], additionalProperties: false, properties: { patientIds: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', pattern: UUID_PATTERN } }, reason: { type: 'string', minLength: 10, maxLength: 1000 } } },
+        response: { 201: responseSchema(ExportRequested) },
+      },
     },
     async (request, reply) => {
-      await ctx.requireStepUp(request);
-      return reply.status(201).send(await photos.requestExport(ctx.actorOf(request), request.body.patientIds, request.body.reason));
+      await http.requireStepUp(request);
+      return reply.status(201).send(await photos.requestExport(http.actorOf(request), request.body.patientIds, request.body.reason));
     },
   );
 
-  app.get('/api/v1/photo-exports', { config: { access: 'photo.export' } }, async (request) => ({ exports: await photos.pendingExports(ctx.actorOf(request)) }));
+  app.get('/api/v1/photo-exports', { config: { access: 'photo.export' }, schema: { response: { 200: responseSchema(ExportList) } } }, async (request) => ({ exports: await photos.pendingExports(http.actorOf(request)) }));
 
-  app.post<{ Params: { id: string } }>('/api/v1/photo-exports/:id/approve', { config: { access: 'photo.export' }, schema: { params: uuidParams } }, async (request) => {
-    await ctx.requireStepUp(request);
-    return photos.approveExport(ctx.actorOf(request), request.params.id);
+  app.post<{ Params: { id: string } }>('/api/v1/photo-exports/:id/approve', { config: { access: 'photo.export' }, schema: { params: uuidParams, response: { 200: responseSchema(ExportApproved) } } }, async (request) => {
+    await http.requireStepUp(request);
+    return photos.approveExport(http.actorOf(request), request.params.id);
   });
 
+  // A ZIP body: no JSON response schema.
   app.get<{ Params: { id: string } }>('/api/v1/photo-exports/:id/download', { config: { access: 'photo.export' }, schema: { params: uuidParams } }, async (request, reply) => {
-    await ctx.requireStepUp(request);
-    const zip = await photos.downloadExport(ctx.actorOf(request), request.params.id);
+    await http.requireStepUp(request);
+    const zip = await photos.downloadExport(http.actorOf(request), request.params.id);
     void reply.header('content-type', 'application/zip').header('cache-control', 'no-store, private').header('content-disposition', `attachment; filename="photo-export-${request.params.id.slice(0, 8)}.zip"`);
     return reply.send(zip);
   });

@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import yazl from 'yazl';
-import { actorLabel, type StaffActor } from '../../auth/actor.js';
+import { actorEvent, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { newId, randomUint32 } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
@@ -17,9 +17,11 @@ import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
 import type { Detection } from '../detection/detection.service.js';
 import type { PatientDoor, PhotoScope } from '../door/patient-door.js';
 import { type PhotoMetaRecord, RECORD } from '../door/records.js';
-import { sealerFor } from '../door/admission.js';
+import { sealerFor } from '../door/sealer.js';
+import { isAppointmentOfPatient } from '../patients/patients.repository.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { type PhotoLimits, type PhotoProblem, PhotoRejected, storePhoto } from './photo-intake.js';
+import { approvePhotoExport, claimExportDownload, findExportsFrozenAt, findMark, findPhotoExport, findStaffOrganisationId, insertMarkIfFree, insertPhoto, insertPhotoExport, listPhotoExports, listPhotosForExport } from './photo.repository.js';
 import { readMark, watermarkImage } from './watermark.js';
 
 export const PHOTO_PHASES = ['before', 'after', 'progress'] as const;
@@ -62,8 +64,7 @@ export function createPhotoService(deps: PhotoDeps) {
   async function newMark(photoId: string, staffId: string, kind: string, at: string): Promise<number> {
     for (;;) {
       const mark = randomUint32();
-      const inserted = await db.insertInto('photo_marks').values({ mark, photo_id: photoId, staff_id: staffId, kind, at }).onConflict((oc) => oc.column('mark').doNothing()).returning('mark').executeTakeFirst();
-      if (inserted) return mark;
+      if (await insertMarkIfFree(db, { mark, photo_id: photoId, staff_id: staffId, kind, at })) return mark;
     }
   }
 
@@ -92,8 +93,7 @@ export function createPhotoService(deps: PhotoDeps) {
         throw appError('PHOTO_CONSENT_MISSING');
       }
       if (meta.appointmentId) {
-        const appointment = await db.selectFrom('appointments').select('id').where('id', '=', meta.appointmentId).where('patient_id', '=', patientId).executeTakeFirst();
-        if (!appointment) throw appError('VALIDATION_FAILED', ['appointmentId']);
+        if (!(await isAppointmentOfPatient(db, meta.appointmentId, patientId))) throw appError('VALIDATION_FAILED', ['appointmentId']);
       }
       const sealer = await sealerFor(deps, patient.personId, 'photo');
       const { fileId: id, fileKey } = sealer.newFile();
@@ -111,26 +111,23 @@ export function createPhotoService(deps: PhotoDeps) {
       const metaRecord: PhotoMetaRecord = { bodyArea: meta.bodyArea, caption: meta.caption };
       try {
         await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('photos')
-            .values({
-              id,
-              patient_id: patientId,
-              clinic_id: patient.clinicId,
-              appointment_id: meta.appointmentId ?? null,
-              phase: meta.phase,
-              angle: meta.angle,
-              taken_on: meta.takenOn,
-              blob_key: blobKey,
-              width: stored.width,
-              height: stored.height,
-              bytes: stored.bytes,
-              meta_envelope: sealer.seal(RECORD.photoMeta, id, metaRecord),
-              uploaded_by: actor.staffId,
-              created_at: deps.clock.now().toISOString(),
-            })
-            .execute();
-          await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'photo.store', personIds: [patient.personId], recordRefs: [`photo:${id}`], purpose: `${meta.phase}:${meta.angle}`, outcome: 'success' }]);
+          await insertPhoto(trx, {
+            id,
+            patient_id: patientId,
+            clinic_id: patient.clinicId,
+            appointment_id: meta.appointmentId ?? null,
+            phase: meta.phase,
+            angle: meta.angle,
+            taken_on: meta.takenOn,
+            blob_key: blobKey,
+            width: stored.width,
+            height: stored.height,
+            bytes: stored.bytes,
+            meta_envelope: sealer.seal(RECORD.photoMeta, id, metaRecord),
+            uploaded_by: actor.staffId,
+            created_at: deps.clock.now().toISOString(),
+          });
+          await audit.append(trx, [{ ...actorEvent(actor), action: 'photo.store', personIds: [patient.personId], recordRefs: [`photo:${id}`], purpose: `${meta.phase}:${meta.angle}`, outcome: 'success' }]);
         });
       } catch (error) {
         // No row, no blob: a failed upload leaves nothing behind.
@@ -142,10 +139,10 @@ export function createPhotoService(deps: PhotoDeps) {
 
     /** Ask for an export of these patients' photos. One patient: ready at once; more: waits for a second person. */
     async requestExport(actor: StaffActor, patientIds: readonly string[], reason: string): Promise<{ id: string; status: 'approved' | 'pending' }> {
-      const staff = await db.selectFrom('staff').select('exports_frozen_at').where('id', '=', actor.staffId).executeTakeFirstOrThrow();
+      const exportsFrozenAt = await findExportsFrozenAt(db, actor.staffId);
       const unique = [...new Set(patientIds)];
       const persons: string[] = [];
-      if (staff.exports_frozen_at) {
+      if (exportsFrozenAt) {
         for (const patientId of unique) {
           const patient = await deps.patients.locate(patientId);
           if (patient?.organisationId === actor.organisationId) persons.push(patient.personId);
@@ -161,11 +158,8 @@ export function createPhotoService(deps: PhotoDeps) {
       const now = deps.clock.now();
       const single = unique.length === 1;
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('photo_exports')
-          .values({ id, requester_id: actor.staffId, patient_ids: JSON.stringify(unique), reason, created_at: now.toISOString(), approver_id: null, approved_at: single ? now.toISOString() : null, expires_at: single ? new Date(now.getTime() + EXPORT_VALID_MINUTES * 60_000).toISOString() : null, downloaded_at: null })
-          .execute();
-        await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'photo-export.request', personIds: persons, recordRefs: [`photo-export:${id}`], purpose: single ? 'single-patient' : 'needs-approval', outcome: 'success' }]);
+        await insertPhotoExport(trx, { id, requester_id: actor.staffId, patient_ids: JSON.stringify(unique), reason, created_at: now.toISOString(), approver_id: null, approved_at: single ? now.toISOString() : null, expires_at: single ? new Date(now.getTime() + EXPORT_VALID_MINUTES * 60_000).toISOString() : null, downloaded_at: null });
+        await audit.append(trx, [{ ...actorEvent(actor), action: 'photo-export.request', personIds: persons, recordRefs: [`photo-export:${id}`], purpose: single ? 'single-patient' : 'needs-approval', outcome: 'success' }]);
       });
       await deps.detection.exportAttempt(actor, persons, 'requested');
       return { id, status: single ? 'approved' : 'pending' };
@@ -173,9 +167,9 @@ export function createPhotoService(deps: PhotoDeps) {
 
     /** Second-person approval: not the requester, and holding photo.export in every patient's clinic. */
     async approveExport(actor: StaffActor, exportId: string): Promise<{ expiresAt: string }> {
-      const request = await db.selectFrom('photo_exports').selectAll().where('id', '=', exportId).executeTakeFirst();
-      const requester = request ? await db.selectFrom('staff').select('organisation_id').where('id', '=', request.requester_id).executeTakeFirst() : undefined;
-      if (!request || requester?.organisation_id !== actor.organisationId) return deps.patients.refuse(actor, 'photo-export.approve', [`photo-export:${exportId}`]);
+      const request = await findPhotoExport(db, exportId);
+      const requesterOrganisationId = request ? await findStaffOrganisationId(db, request.requester_id) : undefined;
+      if (!request || requesterOrganisationId !== actor.organisationId) return deps.patients.refuse(actor, 'photo-export.approve', [`photo-export:${exportId}`]);
       if (request.requester_id === actor.staffId) throw appError('EXPORT_SELF_APPROVAL');
       if (request.approved_at) throw appError('CONFLICT');
       // The approver must be able to export each patient's photos themselves (photo.export in their clinic).
@@ -187,43 +181,35 @@ export function createPhotoService(deps: PhotoDeps) {
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + EXPORT_VALID_MINUTES * 60_000).toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('photo_exports').set({ approver_id: actor.staffId, approved_at: now.toISOString(), expires_at: expiresAt }).where('id', '=', exportId).execute();
-        await audit.append(trx, [{ actor: actorLabel(actor), ip: actor.ip, sessionId: actor.sessionId, action: 'photo-export.approve', personIds: persons, recordRefs: [`photo-export:${exportId}`], outcome: 'success' }]);
+        await approvePhotoExport(trx, exportId, { approverId: actor.staffId, approvedAt: now.toISOString(), expiresAt });
+        await audit.append(trx, [{ ...actorEvent(actor), action: 'photo-export.approve', personIds: persons, recordRefs: [`photo-export:${exportId}`], outcome: 'success' }]);
       });
       await deps.detection.exportAttempt(actor, persons, 'approved');
       return { expiresAt };
     },
 
     async pendingExports(actor: StaffActor) {
-      const rows = await db
-        .selectFrom('photo_exports')
-        .innerJoin('staff', 'staff.id', 'photo_exports.requester_id')
-        .select(['photo_exports.id', 'photo_exports.requester_id', 'photo_exports.patient_ids', 'photo_exports.reason', 'photo_exports.created_at', 'photo_exports.approved_at', 'photo_exports.expires_at', 'photo_exports.downloaded_at', 'staff.display_name'])
-        .where('staff.organisation_id', '=', actor.organisationId)
-        .orderBy('photo_exports.created_at', 'desc')
-        .limit(100)
-        .execute();
+      const rows = await listPhotoExports(db, actor.organisationId);
       return rows.map((r) => ({ id: r.id, requesterId: r.requester_id, requester: r.display_name, patientCount: (JSON.parse(r.patient_ids) as string[]).length, reason: r.reason, createdAt: r.created_at, approvedAt: r.approved_at, expiresAt: r.expires_at, downloadedAt: r.downloaded_at }));
     },
 
     /** The approved export as a ZIP of watermarked photos (single use, requester only). */
     async downloadExport(actor: StaffActor, exportId: string): Promise<Readable> {
-      const request = await db.selectFrom('photo_exports').selectAll().where('id', '=', exportId).executeTakeFirst();
+      const request = await findPhotoExport(db, exportId);
       if (!request || request.requester_id !== actor.staffId) return deps.patients.refuse(actor, 'photo-export.download', [`photo-export:${exportId}`]);
-      const staff = await db.selectFrom('staff').select('exports_frozen_at').where('id', '=', actor.staffId).executeTakeFirstOrThrow();
+      const exportsFrozenAt = await findExportsFrozenAt(db, actor.staffId);
       const patientIds = JSON.parse(request.patient_ids) as string[];
-      if (staff.exports_frozen_at) {
+      if (exportsFrozenAt) {
         await deps.detection.exportAttempt(actor, [], 'refused-frozen');
         throw appError('EXPORTS_FROZEN');
       }
       if (!request.approved_at) throw appError('EXPORT_NEEDS_APPROVAL');
       if (request.downloaded_at || !request.expires_at || request.expires_at <= deps.clock.now().toISOString()) throw appError('NOT_FOUND');
-      const claimed = await db.updateTable('photo_exports').set({ downloaded_at: deps.clock.now().toISOString() }).where('id', '=', exportId).where('downloaded_at', 'is', null).executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) throw appError('NOT_FOUND');
+      if (!(await claimExportDownload(db, exportId, deps.clock.now().toISOString()))) throw appError('NOT_FOUND');
       // Every photo is opened through the door (audited, consent-checked) and watermarked before it enters the archive.
       const files: { name: string; image: Buffer }[] = [];
       for (const [index, patientId] of patientIds.entries()) {
-        const photos = await db.selectFrom('photos').select(['id', 'phase', 'angle', 'taken_on']).where('patient_id', '=', patientId).orderBy('taken_on').execute();
+        const photos = await listPhotosForExport(db, patientId);
         for (const photo of photos) {
           const served = await serve(actor, photo.id, { use: 'clinical', kind: 'export', purpose: `export:${exportId}` });
           files.push({ name: `patient-${index + 1}/${photo.taken_on}-${photo.phase}-${photo.angle}-${photo.id.slice(0, 8)}.jpg`, image: served.image });
@@ -239,7 +225,7 @@ export function createPhotoService(deps: PhotoDeps) {
     async trace(image: Buffer): Promise<{ mark: number; photoId: string; staffId: string; kind: string; at: string } | undefined> {
       const mark = await readMark(image, deps.vault.keyring().markerKey);
       if (mark === undefined) return undefined;
-      const row = await db.selectFrom('photo_marks').selectAll().where('mark', '=', mark).executeTakeFirst();
+      const row = await findMark(db, mark);
       return row ? { mark, photoId: row.photo_id, staffId: row.staff_id, kind: row.kind, at: row.at } : undefined;
     },
   };
