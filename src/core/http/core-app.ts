@@ -4,9 +4,9 @@
  * when the second factor is proven; personal data comes only from the door.
  * The staff UI is a static React application served from web/staff/dist.
  */
-import cookie from '@fastify/cookie';
+import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { StaffActor } from '../../auth/actor.js';
 import type { LoginService } from '../../auth/login.service.js';
@@ -32,6 +32,7 @@ import { registerDetectionRoutes } from '../detection/detection.routes.js';
 import { registerPersonAccessRoutes } from '../persons/person-access.routes.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { registerSignInRoutes } from './sign-in.routes.js';
+import type { SessionCookie } from './sign-in-request.js';
 import { registerStaffUi } from './staff-ui.js';
 import { registerApiReference } from './api-reference.js';
 import { registerOpenApi } from './openapi.js';
@@ -106,14 +107,6 @@ declare module 'fastify' {
   }
 }
 
-/** TRANSITIONAL (issue 14): everything, for route modules not yet narrowed to their own options and `http`. */
-export interface RouteContext extends CoreAppDeps, RouteHttp {
-  readonly http: RouteHttp;
-  readonly cookieName: string;
-  readonly setSessionCookie: (reply: FastifyReply, token: string) => void;
-  readonly clearSessionCookie: (reply: FastifyReply) => void;
-}
-
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Host of an Origin header; undefined for 'null' or anything unparsable (which then fails the check). */
@@ -130,7 +123,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   const { db, audit } = deps;
   const cookieName = deps.cookieSecure ? '__Host-tacet_session' : 'tacet_session';
   const app = createHttpApp({ logger: deps.logger, bodyLimit: 65_536, contentSecurityPolicy: CSP, permissions: ROUTE_PERMISSIONS });
-  await app.register(cookie);
+  await app.register(fastifyCookie);
   // Photo uploads: one file, streamed. The photo intake refuses anything over its own limit first (a clear error).
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1_000, parts: 12, fileSize: DEFAULT_PHOTO_LIMITS.maxBytes + 1 } });
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED'), ...(deps.redis ? { redis: deps.redis.client, nameSpace: `${deps.redis.prefix}rate:` } : {}) });
@@ -210,15 +203,12 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
       throw appError('STEP_UP_REQUIRED');
     },
   };
-  const ctx: RouteContext = {
-    ...deps,
-    ...http,
-    http,
-    cookieName,
-    setSessionCookie(reply, token) {
+  const cookie: SessionCookie = {
+    name: cookieName,
+    set(reply, token) {
       void reply.setCookie(cookieName, token, { path: '/', httpOnly: true, secure: deps.cookieSecure, sameSite: 'strict', maxAge: Math.floor(deps.sessionAbsoluteMs / 1000) });
     },
-    clearSessionCookie(reply) {
+    clear(reply) {
       void reply.clearCookie(cookieName, { path: '/', secure: deps.cookieSecure, httpOnly: true, sameSite: 'strict' });
     },
   };
@@ -240,20 +230,20 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
     },
   );
 
-  registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie: { name: cookieName, set: ctx.setSessionCookie, clear: ctx.clearSessionCookie }, http: ctx.http });
-  registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http: ctx.http });
+  registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie, http });
+  registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
   registerEnquiryRoutes(app, { enquiries: deps.door, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
   registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
-  registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http: ctx.http });
+  registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http });
   registerPatientRoutes(app, { db, clock: deps.clock, patients: deps.patients, patientService: deps.patientService, http });
   registerConsentRoutes(app, { consents: deps.consents, http, authRateMax: deps.authRateMax });
   registerPhotoRoutes(app, { photos: deps.photos, patients: deps.patients, http });
   const keyRotation = { vault: deps.vault, rewrap: deps.rewrap, logger: deps.logger, onPublicationChanged: deps.onPublicationChanged };
-  registerIncidentRoutes(app, { incidents: deps.incidents, http: ctx.http, keyRotation });
-  registerKeyRoutes(app, { ...keyRotation, http: ctx.http });
-  registerRetentionRoutes(app, { retention: deps.retention, http: ctx.http });
-  registerComplianceRoutes(app, { db, clock: deps.clock, compliance: deps.compliance, reviews: deps.reviews, retention: deps.retention, onQueued: deps.onQueued, http: ctx.http });
-  registerRightsRoutes(app, { rights: deps.rights, http: ctx.http });
+  registerIncidentRoutes(app, { incidents: deps.incidents, http, keyRotation });
+  registerKeyRoutes(app, { ...keyRotation, http });
+  registerRetentionRoutes(app, { retention: deps.retention, http });
+  registerComplianceRoutes(app, { db, clock: deps.clock, compliance: deps.compliance, reviews: deps.reviews, retention: deps.retention, onQueued: deps.onQueued, http });
+  registerRightsRoutes(app, { rights: deps.rights, http });
   registerStaffUi(app);
   registerApiReference(app);
   return app;
