@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type SqliteConnection, SqliteDatabase } from './sqlite-driver.js';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { OwnSchemaPostgresDialect } from './pg-introspection.js';
 import pg from 'pg';
 import type { DatabaseConfig } from '../platform/config.js';
 import { attachInbox } from './inbox-database.js';
@@ -70,7 +71,7 @@ export async function openDatabase(config: DatabaseConfig, options: { poolSize?:
     max: options.poolSize ?? 10,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  return { db: new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) }), dialect: 'postgres' };
 }
 
 /** Serialise writers of a hash chain inside a transaction (PostgreSQL advisory lock; SQLite already has one writer). */
