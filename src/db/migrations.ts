@@ -6,7 +6,7 @@
  * name order. A recorded name never changes, or existing databases would
  * run it again.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import { type Db, rawSqliteOf } from './database.js';
 import * as initial from './migrations/0001_initial.js';
 import * as identity from './migrations/0002_identity.js';
@@ -47,13 +47,21 @@ function migrationsFor(isSqlite: boolean): Record<string, Migration> {
 
 /** Bring the schema up to date (PostgreSQL: in `schema` when given). Throws with the failing migration's name. */
 export async function migrateToLatest(db: Db, schema?: string): Promise<void> {
+  await migrate(db, schema, (migrator) => migrator.migrateToLatest());
+}
+
+/** Apply migrations up to and including `name` only (upgrade tests start from an older schema this way). */
+export async function migrateUpTo(db: Db, name: string, schema?: string): Promise<void> {
+  await migrate(db, schema, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Db, schema: string | undefined, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<void> {
   // Kysely's migration tables must live in our schema: its existence check spans every schema.
   const migrations = migrationsFor(rawSqliteOf(db) !== undefined);
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const { error, results } = await new Migrator({ db: db as unknown as Kysely<unknown>, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
+  const { error, results } = await run(new Migrator({ db: db as unknown as Kysely<unknown>, provider, ...(schema ? { migrationTableSchema: schema } : {}) }));
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-

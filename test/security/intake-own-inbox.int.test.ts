@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase, rawSqliteOf } from '../../src/db/database.js';
 import { openInboxFile } from '../../src/db/inbox-database.js';
-import { migrateToLatest } from '../../src/db/migrations.js';
+import { migrateToLatest, migrateUpTo } from '../../src/db/migrations.js';
 import { SqliteDatabase } from '../../src/db/sqlite-driver.js';
 import { loadIntakeConfig } from '../../src/platform/config.js';
 import { freePort } from '../helpers/browser.js';
@@ -156,15 +156,12 @@ describe('on SQLite, a separately run intake opens only an inbox file of its own
     const database = await freshDatabase('sqlite');
     try {
       const first = await openDatabase(database.config);
-      await migrateToLatest(first.db);
-      // The state before this change: the inbox tables in the main file, with a row waiting in each.
+      // The state before this change (migrated up to 0011): the inbox tables in the main file, with a row waiting in each.
+      await migrateUpTo(first.db, '0011_form_token_uses');
       const raw = rawSqliteOf(first.db);
       assert.ok(raw);
-      raw.exec(`CREATE TABLE main.enquiry_inbox (id text PRIMARY KEY, received_at text NOT NULL, clinic_slug text NOT NULL, key_id text NOT NULL, enc text NOT NULL, ct text NOT NULL, source text NOT NULL, envelope_hash text NOT NULL UNIQUE);
-        CREATE TABLE main.form_token_uses (token_hash text PRIMARY KEY, expires_at text NOT NULL);
-        INSERT INTO main.enquiry_inbox VALUES ('waiting-1', '2025-01-01T00:00:00.000Z', 'clinic-a', 'intake.v1', 'enc', 'ct', 'js', 'hash-1');
-        INSERT INTO main.form_token_uses VALUES ('spent-1', '2999-01-01T00:00:00.000Z');
-        DELETE FROM kysely_migration WHERE name = '0012_inbox_own_file';`);
+      raw.exec(`INSERT INTO main.enquiry_inbox (id, received_at, clinic_slug, key_id, enc, ct, source, envelope_hash) VALUES ('waiting-1', '2025-01-01T00:00:00.000Z', 'clinic-a', 'intake.v1', 'enc', 'ct', 'js', 'hash-1');
+        INSERT INTO main.form_token_uses (token_hash, expires_at) VALUES ('spent-1', '2999-01-01T00:00:00.000Z');`);
       await first.db.destroy();
 
       const second = await openDatabase(database.config);
