@@ -44,7 +44,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/crypto/*', '!**/crypto/seal.js', '!**/crypto/form-token.js', '!**/crypto/random.js', '!**/crypto/bytes.js', '!**/crypto/enquiry-suite.js'],
+              group: ['**/crypto/*', '!**/crypto/seal.js', '!**/crypto/form-token.js', '!**/crypto/random.js', '!**/crypto/digest.js', '!**/crypto/bytes.js', '!**/crypto/enquiry-suite.js'],
               message: 'SECURITY: the intake tier may only seal. It must not import code that opens envelopes or handles keys.',
             },
             { group: ['**/core/**', '**/auth/**', '**/audit/**', '**/cli/**'], message: 'SECURITY: the intake tier must not import core-tier code.' },

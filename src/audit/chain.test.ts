@@ -1,7 +1,7 @@
 /** The chain's canonical form: an event without domains hashes exactly as before the field existed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sha256Hex } from '../crypto/random.js';
+import { sha256Hex } from '../crypto/digest.js';
 import { chainHash, checkRun, GENESIS, type RawEvent } from './chain.js';
 
 // The canonical form as it was before `domains`, written out independently.

@@ -8,7 +8,7 @@
  * `|d<len>:domains` at the end; one without (every event written before the
  * field existed) hashes exactly as before, so existing chains still verify.
  */
-import { sha256Hex } from '../crypto/random.js';
+import { sha256Hex } from '../crypto/digest.js';
 
 export const GENESIS = '0'.repeat(64);
 

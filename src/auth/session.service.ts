@@ -4,7 +4,8 @@
  * (password, then second factor). A session is "pending" until the second
  * factor is verified; only auth routes accept a pending session.
  */
-import { newId, randomToken, sha256Hex } from '../crypto/random.js';
+import { newId, randomToken } from '../crypto/random.js';
+import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
 import {

@@ -5,7 +5,7 @@
  * password are keyed by the email's hash, whether or not the account exists,
  * so a lock says nothing about who has an account.
  */
-import { sha256Hex } from '../crypto/random.js';
+import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
 import { countThrottleFailure, deleteThrottle, deleteThrottles, findThrottle, lockThrottle } from './throttle.repository.js';

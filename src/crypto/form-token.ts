@@ -5,7 +5,8 @@
  * before the token expires, and each token is accepted once: the intake
  * records the hash of its id (`formTokenUse`) when it accepts a submission.
  */
-import { hmacB64, randomToken, safeEqual, sha256Hex } from './random.js';
+import { randomToken } from './random.js';
+import { hmacB64, safeEqual, sha256Hex } from './digest.js';
 
 /** Why a form token was refused. */
 export type FormTokenVerdict = 'ok' | 'malformed' | 'too-fast' | 'expired';

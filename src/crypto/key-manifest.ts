@@ -12,7 +12,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { toBase64Url, utf8 } from './bytes.js';
 import { hkdfExpand, hkdfExtract } from './hkdf.js';
-import { hmacB64, safeEqual, sha256Hex } from './random.js';
+import { hmacB64, safeEqual, sha256Hex } from './digest.js';
 import { serializePublicKey, x25519PrivateKey } from './hpke-schedule.js';
 
 /** The fields of a key-material row that the manifest covers. */

@@ -1,5 +1,5 @@
-/** Randomness and hashing helpers for ids, tokens and integrity chains. */
-import { createHash, createHmac, hash as oneShotHash, randomBytes, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
+/** Randomness: ids, tokens, secrets, recovery codes (hashing and MACs are in digest.ts). */
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 import { toBase64Url } from './bytes.js';
 
 /** A random UUIDv4 for database ids. */
@@ -10,23 +10,6 @@ export function newId(): string {
 /** A random token of `bytes` bytes (default 32 = 256 bits), base64url. */
 export function randomToken(bytes = 32): string {
   return toBase64Url(randomBytes(bytes));
-}
-
-/** SHA-256 as lowercase hex (one-shot `crypto.hash` where available: Node >= 20.12). */
-export function sha256Hex(data: string | Uint8Array): string {
-  return typeof oneShotHash === 'function' ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
-}
-
-/** HMAC-SHA256 as base64url. */
-export function hmacB64(key: Uint8Array, data: string): string {
-  return toBase64Url(createHmac('sha256', key).update(data).digest());
-}
-
-/** Constant-time string comparison (false on length mismatch). */
-export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 const POOL_SIZE = 8192;
@@ -65,11 +48,6 @@ export function recoveryCode(groups = 4): string {
     out.push(group);
   }
   return out.join('-');
-}
-
-/** HMAC-SHA256 as lowercase hex (webhook signatures, markers). */
-export function hmacHex(key: Uint8Array, data: string): string {
-  return createHmac('sha256', key).update(data).digest('hex');
 }
 
 /** A uniformly random non-zero 32-bit unsigned integer (photo watermark ids). */

@@ -3,7 +3,8 @@
  * enquiry, and spend the form token it came with in the same transaction.
  */
 import type { FormTokenUse } from '../crypto/form-token.js';
-import { newId, sha256Hex } from '../crypto/random.js';
+import { newId } from '../crypto/random.js';
+import { sha256Hex } from '../crypto/digest.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { InboxDatabase, InboxDb } from '../db/tables/intake.js';
 import { appError } from '../platform/errors.js';

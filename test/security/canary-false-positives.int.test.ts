@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { canaryMarker } from '../../src/core/detection/canary.js';
-import { sha256Hex } from '../../src/crypto/random.js';
+import { sha256Hex } from '../../src/crypto/digest.js';
 import { plantCanaries } from '../../src/core/detection/canary-planting.js';
 import { admitSystem } from '../../src/core/door/system-admission.js';
 import { type ContactRecord, RECORD } from '../../src/core/door/records.js';

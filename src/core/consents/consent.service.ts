@@ -8,7 +8,8 @@
  */
 import { type ActorEventFields, actorEvent, type StaffActor } from '../../auth/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { newId, randomToken, sha256Hex } from '../../crypto/random.js';
+import { newId, randomToken } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/digest.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';

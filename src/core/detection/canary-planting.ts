@@ -8,7 +8,8 @@
  */
 import type { AuditLog } from '../../audit/audit-log.js';
 import { utf8 } from '../../crypto/bytes.js';
-import { randomToken, sha256Hex } from '../../crypto/random.js';
+import { randomToken } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/digest.js';
 import { importSealingKey, sealEnquiry } from '../../crypto/seal.js';
 import type { Db } from '../../db/database.js';
 import { writeToInbox } from '../../intake/inbox-writer.js';

@@ -6,7 +6,7 @@
  * the unsealed vault, an intruder holding the database cannot tell which
  * records are canaries either.
  */
-import { hmacHex } from '../../crypto/random.js';
+import { hmacHex } from '../../crypto/digest.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import { hasCanaryMarker, insertCanaryMarkers } from './canary.repository.js';

@@ -5,7 +5,7 @@
  * survives a mail server that is down.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import { hmacHex } from '../../crypto/random.js';
+import { hmacHex } from '../../crypto/digest.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DetectionConfig } from '../../platform/config.js';

@@ -12,7 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { safeEqual } from '../../crypto/random.js';
+import { safeEqual } from '../../crypto/digest.js';
 import type { KeySource } from '../../crypto/key-source.js';
 import type { Db } from '../../db/database.js';
 import { routeTemplateOf } from '../../platform/http/request-log.js';

@@ -4,7 +4,8 @@
  * timeline and the audit log.
  */
 import type { StaffActor } from '../../auth/actor.js';
-import { newId, sha256Hex } from '../../crypto/random.js';
+import { newId } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/digest.js';
 import { signMessage } from '../../crypto/signing.js';
 import { appError } from '../../platform/errors.js';
 import { deleteSessions, findStaffOrganisation, insertEvidenceExport, listAuditEventsBetween, listCheckpointsAround, listEvidenceExports, lockStaff } from './containment.repository.js';

@@ -6,7 +6,8 @@
  * timeline and in the audit log.
  */
 import type { StaffActor } from '../../auth/actor.js';
-import { newId, sha256Hex } from '../../crypto/random.js';
+import { newId } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/digest.js';
 import { appError } from '../../platform/errors.js';
 import { contactsForIncident } from '../door/notice-contacts.js';
 import { createContainmentService } from './containment.service.js';

@@ -6,7 +6,7 @@
  */
 import type { Keyring } from '../../crypto/keyring.js';
 import { openEnquiry } from '../../crypto/open.js';
-import { sha256Hex } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/digest.js';
 import type { InboxRow } from '../../db/tables.js';
 import { enquiryFieldsSchema, type EnquiryFields } from '../../intake/enquiry-fields.js';
 import type { ContactRecord } from '../door/records.js';

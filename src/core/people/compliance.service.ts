@@ -14,7 +14,8 @@
 import { actorEvent, type ComplianceBlock, type StaffActor } from '../../auth/actor.js';
 import { listConfirmedTotpOwners, listPasskeyOwners } from '../../auth/factor.repository.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { newId, sha256Hex } from '../../crypto/random.js';
+import { newId } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/digest.js';
 import type { Db } from '../../db/database.js';
 import type { StaffRow } from '../../db/tables.js';
 import type { Clock } from '../../platform/clock.js';

@@ -21,7 +21,7 @@
  * was served which copy; the audit log has the rest.
  */
 import sharp from 'sharp';
-import { hmacHex } from '../../crypto/random.js';
+import { hmacHex } from '../../crypto/digest.js';
 
 const COLS = 24;
 const ROWS = 18;
