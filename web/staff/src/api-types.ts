@@ -93,6 +93,9 @@ export type { ConsentForm } from '../../../src/core/consents/consent.presenter.j
 /** GET /api/v1/consent-forms. */
 export type { ConsentFormList } from '../../../src/core/consents/consent.presenter.js';
 
+/** POST /api/v1/public/consent-links/form: the document a signing link opens (a ConsentForm has all of it). */
+export type { LinkForm } from '../../../src/core/consents/consent.presenter.js';
+
 /** POST /api/v1/patients/:id/consent-links. */
 export type { SigningLink as ConsentLink } from '../../../src/core/consents/consent.presenter.js';
 
