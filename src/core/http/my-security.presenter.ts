@@ -41,6 +41,7 @@ export type PasswordChanged = z.infer<typeof PasswordChanged>;
 
 /** A signed-in session as its owner sees it (no token, no hash). */
 export const SessionSummary = z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), isCurrent: z.boolean() });
+export type SessionSummary = z.infer<typeof SessionSummary>;
 export const SessionList = z.object({ sessions: z.array(SessionSummary) });
 export type SessionList = z.infer<typeof SessionList>;
 

@@ -37,6 +37,7 @@ export const IncidentDetails = z.looseObject({
   contactPoint: z.string(),
   lateReason: z.string().optional(),
 });
+export type IncidentDetails = z.infer<typeof IncidentDetails>;
 
 export const ScopeSummary = z.looseObject({
   persons: z.number(),
@@ -109,6 +110,7 @@ export type ScopedPersons = z.infer<typeof ScopedPersons>;
 export const ReportCreated = z.object({ id: z.string(), version: z.number(), markdown: z.string() });
 
 export const NoticeTemplate = z.object({ subject: z.string(), body: z.string() });
+export type NoticeTemplate = z.infer<typeof NoticeTemplate>;
 
 export const NoticesQueued = z.object({ queued: z.number(), substitute: z.number(), already: z.number() });
 

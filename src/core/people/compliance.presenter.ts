@@ -11,8 +11,10 @@ export const TrainingStatus = z.object({
   until: z.string().nullable(),
   lastScore: z.number().nullable(),
 });
+export type TrainingStatus = z.infer<typeof TrainingStatus>;
 
 export const PolicyStatus = z.object({ policyId: z.string(), slug: z.string(), title: z.string(), version: z.number(), acknowledgedAt: z.string().nullable() });
+export type PolicyStatus = z.infer<typeof PolicyStatus>;
 export const PolicyStatusList = z.array(PolicyStatus);
 
 /** One staff member's tasks and what they block (`GET /api/v1/me/compliance`). */
@@ -22,9 +24,11 @@ export const ComplianceStatus = z.object({
   policies: z.array(PolicyStatus),
   mfa: z.object({ enrolled: z.boolean(), passkey: z.boolean() }),
 });
+export type ComplianceStatus = z.infer<typeof ComplianceStatus>;
 
 /** The DPO's overview: every enabled staff member's status. */
 export const StaffComplianceList = z.array(ComplianceStatus.extend({ staffId: z.string(), name: z.string(), email: z.string(), orgRole: z.string().nullable(), isLocked: z.boolean() }));
+export type StaffComplianceList = z.infer<typeof StaffComplianceList>;
 
 /** A quiz question; `answer` only for those who may edit the module. */
 const QuizQuestion = z.object({ question: z.string(), options: z.array(z.string()), answer: z.number().optional() });
@@ -45,16 +49,20 @@ export const TrainingModuleList = z.array(TrainingModule);
 
 /** A marked quiz: `wrong` lists the indexes of wrongly answered questions. */
 export const QuizResult = z.object({ score: z.number(), passed: z.boolean(), passMark: z.number(), expiresAt: z.string().nullable(), wrong: z.array(z.number()) });
+export type QuizResult = z.infer<typeof QuizResult>;
 
 export const Policy = z.object({ id: z.string(), slug: z.string(), title: z.string(), version: z.number(), body: z.string(), bodyHash: z.string(), publishedAt: z.string(), retiredAt: z.string().nullable() });
+export type Policy = z.infer<typeof Policy>;
 
 /** A module or policy saved: its id and the version it now has. */
 export const Versioned = z.object({ id: z.string(), version: z.number() });
+export type Versioned = z.infer<typeof Versioned>;
 
 /** An act's answer: `acknowledged`, `retired`, or an access-review decision (`kept`, `removed`). */
 export const ActStatus = z.object({ status: z.string() });
 
 export const ChaseResult = z.object({ queued: z.number() });
+export type ChaseResult = z.infer<typeof ChaseResult>;
 
 const counts = z.record(z.string(), z.number());
 
@@ -80,9 +88,11 @@ export const AccessReview = z.object({
   closedAt: z.string().nullable(),
   items: z.array(z.object({ staffId: z.string(), name: z.string(), role: z.string(), decision: z.string(), decidedAt: z.string().nullable() })),
 });
+export type AccessReview = z.infer<typeof AccessReview>;
 export const AccessReviewList = z.array(AccessReview);
 
 export const ReviewsOpened = z.object({ opened: z.number(), suspended: z.number() });
+export type ReviewsOpened = z.infer<typeof ReviewsOpened>;
 
 /** A module as its reader sees it. SECURITY (integrity of the quiz): only authors see the answers. */
 export function presentTrainingModule(module: Omit<TrainingModule, 'quiz'> & { quiz: readonly StoredQuestion[] }, canEdit: boolean) {

@@ -2,350 +2,237 @@
  * What the server's JSON responses look like, as the staff UI reads them: one
  * type per response (and per row of a list), named after what it is.
  *
- * Each type names the route that sends it and the presenter that shapes it,
- * beside the route module (`src/core/<feature>/<feature>.presenter.ts`, whose
- * zod schemas are the contract). They are written out here until those
- * presenters exist on this branch; then each becomes an `import type` of the
- * presenter's inferred type, and this module only re-exports. Only the
- * fields the UI reads are listed; the server may send more.
+ * Every type comes from the server: the zod schema in the presenter beside
+ * the route (`src/core/<feature>/<feature>.presenter.ts`) is the contract,
+ * the route serialises by it, and its inferred type is re-exported here
+ * under the name the UI uses (each line names the route that sends it).
+ * Rows of a list that have no schema of their own are taken out of the
+ * list's type. Pages import from this module only.
+ *
+ * These are `import type`/`export type` only: Vite erases them, so no server
+ * code reaches the bundle.
  */
+import type { errorBody } from '../../../src/platform/errors.js';
+import type { SignInState } from '../../../src/core/http/sign-in.presenter.js';
+import type { ExportList, PhotoGallery } from '../../../src/core/photos/photo.presenter.js';
+import type { StaffComplianceList } from '../../../src/core/people/compliance.presenter.js';
 
 // ── Errors and permissions ───────────────────────────────────────────────
 
-/** Every error response's `error` (the one AppError catalogue, mapped at the HTTP edge: src/platform/http). */
-export interface ApiErrorBody {
-  readonly code: string;
-  readonly message: string;
-  readonly fields?: readonly string[];
-}
+/** Every error response's `error` (the one AppError catalogue, mapped at the HTTP edge: src/platform/errors.ts). */
+export type ApiErrorBody = ReturnType<typeof errorBody>['error'];
 
-/** A staff permission: mirrors `Permission` in src/auth/roles.ts (the role table). */
-export type Permission =
-  | 'enquiry.read'
-  | 'enquiry.update'
-  | 'contact.read'
-  | 'patient.write'
-  | 'consent.manage'
-  | 'clinical.read'
-  | 'clinical.write'
-  | 'photo.read'
-  | 'photo.write'
-  | 'photo.export'
-  | 'financial.read'
-  | 'financial.write'
-  | 'access.review'
-  | 'staff.manage'
-  | 'restricted.manage'
-  | 'break-glass.review'
-  | 'audit.read'
-  | 'alerts.manage'
-  | 'consent.forms'
-  | 'incident.manage'
-  | 'retention.manage'
-  | 'compliance.manage'
-  | 'rights.manage';
+/** A staff permission (the role table, src/auth/roles.ts). */
+export type { Permission } from '../../../src/auth/roles.js';
 
-// ── Sign-in and own security (auth.routes.ts → auth.presenter.ts) ─────────
+// ── Sign-in and own security (core/http/sign-in.presenter.ts, my-security.presenter.ts) ──
 
-export type Stage = 'signed-out' | 'second-factor' | 'enrol' | 'signed-in';
+/** GET /api/v1/auth/state, and POST /api/v1/auth/login. */
+export type { SignInState as AuthState } from '../../../src/core/http/sign-in.presenter.js';
 
-/** GET /api/v1/auth/state, and POST /api/v1/auth/login. Presenter: auth.presenter.ts. */
-export interface AuthState {
-  readonly stage: Stage;
-  readonly staff?: {
-    readonly id: string;
-    readonly name: string;
-    readonly email: string;
-    readonly orgRole: string | null;
-    readonly clinicRoles: readonly { clinicId: string; clinicName: string; role: string }[];
-    readonly permissions: readonly Permission[];
-  };
-  readonly factors?: { readonly passkey: boolean; readonly totp: boolean; readonly recovery: boolean };
-  readonly passkeyRequired?: boolean;
-  readonly steppedUp?: boolean;
-  /** What keeps this person from patient data: 'mfa' | 'training' | 'policy'. */
-  readonly blocks?: readonly string[];
-}
+/** Where a browser stands in signing in. */
+export type Stage = SignInState['stage'];
 
-/** POST /api/v1/me/factors/totp/start. Presenter: auth.presenter.ts. */
-export interface TotpEnrolment { qrSvgDataUrl: string; secret: string }
+/** POST /api/v1/me/factors/totp/start. */
+export type { TotpEnrolment } from '../../../src/core/http/my-security.presenter.js';
 
-/** POST /api/v1/me/factors/passkey and /totp/confirm: recovery codes with the first factor only. Presenter: auth.presenter.ts. */
-export interface FactorEnrolled { recoveryCodes?: string[] }
+/** POST /api/v1/me/factors/passkey and /totp/confirm: recovery codes with the first factor only. */
+export type { FactorEnrolled } from '../../../src/core/http/my-security.presenter.js';
 
-/** POST /api/v1/me/recovery-codes. Presenter: auth.presenter.ts. */
-export interface RecoveryCodesIssued { recoveryCodes: string[] }
+/** POST /api/v1/me/recovery-codes. */
+export type { RecoveryCodes as RecoveryCodesIssued } from '../../../src/core/http/my-security.presenter.js';
 
-/** GET /api/v1/me/factors. Presenter: auth.presenter.ts. */
-export interface StaffFactors { passkeys: { id: string; createdAt: string; lastUsedAt: string | null }[]; hasTotp: boolean; recoveryCodesLeft: number }
+/** GET /api/v1/me/factors. */
+export type { FactorStatus as StaffFactors } from '../../../src/core/http/my-security.presenter.js';
 
-/** One row of GET /api/v1/me/sessions. Presenter: auth.presenter.ts. */
-export interface StaffSession { id: string; createdAt: string; lastSeenAt: string; ip: string | null; userAgent: string | null; isCurrent: boolean }
+/** One row of GET /api/v1/me/sessions. */
+export type { SessionSummary as StaffSession } from '../../../src/core/http/my-security.presenter.js';
 
-/** GET /api/v1/me/sessions. Presenter: auth.presenter.ts. */
-export interface StaffSessionList { sessions: StaffSession[] }
+/** GET /api/v1/me/sessions. */
+export type { SessionList as StaffSessionList } from '../../../src/core/http/my-security.presenter.js';
 
 // ── Enquiries (core/enquiries/enquiry.presenter.ts) ──────────────────────
 
-/** One row of GET /api/v1/enquiries. Presenter: core/enquiries/enquiry.presenter.ts (presentSummary). */
-export interface EnquirySummary { id: string; reference: string; clinic: { slug: string; name: string }; status: string; source: string; receivedAt: string }
+/** One row of GET /api/v1/enquiries. */
+export type { EnquiryRow as EnquirySummary } from '../../../src/core/enquiries/enquiry.presenter.js';
 
-/** GET /api/v1/enquiries. Presenter: core/enquiries/enquiry.presenter.ts. */
-export interface EnquiryList { enquiries: EnquirySummary[] }
+/** GET /api/v1/enquiries. */
+export type { EnquiryList } from '../../../src/core/enquiries/enquiry.presenter.js';
 
-/** GET /api/v1/enquiries/:id. Presenter: core/enquiries/enquiry.presenter.ts (presentDetail). */
-export interface EnquiryDetail extends EnquirySummary {
-  contact: { name: string; email: string; phone: string; dateOfBirth: string | null; address: string | null };
-  procedure: string;
-  message: string;
-  contactConsent: boolean;
-}
+/** GET /api/v1/enquiries/:id. */
+export type { EnquiryView as EnquiryDetail } from '../../../src/core/enquiries/enquiry.presenter.js';
 
 // ── Patients (core/patients/patients.presenter.ts) ───────────────────────
 
-/** POST /api/v1/enquiries/:id/convert. Presenter: core/patients/patients.presenter.ts. */
-export interface EnquiryConverted { patientId: string }
+/** POST /api/v1/enquiries/:id/convert. */
+export type { ConvertedEnquiry as EnquiryConverted } from '../../../src/core/patients/patients.presenter.js';
 
-/** One row of GET /api/v1/patients (no personal data). Presenter: core/patients/patients.presenter.ts. */
-export interface PatientRow { id: string; status: string; createdAt: string; clinic: { name: string }; nextAppointment: string | null }
+/** One row of GET /api/v1/patients (no personal data). */
+export type { PatientRow } from '../../../src/core/patients/patients.presenter.js';
 
-/** GET /api/v1/patients. Presenter: core/patients/patients.presenter.ts. */
-export interface PatientList { patients: PatientRow[] }
+/** GET /api/v1/patients. */
+export type { PatientList } from '../../../src/core/patients/patients.presenter.js';
 
-/** POST /api/v1/patients/search. Presenter: core/patients/patients.presenter.ts. */
-export interface PatientSearchResults { results: { patientId: string; name: string; dob?: string }[]; isTooBroad: boolean }
+/** POST /api/v1/patients/search. */
+export type { PatientSearchAnswer as PatientSearchResults } from '../../../src/core/patients/patients.presenter.js';
 
-/** GET /api/v1/patients/:id. Presenter: core/patients/patients.presenter.ts. */
-export interface Patient {
-  id: string;
-  clinicId: string;
-  status: string;
-  createdAt: string;
-  contact: { name: string; email: string; phone: string; dob?: string; address?: string };
-  appointments: { id: string; kind: string; startsAt: string; endsAt: string; status: string; practitionerId: string | null }[];
-  consents: { id: string; title: string; version: number; kind: string; scopes: string[]; method: string; signedAt: string }[];
-  photoScopes: string[];
-  practitioners: { id: string; name: string }[];
-}
+/** GET /api/v1/patients/:id. */
+export type { PatientRecord as Patient } from '../../../src/core/patients/patients.presenter.js';
 
-/** GET /api/v1/patients/:id/clinical. Presenter: core/patients/patients.presenter.ts. */
-export interface PatientClinical { notes: { id: string; text: string; createdAt: string }[]; procedures: { id: string; name: string; details: string; status: string; createdAt: string }[] }
+/** GET /api/v1/patients/:id/clinical. */
+export type { ClinicalRecord as PatientClinical } from '../../../src/core/patients/patients.presenter.js';
 
-/** GET /api/v1/patients/:id/financial. Presenter: core/patients/patients.presenter.ts. */
-export interface PatientFinancial {
-  invoices: { id: string; status: string; issuedAt: string; currency: string; totalMinor: number; paidMinor: number; lines: { description: string; amountMinor: number }[] }[];
-}
+/** GET /api/v1/patients/:id/financial. */
+export type { FinancialRecord as PatientFinancial } from '../../../src/core/patients/patients.presenter.js';
 
 // ── Consent (core/consents/consent.presenter.ts) ─────────────────────────
 
-/** One of GET /api/v1/consent-forms; also POST /api/v1/public/consent-links/form. Presenter: core/consents/consent.presenter.ts. */
-export interface ConsentForm { id: string; kind: 'procedure' | 'photo'; procedureKey: string; version: number; title: string; body: string; bodyHash: string }
+/** One of GET /api/v1/consent-forms. */
+export type { ConsentForm } from '../../../src/core/consents/consent.presenter.js';
 
-/** GET /api/v1/consent-forms. Presenter: core/consents/consent.presenter.ts. */
-export interface ConsentFormList { forms: ConsentForm[] }
+/** GET /api/v1/consent-forms. */
+export type { ConsentFormList } from '../../../src/core/consents/consent.presenter.js';
 
-/** POST /api/v1/patients/:id/consent-links. Presenter: core/consents/consent.presenter.ts. */
-export interface ConsentLink { path: string }
+/** POST /api/v1/public/consent-links/form: the document a signing link opens (a ConsentForm has all of it). */
+export type { LinkForm } from '../../../src/core/consents/consent.presenter.js';
+
+/** POST /api/v1/patients/:id/consent-links. */
+export type { SigningLink as ConsentLink } from '../../../src/core/consents/consent.presenter.js';
 
 // ── Photos (core/photos/photo.presenter.ts) ──────────────────────────────
 
-/** One of GET /api/v1/patients/:id/photos. Presenter: core/photos/photo.presenter.ts. */
-export interface Photo { id: string; phase: 'before' | 'after' | 'progress'; angle: string; takenOn: string; width: number; height: number; bodyArea: string; caption: string }
+/** GET /api/v1/patients/:id/photos. */
+export type { PhotoGallery as PhotoList } from '../../../src/core/photos/photo.presenter.js';
 
-/** GET /api/v1/patients/:id/photos. Presenter: core/photos/photo.presenter.ts. */
-export interface PhotoList { photos: Photo[] }
+/** One of GET /api/v1/patients/:id/photos. */
+export type Photo = PhotoGallery['photos'][number];
 
-/** One row of GET /api/v1/photo-exports. Presenter: core/photos/photo.presenter.ts. */
-export interface PhotoExportRow { id: string; requester: string; requesterId: string; patientCount: number; reason: string; createdAt: string; approvedAt: string | null; downloadedAt: string | null }
+/** GET /api/v1/photo-exports. */
+export type { ExportList as PhotoExportList } from '../../../src/core/photos/photo.presenter.js';
 
-/** GET /api/v1/photo-exports. Presenter: core/photos/photo.presenter.ts. */
-export interface PhotoExportList { exports: PhotoExportRow[] }
+/** One row of GET /api/v1/photo-exports. */
+export type PhotoExportRow = ExportList['exports'][number];
 
-/** POST /api/v1/photo-exports. Presenter: core/photos/photo.presenter.ts. */
-export interface PhotoExportCreated { id: string }
+/** POST /api/v1/photo-exports. */
+export type { ExportRequested as PhotoExportCreated } from '../../../src/core/photos/photo.presenter.js';
 
 // ── Incidents (core/incidents/incident.presenter.ts) ─────────────────────
 
 /** The written account of an incident (part of GET /api/v1/incidents/:id; also the body that declares one). */
-export interface IncidentDetails {
-  whatHappened: string;
-  howDiscovered: string;
-  likelyConsequences: string;
-  measuresBefore: string;
-  measuresAfter: string;
-  staffInvolved: boolean;
-  staffTraining: string;
-  contactPoint: string;
-}
+export type { IncidentDetails } from '../../../src/core/incidents/incident.presenter.js';
 
-/** One row of GET /api/v1/incidents (`reported` is null until the decision). Presenter: core/incidents/incident.presenter.ts. */
-export interface IncidentRow { id: string; title: string; regime: string; status: string; awareAt: string; deadline: string; reported: boolean | null }
+/** One row of GET /api/v1/incidents (`reported` is null until the decision). */
+export type { IncidentListItem as IncidentRow } from '../../../src/core/incidents/incident.presenter.js';
 
-/** GET /api/v1/incidents. Presenter: core/incidents/incident.presenter.ts. */
-export interface IncidentList { incidents: IncidentRow[] }
+/** GET /api/v1/incidents. */
+export type { IncidentList } from '../../../src/core/incidents/incident.presenter.js';
 
-/** POST /api/v1/incidents. Presenter: core/incidents/incident.presenter.ts. */
-export interface IncidentCreated { id: string }
+/** POST /api/v1/incidents. */
+export type { IncidentDeclared as IncidentCreated } from '../../../src/core/incidents/incident.presenter.js';
 
-/** GET /api/v1/incidents/:id. Presenter: core/incidents/incident.presenter.ts. */
-export interface Incident {
-  id: string;
-  title: string;
-  regime: string;
-  status: string;
-  awareAt: string;
-  deadline: string;
-  details: IncidentDetails;
-  scope: { persons: number; records: number; unintelligible: number; intelligible: number; categories: Record<string, number> } | null;
-  assessment: { art34NoticeRequired: boolean; intelligible: number; reasoning: string } | null;
-  decision: { notifyRegulator: boolean; notifyIndividuals: boolean; reasons: string } | null;
-  indicators: { id: string; kind: string; value: string; from: string | null; to: string | null }[];
-  timeline: { at: string; actor: string; kind: string; detail: string }[];
-  reports: { version: number; kind: string; createdAt: string; sha256: string }[];
-}
+/** GET /api/v1/incidents/:id. */
+export type { Incident } from '../../../src/core/incidents/incident.presenter.js';
 
-/** GET /api/v1/incidents/:id/notices. Presenter: core/incidents/incident.presenter.ts. */
-export interface NoticeCounts { delivered: number; queued: number; retrying: number; substitute: number }
+/** GET /api/v1/incidents/:id/notices (the counts, and each notice). */
+export type { NoticeStatus as NoticeCounts } from '../../../src/core/incidents/incident.presenter.js';
 
-/** GET /api/v1/notice-template. Presenter: core/incidents/incident.presenter.ts. */
-export interface NoticeTemplate { subject: string; body: string }
+/** GET /api/v1/notice-template. */
+export type { NoticeTemplate } from '../../../src/core/incidents/incident.presenter.js';
 
 // ── Training, policies, compliance, access reviews (core/people/compliance.presenter.ts) ──
 
-/** One module in someone's status. Presenter: core/people/compliance.presenter.ts. */
-export interface TrainingStatus { moduleId: string; title: string; state: 'current' | 'due' | 'expired' | 'missing'; until: string | null; lastScore: number | null }
+/** One module in someone's status. */
+export type { TrainingStatus } from '../../../src/core/people/compliance.presenter.js';
 
-/** One policy in someone's status (also each of GET /api/v1/policies). Presenter: core/people/compliance.presenter.ts. */
-export interface PolicyStatus { policyId: string; title: string; version: number; acknowledgedAt: string | null }
+/** One policy in someone's status (also each of GET /api/v1/policies). */
+export type { PolicyStatus } from '../../../src/core/people/compliance.presenter.js';
 
-/** GET /api/v1/me/compliance. Presenter: core/people/compliance.presenter.ts. */
-export interface ComplianceStatus { blocks: string[]; training: TrainingStatus[]; policies: PolicyStatus[]; mfa: { enrolled: boolean; passkey: boolean } }
+/** GET /api/v1/me/compliance. */
+export type { ComplianceStatus } from '../../../src/core/people/compliance.presenter.js';
 
-/** Each of GET /api/v1/training/modules as a learner gets it (no answers). Presenter: core/people/compliance.presenter.ts. */
-export interface TrainingModule { id: string; title: string; version: number; content: string; passMark: number; isBuiltin: boolean; quiz: { question: string; options: string[] }[] }
+/** Each of GET /api/v1/training/modules (the quiz's `answer`s only for compliance.manage). */
+export type { TrainingModule } from '../../../src/core/people/compliance.presenter.js';
 
-/** Each of GET /api/v1/training/modules for compliance.manage: the quiz with its answers. Presenter: core/people/compliance.presenter.ts. */
-export interface AuthoredTrainingModule extends TrainingModule { quiz: { question: string; options: string[]; answer: number }[] }
+/** POST /api/v1/training/modules/:id/attempts. */
+export type { QuizResult } from '../../../src/core/people/compliance.presenter.js';
 
-/** POST /api/v1/training/modules/:id/attempts. Presenter: core/people/compliance.presenter.ts. */
-export interface QuizResult { score: number; passed: boolean; passMark: number; expiresAt: string | null; wrong: number[] }
+/** GET /api/v1/policies/:id. */
+export type { Policy as PolicyText } from '../../../src/core/people/compliance.presenter.js';
 
-/** GET /api/v1/policies/:id. Presenter: core/people/compliance.presenter.ts. */
-export interface PolicyText { body: string }
+/** POST /api/v1/policies (and POST/PUT /api/v1/training/modules). */
+export type { Versioned as PolicyPublished } from '../../../src/core/people/compliance.presenter.js';
 
-/** POST /api/v1/policies. Presenter: core/people/compliance.presenter.ts. */
-export interface PolicyPublished { version: number }
+/** GET /api/v1/compliance/dashboard. */
+export type { ComplianceDashboard } from '../../../src/core/people/compliance.presenter.js';
 
-/** GET /api/v1/compliance/dashboard. Presenter: core/people/compliance.presenter.ts. */
-export interface ComplianceDashboard {
-  staff: { total: number; trained: number; mfa: number; passkey: number; policiesAcknowledged: number; blocked: number; overdueAcknowledgements: number };
-  trainingStates: Record<'current' | 'due' | 'expired' | 'missing', number>;
-  alerts: { open: number; bySeverity: Record<string, number> };
-  incidents: { open: number };
-  requests: { open: number; overdue: number; dueThisWeek: number; byKind: Record<string, number> };
-  expiringData: Record<string, { now: number; next: number }>;
-  accessReviews: { open: number; pendingItems: number; overdue: number; suspendedRoles: number };
-}
+/** Each of GET /api/v1/compliance/staff. */
+export type StaffCompliance = StaffComplianceList[number];
 
-/** Each of GET /api/v1/compliance/staff. Presenter: core/people/compliance.presenter.ts. */
-export type StaffCompliance = ComplianceStatus & { staffId: string; name: string; email: string; orgRole: string | null; isLocked: boolean };
+/** POST /api/v1/compliance/chase. */
+export type { ChaseResult } from '../../../src/core/people/compliance.presenter.js';
 
-/** POST /api/v1/compliance/chase. Presenter: core/people/compliance.presenter.ts. */
-export interface ChaseResult { queued: number }
+/** Each of GET /api/v1/access-reviews. */
+export type { AccessReview } from '../../../src/core/people/compliance.presenter.js';
 
-/** Each of GET /api/v1/access-reviews. Presenter: core/people/compliance.presenter.ts. */
-export interface AccessReview {
-  id: string;
-  clinicName: string;
-  period: string;
-  openedAt: string;
-  dueAt: string;
-  closedAt: string | null;
-  items: { staffId: string; name: string; role: string; decision: string; decidedAt: string | null }[];
-}
-
-/** POST /api/v1/access-reviews/open. Presenter: core/people/compliance.presenter.ts. */
-export interface AccessReviewsOpened { opened: number; suspended: number }
+/** POST /api/v1/access-reviews/open. */
+export type { ReviewsOpened as AccessReviewsOpened } from '../../../src/core/people/compliance.presenter.js';
 
 // ── Staff administration (core/people/staff.presenter.ts) ────────────────
 
-/** Each of GET /api/v1/clinics. Presenter: core/people/staff.presenter.ts. */
-export interface Clinic { id: string; name: string }
+/** Each of GET /api/v1/clinics. */
+export type { Clinic } from '../../../src/core/people/staff.presenter.js';
 
-/** GET /api/v1/clinics. Presenter: core/people/staff.presenter.ts. */
-export interface ClinicList { clinics: Clinic[] }
+/** GET /api/v1/clinics. */
+export type { ClinicList } from '../../../src/core/people/staff.presenter.js';
 
-/** Each of GET /api/v1/staff. Presenter: core/people/staff.presenter.ts. */
-export interface StaffMember {
-  id: string;
-  email: string;
-  name: string;
-  orgRole: string | null;
-  clinicRoles: { clinicId: string; role: string }[];
-  disabledAt: string | null;
-  factors: { passkeys: number; totp: boolean };
-}
+/** Each of GET /api/v1/staff. */
+export type { StaffMember } from '../../../src/core/people/staff.presenter.js';
 
-/** GET /api/v1/staff. Presenter: core/people/staff.presenter.ts. */
-export interface StaffList { staff: StaffMember[] }
+/** GET /api/v1/staff. */
+export type { StaffList } from '../../../src/core/people/staff.presenter.js';
 
 // ── Break-glass (core/persons/person-access.presenter.ts) ────────────────
 
-/** Each of GET /api/v1/break-glass (grants awaiting review). Presenter: core/persons/person-access.presenter.ts. */
-export interface BreakGlassGrant { id: string; staff: { id: string; name: string }; personId: string; justification: string; createdAt: string; expiresAt: string }
+/** Each of GET /api/v1/break-glass (grants awaiting review). */
+export type { BreakGlassGrant } from '../../../src/core/persons/person-access.presenter.js';
 
-/** GET /api/v1/break-glass. Presenter: core/persons/person-access.presenter.ts. */
-export interface BreakGlassGrantList { grants: BreakGlassGrant[] }
+/** GET /api/v1/break-glass. */
+export type { BreakGlassGrantList } from '../../../src/core/persons/person-access.presenter.js';
 
 // ── Alerts and lockdown approvals (core/detection/detection.presenter.ts) ─
 
-/** Each of GET /api/v1/alerts. Presenter: core/detection/detection.presenter.ts. */
-export interface Alert { id: string; at: string; severity: string; rule: string; staff: { id: string; name: string } | null; personCount: number; detail: string; status: string }
+/** Each of GET /api/v1/alerts. */
+export type { AlertSummary as Alert } from '../../../src/core/detection/detection.presenter.js';
 
-/** GET /api/v1/alerts. Presenter: core/detection/detection.presenter.ts. */
-export interface AlertList { alerts: Alert[] }
+/** GET /api/v1/alerts. */
+export type { AlertList } from '../../../src/core/detection/detection.presenter.js';
 
-/** Each of GET /api/v1/approval-requests. Presenter: core/detection/detection.presenter.ts. */
-export interface ApprovalRequest { id: string; enquiryId: string; requestedAt: string; requester: string }
+/** Each of GET /api/v1/approval-requests. */
+export type { ApprovalRequest } from '../../../src/core/detection/detection.presenter.js';
 
-/** GET /api/v1/approval-requests. Presenter: core/detection/detection.presenter.ts. */
-export interface ApprovalRequestList { requests: ApprovalRequest[] }
+/** GET /api/v1/approval-requests. */
+export type { ApprovalRequestList } from '../../../src/core/detection/detection.presenter.js';
 
 // ── Retention (core/retention/retention.presenter.ts) ────────────────────
 
-/** GET /api/v1/retention. Presenter: core/retention/retention.presenter.ts. */
-export interface RetentionView {
-  schedule: { category: string; months: number; label: string; defaultMonths: number }[];
-  upcoming: Record<string, { now: number; next: number }>;
-  runs: { id: string; startedAt: string; finishedAt: string | null; shredded: Record<string, number>; held: number }[];
-}
+/** GET /api/v1/retention. */
+export type { RetentionOverview as RetentionView } from '../../../src/core/retention/retention.presenter.js';
 
 // ── Data-subject requests (core/rights/rights.presenter.ts) ──────────────
 
-/** Each of GET /api/v1/rights/requests. Presenter: core/rights/rights.presenter.ts. */
-export interface RightsRequest {
-  id: string;
-  personId: string;
-  kind: 'access' | 'portability' | 'erasure' | 'rectification';
-  receivedAt: string;
-  dueAt: string;
-  extensionReason: string | null;
-  status: string;
-  outcome: string | null;
-  exceptions: string[];
-  isOverdue: boolean;
-}
+/** Each of GET /api/v1/rights/requests. */
+export type { RightsRequest } from '../../../src/core/rights/rights.presenter.js';
 
-/** Each of POST /api/v1/rights/lookup. Presenter: core/rights/rights.presenter.ts. */
-export interface PersonMatch { personId: string; knownSince: string; enquiries: number; patientRecords: number }
+/** Each of POST /api/v1/rights/lookup. */
+export type { RequesterMatch as PersonMatch } from '../../../src/core/rights/rights.presenter.js';
 
 // ── Encryption keys (core/vault/keys.presenter.ts) ───────────────────────
 
-/** Each domain of GET /api/v1/keys. Presenter: core/vault/keys.presenter.ts. */
-export interface KeyDomainStatus { domain: string; activeKeyId: string; versions: { id: string; status: string }[]; personKeys: number; toRewrap: number }
+/** Each domain of GET /api/v1/keys. */
+export type { DomainKeySummary as KeyDomainStatus } from '../../../src/core/vault/keys.presenter.js';
 
-/** GET /api/v1/keys. Presenter: core/vault/keys.presenter.ts. */
-export interface KeyStatus { domains: KeyDomainStatus[] }
+/** GET /api/v1/keys. */
+export type { DomainKeyList as KeyStatus } from '../../../src/core/vault/keys.presenter.js';
 
-/** POST /api/v1/keys/rotate (and the same from POST /api/v1/incidents/:id/containment/keys). Presenter: core/vault/keys.presenter.ts. */
-export interface KeysRotated { rotated: string[] }
+/** POST /api/v1/keys/rotate (POST /api/v1/incidents/:id/containment/keys answers the same shape, incident.presenter.ts `KeysRotated`). */
+export type { RotationResult as KeysRotated } from '../../../src/core/vault/keys.presenter.js';

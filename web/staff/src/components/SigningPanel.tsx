@@ -1,6 +1,6 @@
 /** Signing a consent form: the document, the photo-use choices, the typed name and a drawn signature. Used on the clinic's tablet and on the patient's signing-link page. */
 import { useRef, useState } from 'react';
-import type { ConsentForm } from '../api-types.js';
+import type { LinkForm } from '../api-types.js';
 import { useAction } from '../hooks.js';
 import { ErrorText } from './ErrorText.js';
 
@@ -66,7 +66,7 @@ export function SignaturePad(props: { onChange: (dataUrl: string | undefined) =>
 }
 
 /** The document, the choices, the typed name and the drawn signature; `submit` records it. */
-export function SigningPanel(props: { form: ConsentForm; submit: (signing: { typedName: string; drawnSignature: string; scopes: string[] }) => Promise<void>; onDone: () => void }) {
+export function SigningPanel(props: { form: LinkForm; submit: (signing: { typedName: string; drawnSignature: string; scopes: string[] }) => Promise<void>; onDone: () => void }) {
   const [signature, setSignature] = useState<string>();
   const { error, setError, busy, run } = useAction();
   return (

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { api, formatWhen } from '../api.js';
-import type { AuthoredTrainingModule, ChaseResult, ComplianceDashboard, PolicyPublished, StaffCompliance } from '../api-types.js';
+import type { ChaseResult, ComplianceDashboard, PolicyPublished, StaffCompliance, TrainingModule } from '../api-types.js';
 import { Link } from '../router.js';
 import { useAction, useResource } from '../hooks.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -70,10 +70,10 @@ function StackedChart(props: { title: string; parts: { label: string; value: num
 }
 
 /** Quiz as editable text: a question line, then options, the right one starting with "* ", others with "- "; blank line between questions. */
-function quizToText(quiz: AuthoredTrainingModule['quiz']): string {
+function quizToText(quiz: TrainingModule['quiz']): string {
   return quiz.map((q) => [q.question, ...q.options.map((o, i) => `${i === q.answer ? '*' : '-'} ${o}`)].join('\n')).join('\n\n');
 }
-function textToQuiz(text: string): AuthoredTrainingModule['quiz'] {
+function textToQuiz(text: string): TrainingModule['quiz'] {
   return text
     .split(/\n\s*\n/)
     .map((block) => block.split('\n').map((l) => l.trim()).filter(Boolean))
@@ -81,7 +81,7 @@ function textToQuiz(text: string): AuthoredTrainingModule['quiz'] {
     .map(([question, ...options]) => ({ question: question ?? '', options: options.map((o) => o.replace(/^[*-]\s*/, '')), answer: options.findIndex((o) => o.startsWith('*')) }));
 }
 
-function ModuleEditor(props: { module?: AuthoredTrainingModule; onSaved: () => void }) {
+function ModuleEditor(props: { module?: TrainingModule; onSaved: () => void }) {
   const { error, run } = useAction();
   const m = props.module;
   return (
@@ -111,7 +111,7 @@ function ModuleEditor(props: { module?: AuthoredTrainingModule; onSaved: () => v
 export function CompliancePage() {
   const dash = useResource<ComplianceDashboard>('/api/v1/compliance/dashboard');
   const staff = useResource<StaffCompliance[]>('/api/v1/compliance/staff');
-  const modules = useResource<AuthoredTrainingModule[]>('/api/v1/training/modules');
+  const modules = useResource<TrainingModule[]>('/api/v1/training/modules');
   const [note, setNote] = useState<string>();
   const { error, run } = useAction();
   const [editing, setEditing] = useState<string>();
