@@ -51,6 +51,7 @@ import type { PatientDoor } from '../door/patient-door.js';
 import { registerIncidentRoutes } from '../incidents/incident.routes.js';
 import type { IncidentService } from '../incidents/incident.service.js';
 import { registerKeyRoutes } from '../vault/keys.routes.js';
+import { registerVaultRoutes } from '../vault/vault.routes.js';
 import type { RewrapService } from '../vault/rewrap.service.js';
 import { registerRetentionRoutes } from '../retention/retention.routes.js';
 import type { RetentionService } from '../retention/retention.service.js';
@@ -214,21 +215,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   };
 
   registerOperationsRoutes(app, { db, vault: deps.vault, redis: deps.redis?.client, metricsToken: deps.metricsToken });
-  app.get('/api/v1/vault', { config: { access: 'public' } }, async () => deps.vault.status());
-  app.post<{ Body: { passphrase?: string; share?: string } }>(
-    '/api/v1/vault/unseal',
-    {
-      config: { access: 'public', rateLimit: { max: deps.authRateMax, timeWindow: 60_000 } },
-      schema: { body: { type: 'object', additionalProperties: false, properties: { passphrase: { type: 'string', minLength: 1, maxLength: 1024 }, share: { type: 'string', minLength: 1, maxLength: 1024 } } } },
-    },
-    async (request) => {
-      if (request.body.passphrase) await deps.vault.unsealWithPassphrase(request.body.passphrase, request.ip);
-      else if (request.body.share) await deps.vault.submitShare(request.body.share, request.ip);
-      else throw appError('VALIDATION_FAILED', ['passphrase']);
-      if (deps.vault.isUnsealed()) deps.onUnsealed?.();
-      return deps.vault.status();
-    },
-  );
+  registerVaultRoutes(app, { vault: deps.vault, authRateMax: deps.authRateMax, onUnsealed: deps.onUnsealed });
 
   registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie, http });
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
