@@ -5,9 +5,11 @@
  *     password step with the parameters in use), beside the same run's raw
  *     Argon2id verifications per second (baseline: the floor sign-in cannot beat);
  *  2. p50/p95 latency of an authorised enquiry read (session → MFA-verified
- *     actor → door: authorise, audit in the same transaction, decrypt) with
- *     100 concurrent signed-in sessions, beside the same server's /healthz
- *     under the same load (baseline: the HTTP stack alone).
+ *     actor → door: authorise, audit group-committed — concurrent reads'
+ *     events batched in the audit writer's own transaction, each read waiting
+ *     for its commit before any key opens — decrypt) with 100 concurrent
+ *     signed-in sessions, beside the same server's /healthz under the same
+ *     load (baseline: the HTTP stack alone).
  *
  * Usage: npm run bench:login [-- --seconds 8 --sessions 100]
  */

@@ -3,7 +3,9 @@
  *
  *  1. staff API throughput — authorised enquiry reads per second (session →
  *     MFA-verified actor → compliance gate → door: authorise, detection
- *     counters in Redis, audit in its own transaction, decrypt) — against one
+ *     counters in Redis, audit group-committed — concurrent reads' events
+ *     batched in the audit writer's own transaction, each read waiting for its
+ *     commit before any key opens — decrypt) — against one
  *     core process, then against two core processes behind the same load
  *     (half the connections each, as a load balancer would spread them);
  *     the ratio is the figure;

@@ -6,7 +6,7 @@
  * photo store trips them too. Their pixels are synthetic (tinted, blurred
  * noise): no real body is ever used as bait.
  *
- * Limitation (documented in README): real patients are created by a staff
+ * Limitation (documented in docs/features.md, Canaries): real patients are created by a staff
  * member and that act is in the audit log; canary patients are not (the log
  * stays truthful and records only how many canaries were planted). Someone
  * holding both the database and the audit log could compare the two.
