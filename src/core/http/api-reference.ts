@@ -50,7 +50,8 @@ window.SwaggerUIBundle({
 });
 `;
 
-// WCAG AA over Swagger UI's own styles: contrast 4.5:1 (darker method badges, version stamps and links), 24 px targets.
+// WCAG AA over Swagger UI's own styles: contrast 4.5:1 (darker method badges, version stamps and links), 24 px targets,
+// and example bodies that wrap instead of scrolling (a scrolling region would need keyboard focus).
 const STYLE = `body { margin: 0; background: #fafafa; }
 #reference { display: block; }
 .swagger-ui .opblock .opblock-summary .view-line-link.copy-to-clipboard { width: 24px; min-width: 24px; }
@@ -65,6 +66,7 @@ const STYLE = `body { margin: 0; background: #fafafa; }
 .swagger-ui .info a, .swagger-ui .info .url { color: #1f5fa8; }
 .swagger-ui .btn.authorize { border-color: #137a4f; color: #137a4f; }
 .swagger-ui .btn.authorize svg { color: #137a4f; fill: #137a4f; }
+.swagger-ui .highlight-code > .microlight { max-height: none; overflow: visible; white-space: pre-wrap; overflow-wrap: anywhere; }
 `;
 
 interface Asset {
