@@ -45,7 +45,7 @@ describe('single door to personal data', () => {
   });
 
   it('only the ingest opens sealed enquiries', () => {
-    assert.deepEqual(callers(/\bopenEnquiry\b/).sort(), ['src/core/ingest/ingest.service.ts', 'src/crypto/open.ts']);
+    assert.deepEqual(callers(/\bopenEnquiry\b/).sort(), ['src/core/ingest/inbox-opening.ts', 'src/crypto/open.ts']);
   });
 
   it('only src/crypto imports node:crypto', () => {
