@@ -3,18 +3,9 @@ import { describe, it } from 'node:test';
 import { fromBase64Url, toBase64Url, utf8 } from './bytes.js';
 import { blindIndex, deriveBlindIndexKeys } from './blind-index.js';
 import { envelopeHeader, EnvelopeError, generateSymmetricKey, openEnvelope, sealEnvelope } from './envelope.js';
-import {
-  createPersonKey,
-  initVault,
-  openKeyring,
-  openPersonKey,
-  openPersonRecord,
-  sealPersonRecord,
-  UnsealError,
-  vaultKeyFromPassphrase,
-  VAULT_KDF_FLOOR,
-  vaultKeyFromShares,
-} from './keyring.js';
+import { createPersonKey, openKeyring, openPersonKey, openPersonRecord, sealPersonRecord } from './keyring.js';
+import { UnsealError } from './key-material.js';
+import { initVault, vaultKeyFromPassphrase, VAULT_KDF_FLOOR, vaultKeyFromShares } from './vault-key.js';
 import { checkFormToken, formTokenUse, issueFormToken } from './form-token.js';
 
 // The floor is the cheapest the keyring accepts; production uses VAULT_KDF_PARAMS.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/core-runtime.js';
 import { readPublication } from '../../src/core/org/publication.service.js';
-import { VAULT_KDF_FLOOR } from '../../src/crypto/keyring.js';
+import { VAULT_KDF_FLOOR } from '../../src/crypto/vault-key.js';
 import { createStaff } from '../../src/core/org/org.repository.js';
 import { setupInstallation } from '../../src/core/org/setup.service.js';
 import { hashPassword } from '../../src/crypto/passphrase.js';

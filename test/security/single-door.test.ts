@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { createPersonKey, initVault, openKeyring, PersonKey, sealPersonRecord, VAULT_KDF_FLOOR, vaultKeyFromPassphrase } from '../../src/crypto/keyring.js';
+import { createPersonKey, openKeyring, PersonKey, sealPersonRecord } from '../../src/crypto/keyring.js';
+import { initVault, VAULT_KDF_FLOOR, vaultKeyFromPassphrase } from '../../src/crypto/vault-key.js';
 import { sourceFiles } from '../helpers/import-graph.js';
 
 const FAST_KDF = VAULT_KDF_FLOOR;

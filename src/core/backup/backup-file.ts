@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { sha256Hasher } from '../../crypto/digest.js';
-import type { VaultRecord } from '../../crypto/keyring.js';
+import type { VaultRecord } from '../../crypto/key-material.js';
 import type { BlobArchive } from './backup-blobs.js';
 import { BackupError } from './backup-error.js';
 

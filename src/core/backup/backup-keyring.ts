@@ -1,6 +1,8 @@
 /** Opening the vault from the operator's unseal material: the CLI holds no key of its own. */
 import type { SymmetricKey } from '../../crypto/envelope.js';
-import { type Keyring, openKeyring, vaultKeyFromPassphrase, vaultKeyFromShares, type VaultRecord } from '../../crypto/keyring.js';
+import { type Keyring, openKeyring } from '../../crypto/keyring.js';
+import { type VaultRecord } from '../../crypto/key-material.js';
+import { vaultKeyFromPassphrase, vaultKeyFromShares } from '../../crypto/vault-key.js';
 import type { Db } from '../../db/database.js';
 import { listKeyMaterial } from '../vault/vault.repository.js';
 import { readVaultRow } from './backup.repository.js';

@@ -20,7 +20,8 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Keyring, VaultRecord } from '../../crypto/keyring.js';
+import type { Keyring } from '../../crypto/keyring.js';
+import type { VaultRecord } from '../../crypto/key-material.js';
 import { newId } from '../../crypto/random.js';
 import { signMessage } from '../../crypto/signing.js';
 import { createEncryptStream } from '../../crypto/stream.js';

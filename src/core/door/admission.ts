@@ -22,7 +22,8 @@ import { canAccessPerson, hasOrgPermission, type PersonFacts } from '../../auth/
 import type { ClinicPermission } from '../../auth/roles.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { createAuditWriter } from '../../audit/group-commit.js';
-import { type Domain, type Keyring, openPersonKey, openPersonRecord, type PersonKey, personFileKey, sealPersonRecord } from '../../crypto/keyring.js';
+import { type Keyring, openPersonKey, openPersonRecord, type PersonKey, personFileKey, sealPersonRecord } from '../../crypto/keyring.js';
+import { type Domain } from '../../crypto/key-material.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';

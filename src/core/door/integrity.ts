@@ -7,7 +7,8 @@
  */
 import { sha256Hasher } from '../../crypto/digest.js';
 import { createAuditLog } from '../../audit/audit-log.js';
-import type { Domain, Keyring } from '../../crypto/keyring.js';
+import type { Keyring } from '../../crypto/keyring.js';
+import type { Domain } from '../../crypto/key-material.js';
 import type { Db, Dialect } from '../../db/database.js';
 import { systemClock } from '../../platform/clock.js';
 import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';

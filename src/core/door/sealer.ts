@@ -3,7 +3,8 @@
  * one person's key for a domain, and opens nothing. The caller has admitted
  * the write through the gate and audits it with the row it writes.
  */
-import { createPersonKey, type Domain } from '../../crypto/keyring.js';
+import { createPersonKey } from '../../crypto/keyring.js';
+import { type Domain } from '../../crypto/key-material.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { findWrappedKey, insertPersonKeyIfAbsent } from '../persons/persons.repository.js';

@@ -6,7 +6,7 @@
  * Also the one place a person's contact record is rectified.
  */
 import type { StaffActor } from '../../auth/actor.js';
-import { DOMAINS } from '../../crypto/keyring.js';
+import { DOMAINS } from '../../crypto/key-material.js';
 import type { Db } from '../../db/database.js';
 import { appError } from '../../platform/errors.js';
 import { normaliseEmail, normalisePhone } from '../persons/normalise.js';

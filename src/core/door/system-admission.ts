@@ -6,7 +6,8 @@
  * staff authorisation or detection applies.
  */
 import type { AuditEvent, AuditLog } from '../../audit/audit-log.js';
-import type { Domain, Keyring } from '../../crypto/keyring.js';
+import type { Keyring } from '../../crypto/keyring.js';
+import type { Domain } from '../../crypto/key-material.js';
 import type { Db } from '../../db/database.js';
 import { openSystemKeys, type StoredPersonKey, type SystemAdmission } from './admission.js';
 

@@ -1,6 +1,7 @@
 /** Persons and their wrapped data keys. Every personal field is an envelope. */
 import { blindIndex } from '../../crypto/blind-index.js';
-import type { Domain, Keyring } from '../../crypto/keyring.js';
+import type { Keyring } from '../../crypto/keyring.js';
+import type { Domain } from '../../crypto/key-material.js';
 import type { Db } from '../../db/database.js';
 import type { ContactRecord } from '../door/records.js';
 import { normaliseEmail, normalisePhone, normaliseSurnameDob } from './normalise.js';

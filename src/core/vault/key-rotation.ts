@@ -4,7 +4,7 @@
  * (domain keys and the intake key pair), after which person keys are
  * re-wrapped in the background.
  */
-import { DOMAINS, type Domain } from '../../crypto/keyring.js';
+import { DOMAINS, type Domain } from '../../crypto/key-material.js';
 import type { Logger } from '../../platform/logger.js';
 import type { RewrapService } from './rewrap.service.js';
 import type { VaultService } from './vault.service.js';

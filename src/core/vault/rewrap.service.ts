@@ -8,7 +8,8 @@
  * version.
  */
 import type { AuditLog } from '../../audit/audit-log.js';
-import { DOMAINS, rewrapPersonKey } from '../../crypto/keyring.js';
+import { rewrapPersonKey } from '../../crypto/keyring.js';
+import { DOMAINS } from '../../crypto/key-material.js';
 import type { Db } from '../../db/database.js';
 import type { KeySource } from '../../crypto/key-source.js';
 import type { Clock } from '../../platform/clock.js';

@@ -1,5 +1,5 @@
 /** Storage of the vault record and wrapped key material. Holds no plaintext keys. */
-import type { KeyMaterialRecord, VaultRecord } from '../../crypto/keyring.js';
+import type { KeyMaterialRecord, VaultRecord } from '../../crypto/key-material.js';
 import type { Db } from '../../db/database.js';
 import { signManifest } from '../../crypto/key-manifest.js';
 

@@ -3,21 +3,9 @@
  * in this process's memory after an unseal, and is dropped by `seal()`.
  */
 import type { AuditLog } from '../../audit/audit-log.js';
-import {
-  type Domain,
-  initVault,
-  type KeyMaterialRecord,
-  newDomainKey,
-  newIntakeKey,
-  type Keyring,
-  openKeyring,
-  rotateVaultKey,
-  UnsealError,
-  upgradeLegacyVault,
-  type VaultInitOptions,
-  vaultKeyFromPassphrase,
-  vaultKeyFromShares,
-} from '../../crypto/keyring.js';
+import { type Keyring, openKeyring } from '../../crypto/keyring.js';
+import { type Domain, type KeyMaterialRecord, newDomainKey, newIntakeKey, UnsealError } from '../../crypto/key-material.js';
+import { initVault, rotateVaultKey, upgradeLegacyVault, type VaultInitOptions, vaultKeyFromPassphrase, vaultKeyFromShares } from '../../crypto/vault-key.js';
 import type { SymmetricKey } from '../../crypto/envelope.js';
 import { KeyMaterialTamperedError, verifyManifest } from '../../crypto/key-manifest.js';
 import type { AlertService } from '../detection/alert.service.js';
