@@ -11,7 +11,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkFormToken, type FormTokenUse, formTokenUse, issueFormToken } from '../crypto/form-token.js';
-import { ENQUIRY_SUITE, MAX_SEALED_CT_CHARS } from '../crypto/enquiry-suite.js';
+import { ENQUIRY_SUITE } from '../crypto/enquiry-suite.js';
 import { randomToken, randomSecret } from '../crypto/random.js';
 import { importSealingKey, sealEnquiry, type SealingKey } from '../crypto/seal.js';
 import type { InboxDb } from '../db/tables/intake.js';
@@ -22,6 +22,7 @@ import { createHttpApp } from '../platform/http/http-app.js';
 import type { Logger } from '../platform/logger.js';
 import { readAsset } from '../platform/paths.js';
 import { enquiryFieldsSchema, invalidFieldNames } from './enquiry-fields.js';
+import { FRESH_TOKEN_HEADER, intakeSchemas, registerIntakeOpenApi, type SealedBody } from './intake-contract.js';
 import { renderEnquiryPage, renderMessagePage, type TypedValues } from './form-page.js';
 import { acceptSubmission } from './inbox-writer.js';
 import type { Publication } from './publication.js';
@@ -38,33 +39,6 @@ export interface IntakeDeps {
   readonly formSecret?: Uint8Array;
 }
 
-interface SealedBody {
-  v: 1;
-  suite: string;
-  kid: string;
-  clinic: string;
-  enc: string;
-  ct: string;
-  formToken: string;
-  website?: string;
-}
-
-const sealedBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['v', 'suite', 'kid', 'clinic', 'enc', 'ct', 'formToken'],
-  properties: {
-    v: { const: 1 },
-    suite: { const: ENQUIRY_SUITE },
-    kid: { type: 'string', pattern: '^[a-z0-9.-]{1,64}$' },
-    clinic: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
-    enc: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
-    ct: { type: 'string', minLength: 22, maxLength: MAX_SEALED_CT_CHARS, pattern: '^[A-Za-z0-9_-]+$' },
-    formToken: { type: 'string', maxLength: 100 },
-    website: { type: 'string', maxLength: 200 },
-  },
-} as const;
-
 interface ValidationIssue {
   readonly instancePath: string;
   readonly keyword: string;
@@ -75,9 +49,6 @@ function issueField(issue: ValidationIssue): string {
   const named = issue.params['missingProperty'] ?? issue.params['additionalProperty'];
   return issue.instancePath.slice(1) || (typeof named === 'string' ? named : 'body');
 }
-
-/** Header carrying a fresh form token on a refusal the person fixes by sending again (the form script reads it). */
-const FRESH_TOKEN_HEADER = 'tacet-form-token';
 
 /** The no-JS form's fields that are given back as typed when the form must be sent again. */
 const TYPED = ['name', 'email', 'phone', 'dob', 'address', 'procedure', 'message', 'consent'] as const;
@@ -108,6 +79,8 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => appError('RATE_LIMITED') });
   const submitLimit = { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs };
   const pageLimit = { max: config.rateLimit.max * 10, timeWindow: config.rateLimit.windowMs };
+  // The published contract (GET /v1/openapi.json) sees every route registered after it.
+  await registerIntakeOpenApi(app, { rateLimit: pageLimit });
 
   // A token for sending the same form again after a spent or expired one. Back-dated by the minimum fill
   // time: this person already took it (the token they sent is proof), and must not be refused as too fast.
@@ -136,7 +109,7 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     }
   });
 
-  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { access: 'public' }, schema: intakeSchemas.healthz }, async () => ({ status: 'ok' }));
   app.get('/', { config: { access: 'public' } }, async (_request, reply) => reply.redirect('/enquire'));
   app.get('/form.js', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=300').header('Cross-Origin-Resource-Policy', 'cross-origin').send(formScript),
@@ -155,15 +128,15 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     reply.type('text/html; charset=utf-8').send(renderMessagePage('Thank you', 'Your enquiry has been sent securely. The clinic team will be in touch.')),
   );
 
-  app.get('/v1/publication', { config: { access: 'public', rateLimit: pageLimit } }, async () => {
+  app.get('/v1/publication', { config: { access: 'public', rateLimit: pageLimit }, schema: intakeSchemas.publication }, async () => {
     return { ...publication, suite: ENQUIRY_SUITE, formToken: issueFormToken(formSecret, clock.now().getTime()), submissionId: randomToken(16) };
   });
 
-  app.options('/v1/enquiries', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) => reply.status(204).send());
+  app.options('/v1/enquiries', { config: { access: 'public', rateLimit: pageLimit }, schema: intakeSchemas.preflight }, async (_request, reply) => reply.status(204).send());
 
   app.post<{ Body: SealedBody }>(
     '/v1/enquiries',
-    { config: { access: 'public', rateLimit: submitLimit }, schema: { body: sealedBodySchema }, attachValidation: true },
+    { config: { access: 'public', rateLimit: submitLimit }, schema: intakeSchemas.enquiries, attachValidation: true },
     async (request: FastifyRequest<{ Body: SealedBody }>, reply) => {
       if (request.validationError) {
         const issues = (request.validationError.validation ?? []) as readonly ValidationIssue[];

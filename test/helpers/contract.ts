@@ -1,6 +1,7 @@
 /**
- * The contract check: every response a test's HTTP call receives from the
- * core must validate against the app's own published OpenAPI document.
+ * The contract check: every response a test's HTTP call receives from a tier
+ * (the core, the intake) must validate against that app's own published
+ * OpenAPI document (`app.swagger()`, src/platform/http/openapi.ts).
  *
  * Two stages, per response with a JSON body:
  * - `handler`: what the handler returned (before Fastify's serialiser) must
@@ -30,7 +31,7 @@ export const UNDOCUMENTED_FAILS = process.env['TACET_CONTRACT_UNDOCUMENTED'] !==
 
 /** One response that broke the contract. */
 export interface ContractViolation {
-  /** `GET /api/v1/patients/:id 200` (the route template, never the URL). */
+  /** `GET /api/v1/patients/:id 200`, `POST /v1/enquiries 202` (the route template, never the URL). */
   readonly response: string;
   readonly stage: 'handler' | 'sent' | 'undocumented';
   readonly errors: string;
@@ -140,7 +141,7 @@ function asJson(value: unknown): unknown {
   }
 }
 
-/** Install the check on a core app before it is ready (the harness does, for every test installation). */
+/** Install the check on a tier's app before it is ready (the harness does, on the core and the intake of every test installation). */
 export function installContractCheck(app: FastifyInstance): void {
   let document: Document | undefined;
   let validators: Validators | undefined;

@@ -89,6 +89,8 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
   if (options.isUnsealed ?? true) await core.vault.unsealWithPassphrase(PASSPHRASE);
   const publication = readPublication(coreConfig.publicationFile) as Publication;
   const intake = await createIntakeRuntime({ config: intakeConfig, logger, clock, publication, ...(options.formSecret ? { formSecret: options.formSecret } : {}) });
+  // And every response of the intake its own contract (GET /v1/openapi.json).
+  installContractCheck(intake.app);
   return {
     dialect,
     database,

@@ -17,6 +17,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { fastSealedBody, formBody, generateEnquiry } from '../helpers/enquiries.js';
+import { installContractCheck } from '../helpers/contract.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 for (const dialect of DIALECTS) {
@@ -30,6 +31,7 @@ for (const dialect of DIALECTS) {
       // A second intake instance on the same inbox, sharing the form secret as a load-balanced pair would.
       const config = loadIntakeConfig({ ...harness.database.env, TACET_INTAKE_MIN_FILL_MS: '0' });
       second = await createIntakeRuntime({ config, logger: createLogger({ level: 'silent' }), clock: systemClock, publication: harness.publication, formSecret });
+      installContractCheck(second.app);
     });
     after(async () => {
       await second?.close();

@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isHiddenRoute, operationIdOf, tagOf, toDraft2020 } from './openapi.js';
+import { isHiddenRoute } from './openapi.js';
 
-describe('the contract document', () => {
-  it('tags a route with its feature', () => {
-    const urls = ['/api/v1/patients/:id/notes', '/api/v1/public/consent-links/sign', '/api/openapi.json', '/healthz'];
-    assert.deepEqual(urls.map(tagOf), ['patients', 'consent-links', 'contract', 'operations']);
-  });
-
-  it('names operations by method and path', () => {
-    assert.equal(operationIdOf('POST', '/api/v1/patients/:id/notes'), 'postPatientsByIdNotes');
-    assert.equal(operationIdOf('DELETE', '/api/v1/me/factors/passkey/:id'), 'deleteMeFactorsPasskeyById');
-    assert.equal(operationIdOf('POST', '/api/v1/access-reviews/:id/items/:staffId'), 'postAccessReviewsByIdItemsByStaffId');
-    assert.equal(operationIdOf('GET', '/api/openapi.json'), 'getOpenapiJson');
-  });
-
+// Tags, operation ids and the 2020-12 conversion are the platform's (src/platform/http/openapi.test.ts).
+describe('the staff API contract document', () => {
   it('hides the staff UI shell, its assets and the reference page, not the API', () => {
     assert.ok(['/', '/patients/:id', '/assets/:name', '/api/reference', '/api/reference/reference.js'].every(isHiddenRoute));
     assert.ok(!['/api/v1/patients', '/api/openapi.json', '/healthz'].some(isHiddenRoute));
-  });
-
-  it('turns draft-7 tuples into 2020-12 prefixItems and leaves everything else as it is', () => {
-    const draft7 = { type: 'object', properties: { at: { type: 'array', items: [{ type: 'number' }, { type: 'number' }], additionalItems: false }, items: { type: 'array', items: { type: 'string' } } } };
-    assert.deepEqual(toDraft2020(draft7), { type: 'object', properties: { at: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], items: false }, items: { type: 'array', items: { type: 'string' } } } });
   });
 });
