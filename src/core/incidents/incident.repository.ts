@@ -26,11 +26,6 @@ export async function updateIncident(trx: Db, incidentId: string, changes: Parti
   await trx.updateTable('incidents').set(changes).where('id', '=', incidentId).execute();
 }
 
-/** The organisation's name (for reports and letters). */
-export async function findOrganisationName(db: Db, organisationId: string): Promise<string> {
-  return (await db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
-}
-
 /** An incident's indicators in the order they were added. */
 export async function listIndicators(db: Db, incidentId: string) {
   return db.selectFrom('incident_indicators').selectAll().where('incident_id', '=', incidentId).orderBy('created_at').execute();

@@ -9,11 +9,11 @@ import type { StaffActor } from '../../auth/actor.js';
 import { newId } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/digest.js';
 import { appError } from '../../platform/errors.js';
+import { getOrganisationName } from '../org/org.repository.js';
 import { contactsForIncident } from '../door/notice-contacts.js';
 import { createContainmentService } from './containment.service.js';
 import { createIncidentContext, type IncidentDeps } from './incident-context.js';
 import {
-  findOrganisationName,
   findReportMarkdown,
   insertIncident,
   insertIndicator,
@@ -145,7 +145,7 @@ export function createIncidentService(deps: IncidentDeps) {
     /** A new report version (initial or follow-up); earlier versions are kept. */
     async report(actor: StaffActor, incidentId: string, kind: 'initial' | 'follow-up'): Promise<{ id: string; version: number; markdown: string }> {
       const incident = await view(actor, incidentId);
-      const organisation = await findOrganisationName(db, actor.organisationId);
+      const organisation = await getOrganisationName(db, actor.organisationId);
       const persons = await scopedPersons(await load(actor, incidentId));
       const patientIds = persons.length === 0 ? new Set<string>() : await listPatientPersonIds(db);
       const patients = persons.filter((p) => patientIds.has(p.personId)).length;

@@ -10,7 +10,8 @@ import { sealOutboxPayload } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import { contactsForIncident } from '../door/notice-contacts.js';
 import type { IncidentContext, IncidentDeps } from './incident-context.js';
-import { findOrganisationName, insertIncidentEvent } from './incident.repository.js';
+import { insertIncidentEvent } from './incident.repository.js';
+import { getOrganisationName } from '../org/org.repository.js';
 import { findNoticeTemplate, type IncidentNotice, insertNotices, listNoticeDeliveries, listNoticedPersonIds, type OutboxMessage, upsertNoticeTemplate } from './notice.repository.js';
 import { CATEGORY_LABELS, categoriesOf } from './scope-model.js';
 
@@ -75,7 +76,7 @@ export function createNoticeService(deps: IncidentDeps, incidents: IncidentConte
      */
     async sendNotices(actor: StaffActor, incidentId: string, options: { includeUnintelligible: boolean }): Promise<{ queued: number; substitute: number; already: number }> {
       const incident = await incidents.view(actor, incidentId);
-      const organisation = await findOrganisationName(db, actor.organisationId);
+      const organisation = await getOrganisationName(db, actor.organisationId);
       const persons = await incidents.scopedPersons(await incidents.load(actor, incidentId), options.includeUnintelligible ? {} : { onlyIntelligible: true });
       const done = await listNoticedPersonIds(db, incidentId);
       const todo = persons.filter((p) => !done.has(p.personId));

@@ -53,6 +53,11 @@ export async function createStaff(
   return id;
 }
 
+/** The name of an organisation that must exist (reports, letters, exports); throws if it does not. */
+export async function getOrganisationName(db: Db, organisationId: string): Promise<string> {
+  return (await db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
+}
+
 /** The name of an organisation, if it exists. */
 export async function findOrganisationName(db: Db, organisationId: string): Promise<string | undefined> {
   const row = await db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirst();

@@ -61,11 +61,6 @@ export async function listClinicNames(db: Db, organisationId: string): Promise<M
   return new Map((await db.selectFrom('clinics').select(['id', 'name']).where('organisation_id', '=', organisationId).execute()).map((c) => [c.id, c.name]));
 }
 
-/** The organisation's name. */
-export async function findOrganisationName(db: Db, organisationId: string): Promise<string> {
-  return (await db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
-}
-
 /** The e-mail of the organisation's (enabled) data-protection officer, if one is appointed. */
 export async function findDpoEmail(db: Db, organisationId: string): Promise<string | undefined> {
   return (await db.selectFrom('staff').select('email').where('organisation_id', '=', organisationId).where('org_role', '=', 'dpo').where('disabled_at', 'is', null).executeTakeFirst())?.email;

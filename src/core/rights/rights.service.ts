@@ -19,6 +19,7 @@ import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
+import { getOrganisationName } from '../org/org.repository.js';
 import { type BlobStore, getDecrypted } from '../../storage/blob-store.js';
 import type { PatientIndex } from '../door/patient-index.js';
 import type { ContactRecord } from '../door/records.js';
@@ -35,7 +36,6 @@ import {
   deleteEnquiriesOf,
   extendRightsRequest,
   findDpoEmail,
-  findOrganisationName,
   findPersonsByBlindIndex,
   findRightsRequest,
   insertRightsRequest,
@@ -253,7 +253,7 @@ export function createRightsService(deps: RightsDeps) {
     },
 
     async recordOfProcessing(organisationId: string) {
-      const name = await findOrganisationName(db, organisationId);
+      const name = await getOrganisationName(db, organisationId);
       const dpoEmail = await findDpoEmail(db, organisationId);
       return recordOfProcessing({ name, dpoContact: dpoEmail ?? 'not appointed' }, await deps.retention.schedule(organisationId), clock.now().toISOString());
     },
