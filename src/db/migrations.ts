@@ -21,6 +21,7 @@ import * as doorDomains from './migrations/0010_door_domains.js';
 import * as formTokenUses from './migrations/0011_form_token_uses.js';
 import * as inboxOwnFile from './migrations/0012_inbox_own_file.js';
 import * as readBaseline from './migrations/0013_read_baseline.js';
+import * as listIndexes from './migrations/0014_list_indexes.js';
 
 /** A migration with nothing to do on this dialect. */
 const noMigration: Migration = { up: async () => undefined };
@@ -42,6 +43,7 @@ function migrationsFor(isSqlite: boolean): Record<string, Migration> {
     // PostgreSQL keeps the intake's tables in the schema (its intake role is INSERT-only).
     '0012_inbox_own_file': isSqlite ? inboxOwnFile : noMigration,
     '0013_read_baseline': readBaseline,
+    '0014_list_indexes': listIndexes,
   };
 }
 

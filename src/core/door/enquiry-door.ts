@@ -10,6 +10,7 @@
  */
 import type { StaffActor } from '../../auth/actor.js';
 import { clinicsWith, type PersonFacts } from '../../auth/policy.js';
+import type { Keyset } from '../../db/keyset.js';
 import { appError } from '../../platform/errors.js';
 import { findEnquiryForRead, findEnquiryLocation, listEnquiryRows } from '../enquiries/enquiry.repository.js';
 import { createGate, type Gate, type GateDeps } from './admission.js';
@@ -32,7 +33,14 @@ export interface EnquiryListFilter {
   readonly clinicId?: string;
   readonly status?: string;
   readonly limit: number;
-  readonly before?: string;
+  /** Where the previous page ended (keyset.ts). */
+  readonly after?: Keyset;
+}
+
+/** A page of list rows and the cursor of the next (null on the last page). */
+export interface EnquiryPage {
+  readonly enquiries: EnquirySummary[];
+  readonly nextCursor: string | null;
 }
 
 /** A list row: metadata only, no personal data. */
@@ -51,7 +59,7 @@ export interface ReadContext {
 
 /** The enquiry door's interface. */
 export interface EnquiryDoor {
-  readonly listEnquiries: (actor: StaffActor, filter: EnquiryListFilter) => Promise<EnquirySummary[]>;
+  readonly listEnquiries: (actor: StaffActor, filter: EnquiryListFilter) => Promise<EnquiryPage>;
   readonly readEnquiry: (actor: StaffActor, enquiryId: string, context: ReadContext) => Promise<EnquiryDetail>;
   /** Where an enquiry belongs and the access facts of its person for this actor; no personal data, no audit (the caller records its decision). */
   readonly locateEnquiry: (actor: StaffActor, enquiryId: string) => Promise<{ readonly enquiryId: string; readonly personId: string; readonly clinicId: string; readonly facts: PersonFacts } | undefined>;
@@ -73,9 +81,9 @@ export function createEnquiryDoor(deps: GateDeps & { gate?: Gate }): EnquiryDoor
 
     async listEnquiries(actor, filter) {
       const clinicIds = clinicsWith(actor, 'enquiry.read').filter((id) => !filter.clinicId || id === filter.clinicId);
-      if (clinicIds.length === 0) return [];
-      const rows = await listEnquiryRows(db, actor, clinicIds, filter);
-      return rows.map((row) => ({ id: row.id, clinic: { slug: row.slug, name: row.name }, status: row.status, source: row.source, receivedAt: row.received_at }));
+      if (clinicIds.length === 0) return { enquiries: [], nextCursor: null };
+      const page = await listEnquiryRows(db, actor, clinicIds, filter);
+      return { enquiries: page.rows.map((row) => ({ id: row.id, clinic: { slug: row.slug, name: row.name }, status: row.status, source: row.source, receivedAt: row.received_at })), nextCursor: page.next };
     },
 
     async readEnquiry(actor, enquiryId, context) {

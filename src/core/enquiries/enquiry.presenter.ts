@@ -6,7 +6,8 @@ import type { EnquiryDetail, EnquirySummary } from '../door/enquiry-door.js';
 export const EnquiryRow = z.object({ id: z.string(), reference: z.string(), clinic: z.object({ slug: z.string(), name: z.string() }), status: z.string(), source: z.string(), receivedAt: z.string() });
 export type EnquiryRow = z.infer<typeof EnquiryRow>;
 
-export const EnquiryList = z.object({ enquiries: z.array(EnquiryRow) });
+/** A page, newest first; `nextCursor` asks for the next (`?cursor=`), null on the last page. */
+export const EnquiryList = z.object({ enquiries: z.array(EnquiryRow), nextCursor: z.string().nullable() });
 export type EnquiryList = z.infer<typeof EnquiryList>;
 
 /** An opened enquiry: who asked (contact) and what (procedure, message). */

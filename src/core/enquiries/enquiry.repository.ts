@@ -1,6 +1,7 @@
 /** Enquiries as stored: pipeline metadata in the clear, contact and body as envelopes. */
 import type { StaffActor } from '../../auth/actor.js';
 import type { Db } from '../../db/database.js';
+import { type Keyset, mergeNewestFirst } from '../../db/keyset.js';
 import { visiblePersons } from '../door/visibility.repository.js';
 
 /** Where an enquiry belongs and how its person is flagged (no personal data). */
@@ -13,22 +14,33 @@ export async function findEnquiryLocation(db: Db, enquiryId: string) {
     .executeTakeFirst();
 }
 
-/** A page of list rows in these clinics, newest first, of the persons `actor` may know exist. */
-export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: readonly string[], filter: { readonly status?: string; readonly before?: string; readonly limit: number }) {
-  let query = db
-    .selectFrom('enquiries')
-    .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
-    .innerJoin('persons', 'persons.id', 'enquiries.person_id')
-    .select(['enquiries.id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'clinics.slug', 'clinics.name'])
-    .where('enquiries.clinic_id', 'in', [...clinicIds])
-    // SECURITY: restricted persons do not exist for anyone not on their list (not even as a list row).
-    .where(visiblePersons(actor))
-    .orderBy('enquiries.received_at', 'desc')
-    .orderBy('enquiries.id', 'desc')
-    .limit(filter.limit);
-  if (filter.status) query = query.where('enquiries.status', '=', filter.status);
-  if (filter.before) query = query.where('enquiries.received_at', '<', filter.before);
-  return query.execute();
+/**
+ * A page of list rows in these clinics, newest first, of the persons `actor`
+ * may know exist: per clinic, one keyset range read of
+ * enquiries_clinic_list_idx (or enquiries_clinic_status_list_idx with a
+ * status), each row's person by primary key; merged in keyset.ts.
+ */
+export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: readonly string[], filter: { readonly status?: string; readonly after?: Keyset; readonly limit: number }) {
+  const pages = await Promise.all(
+    clinicIds.map((clinicId) => {
+      let query = db
+        .selectFrom('enquiries')
+        .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
+        .innerJoin('persons', 'persons.id', 'enquiries.person_id')
+        .select(['enquiries.id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'clinics.slug', 'clinics.name'])
+        .where('enquiries.clinic_id', '=', clinicId)
+        // SECURITY: restricted persons do not exist for anyone not on their list (not even as a list row).
+        .where(visiblePersons(actor))
+        .orderBy('enquiries.received_at', 'desc')
+        .orderBy('enquiries.id', 'desc')
+        .limit(filter.limit);
+      if (filter.status) query = query.where('enquiries.status', '=', filter.status);
+      const after = filter.after;
+      if (after) query = query.where((eb) => eb(eb.refTuple('enquiries.received_at', 'enquiries.id'), '<', eb.tuple(after.at, after.id)));
+      return query.execute();
+    }),
+  );
+  return mergeNewestFirst(pages, filter.limit, (row) => ({ at: row.received_at, id: row.id }));
 }
 
 /** One enquiry with its clinic and its person's sealed contact record, for opening. */

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
+import { CURSOR_PATTERN, decodeCursor } from '../../db/keyset.js';
 import { appError } from '../../platform/errors.js';
 import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { RouteHttp } from '../http/route-http.js';
@@ -17,7 +18,7 @@ export const ENQUIRY_STATUSES = ['new', 'contacted', 'booked', 'closed'] as cons
 interface ListQuery {
   clinic?: string;
   status?: string;
-  before?: string;
+  cursor?: string;
   limit?: number;
 }
 
@@ -36,20 +37,20 @@ export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDe
     properties: {
       clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` },
       status: { type: 'string', enum: ['', ...ENQUIRY_STATUSES] },
-      before: { type: 'string', maxLength: 30 },
+      cursor: { type: 'string', pattern: CURSOR_PATTERN },
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     },
   } as const;
 
   app.get<{ Querystring: ListQuery }>('/api/v1/enquiries', { config: { access: 'enquiry.read' }, schema: { querystring: listSchema, response: { 200: responseSchema(EnquiryList) } } }, async (request) => {
     const query = request.query;
-    const rows = await enquiries.listEnquiries(http.actorOf(request), {
+    const page = await enquiries.listEnquiries(http.actorOf(request), {
       limit: query.limit ?? 50,
       ...(query.clinic ? { clinicId: query.clinic } : {}),
       ...(query.status ? { status: query.status } : {}),
-      ...(query.before ? { before: query.before } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
     });
-    return { enquiries: rows.map(presentSummary) };
+    return { enquiries: page.enquiries.map(presentSummary), nextCursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/enquiries/:id', { config: { access: 'enquiry.read' }, schema: { params: uuidParams, response: { 200: responseSchema(EnquiryView) } } }, async (request) =>

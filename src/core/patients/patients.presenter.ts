@@ -13,13 +13,15 @@ export const PatientRow = z.object({
 });
 export type PatientRow = z.infer<typeof PatientRow>;
 
-export const PatientList = z.object({ patients: z.array(PatientRow) });
+/** A page, newest first; `nextCursor` asks for the next (`?cursor=`), null on the last page. */
+export const PatientList = z.object({ patients: z.array(PatientRow), nextCursor: z.string().nullable() });
 export type PatientList = z.infer<typeof PatientList>;
 
-/** Search results (each an audited read), or none with `isTooBroad`. */
+/** Search results (each an audited read), or none with `isTooBroad`, or none yet while the name index builds (`indexBuilding`: percent done; null when ready). */
 export const PatientSearchAnswer = z.object({
   results: z.array(z.object({ patientId: z.string(), clinicId: z.string(), name: z.string(), dob: z.string().optional() })),
   isTooBroad: z.boolean(),
+  indexBuilding: z.number().int().min(0).max(100).nullable(),
 });
 export type PatientSearchAnswer = z.infer<typeof PatientSearchAnswer>;
 
@@ -77,8 +79,8 @@ export type Created = z.infer<typeof Created>;
 export const PaymentTaken = z.object({ id: z.string(), status: z.string() });
 export type PaymentTaken = z.infer<typeof PaymentTaken>;
 
-export function presentPatientList(rows: Awaited<ReturnType<typeof listPatientRows>>): PatientList {
-  return { patients: rows.map((r) => ({ id: r.id, status: r.status, createdAt: r.created_at, clinic: { id: r.clinic_id, slug: r.slug, name: r.name }, nextAppointment: r.next_appointment ?? null })) };
+export function presentPatientList(page: Awaited<ReturnType<typeof listPatientRows>>): PatientList {
+  return { nextCursor: page.next, patients: page.rows.map((r) => ({ id: r.id, status: r.status, createdAt: r.created_at, clinic: { id: r.clinic_id, slug: r.slug, name: r.name }, nextAppointment: r.next_appointment ?? null })) };
 }
 
 export function presentPatient(view: PatientView, practitioners: Awaited<ReturnType<typeof listPractitioners>>): PatientRecord {

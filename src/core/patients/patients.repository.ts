@@ -6,6 +6,7 @@
 import type { Insertable } from 'kysely';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Database, Db } from '../../db/database.js';
+import { type Keyset, mergeNewestFirst } from '../../db/keyset.js';
 import { visiblePersons } from '../door/visibility.repository.js';
 
 /** A patient with its person's organisation and flags (no personal data). */
@@ -18,22 +19,33 @@ export async function findPatientLocation(db: Db, patientId: string) {
     .executeTakeFirst();
 }
 
-/** A page of patients in these clinics, newest first, with each one's next appointment from `now`; only persons `actor` may know exist. */
-export async function listPatientRows(db: Db, actor: StaffActor, clinicIds: readonly string[], page: { readonly before?: string | undefined; readonly limit: number }, now: string) {
-  let query = db
-    .selectFrom('patients')
-    .innerJoin('persons', 'persons.id', 'patients.person_id')
-    .innerJoin('clinics', 'clinics.id', 'patients.clinic_id')
-    .select(['patients.id', 'patients.status', 'patients.created_at', 'clinics.slug', 'clinics.name', 'clinics.id as clinic_id'])
-    .select((eb) => eb.selectFrom('appointments').select((a) => a.fn.min('starts_at').as('next')).whereRef('appointments.patient_id', '=', 'patients.id').where('appointments.starts_at', '>=', now).as('next_appointment'))
-    .where('patients.clinic_id', 'in', [...clinicIds])
-    // SECURITY: restricted persons do not appear, not even as a row, for anyone not on their list.
-    .where(visiblePersons(actor))
-    .orderBy('patients.created_at', 'desc')
-    .orderBy('patients.id', 'desc')
-    .limit(page.limit);
-  if (page.before) query = query.where('patients.created_at', '<', page.before);
-  return query.execute();
+/**
+ * A page of patients in these clinics, newest first, with each one's next
+ * appointment from `now`; only persons `actor` may know exist. Per clinic one
+ * keyset range read of patients_clinic_list_idx, the next appointment one
+ * seek of appointments_patient_start_idx; merged in keyset.ts.
+ */
+export async function listPatientRows(db: Db, actor: StaffActor, clinicIds: readonly string[], page: { readonly after?: Keyset | undefined; readonly limit: number }, now: string) {
+  const pages = await Promise.all(
+    clinicIds.map((clinicId) => {
+      let query = db
+        .selectFrom('patients')
+        .innerJoin('persons', 'persons.id', 'patients.person_id')
+        .innerJoin('clinics', 'clinics.id', 'patients.clinic_id')
+        .select(['patients.id', 'patients.status', 'patients.created_at', 'clinics.slug', 'clinics.name', 'clinics.id as clinic_id'])
+        .select((eb) => eb.selectFrom('appointments').select((a) => a.fn.min('starts_at').as('next')).whereRef('appointments.patient_id', '=', 'patients.id').where('appointments.starts_at', '>=', now).as('next_appointment'))
+        .where('patients.clinic_id', '=', clinicId)
+        // SECURITY: restricted persons do not appear, not even as a row, for anyone not on their list.
+        .where(visiblePersons(actor))
+        .orderBy('patients.created_at', 'desc')
+        .orderBy('patients.id', 'desc')
+        .limit(page.limit);
+      const after = page.after;
+      if (after) query = query.where((eb) => eb(eb.refTuple('patients.created_at', 'patients.id'), '<', eb.tuple(after.at, after.id)));
+      return query.execute();
+    }),
+  );
+  return mergeNewestFirst(pages, page.limit, (row) => ({ at: row.created_at, id: row.id }));
 }
 
 /** Patients of one organisation in these clinics whose email or phone blind index matches (both, when both are given). */

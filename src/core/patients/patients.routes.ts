@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clinicsWith } from '../../auth/policy.js';
 import type { Db } from '../../db/database.js';
+import { CURSOR_PATTERN, decodeCursor } from '../../db/keyset.js';
 import type { Clock } from '../../platform/clock.js';
 import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import type { PatientDoor } from '../door/patient-door.js';
@@ -33,12 +34,12 @@ export interface PatientRouteDeps {
 export function registerPatientRoutes(app: FastifyInstance, deps: PatientRouteDeps): void {
   const { db, patients, patientService, http } = deps;
 
-  app.get<{ Querystring: { clinic?: string; before?: string; limit?: number } }>(
+  app.get<{ Querystring: { clinic?: string; cursor?: string; limit?: number } }>(
     '/api/v1/patients',
     {
       config: { access: 'contact.read' },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` }, before: { type: 'string', maxLength: 30 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` }, cursor: { type: 'string', pattern: CURSOR_PATTERN }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } },
         response: { 200: responseSchema(PatientList) },
       },
     },
@@ -46,7 +47,7 @@ export function registerPatientRoutes(app: FastifyInstance, deps: PatientRouteDe
       const actor = http.actorOf(request);
       const clinicIds = clinicsWith(actor, 'contact.read').filter((id) => !request.query.clinic || id === request.query.clinic);
       if (clinicIds.length === 0) return { patients: [] };
-      return presentPatientList(await listPatientRows(db, actor, clinicIds, { before: request.query.before, limit: request.query.limit ?? 50 }, deps.clock.now().toISOString()));
+      return presentPatientList(await listPatientRows(db, actor, clinicIds, { after: request.query.cursor ? decodeCursor(request.query.cursor) : undefined, limit: request.query.limit ?? 50 }, deps.clock.now().toISOString()));
     },
   );
 

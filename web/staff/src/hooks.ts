@@ -46,3 +46,22 @@ export function useAction(report?: (message: string) => void): { error: string |
   );
   return { error, setError, busy, run };
 }
+
+/**
+ * A keyset-paged list (GET `url`, then `url&cursor=…` for each "Show older"):
+ * the pages fetched so far, concatenated, and whether there is more.
+ */
+export function usePagedList<Row, Page extends { nextCursor: string | null }>(url: string, rowsOf: (page: Page) => Row[]): { rows: Row[] | undefined; error: string | undefined; setError: (error: string | undefined) => void; hasMore: boolean; busy: boolean; loadMore: () => void } {
+  const { data, error, setError } = useResource<Page>(url);
+  const [older, setOlder] = useState<{ rows: Row[]; next: string | null }>();
+  const { busy, run } = useAction(setError);
+  useEffect(() => setOlder(undefined), [data]);
+  const next = older ? older.next : (data?.nextCursor ?? null);
+  const loadMore = () => {
+    if (!next) return;
+    void run(
+      api<Page>('GET', `${url}${url.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(next)}`).then((page) => setOlder((previous) => ({ rows: [...(previous?.rows ?? []), ...rowsOf(page)], next: page.nextCursor }))),
+    );
+  };
+  return { rows: data ? [...rowsOf(data), ...(older?.rows ?? [])] : undefined, error, setError, hasMore: next !== null, busy, loadMore };
+}

@@ -5,12 +5,11 @@ import type { EnquiryConverted, EnquiryDetail, EnquiryList } from '../api-types.
 import { Link, navigate } from '../router.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
-import { useAction, useResource } from '../hooks.js';
+import { useAction, usePagedList } from '../hooks.js';
 import { Loading } from '../components/Loading.js';
 
 export function EnquiryListPage() {
-  const { data, error } = useResource<EnquiryList>('/api/v1/enquiries');
-  const rows = data?.enquiries;
+  const { rows, error, hasMore, busy, loadMore } = usePagedList('/api/v1/enquiries', (page: EnquiryList) => page.enquiries);
   return (
     <>
       <h1>Enquiries</h1>
@@ -21,6 +20,11 @@ export function EnquiryListPage() {
           headings={['Reference', 'Clinic', 'Status', 'Received']}
           rows={rows.map((row) => ({ key: row.id, cells: [<Link to={`/enquiries/${row.id}`}>{row.reference}</Link>, row.clinic.name, row.status, formatWhen(row.receivedAt)] }))}
         />
+      )}
+      {hasMore && (
+        <button type="button" className="secondary" disabled={busy} onClick={loadMore}>
+          Show older enquiries
+        </button>
       )}
     </>
   );
