@@ -1,9 +1,19 @@
 /**
- * Name and date-of-birth search over patients: an in-memory index, built
- * when the vault is unsealed (one audited system read of every patient's
- * contact record) and kept current as patients are added or corrected. It
- * lives only in the core process's memory and is dropped when the vault is
- * sealed. Email and phone search use the stored blind indexes instead.
+ * Name and date-of-birth search over patients: an in-memory index
+ * (name-index.ts), built when the vault is unsealed and kept current as
+ * patients are added or corrected. It lives only in the core process's
+ * memory and is dropped when the vault is sealed. Email and phone search use
+ * the stored blind indexes instead.
+ *
+ * Building never holds the event loop: patients are read in pages of the
+ * primary key, each page's contact keys admitted through the system entrance
+ * (recorded before they open), and opened a slice at a time between yields,
+ * so unseal answers at once and the core serves everything else while the
+ * index builds. Until it is ready, search answers "index building, n%".
+ *
+ * Other core instances add patients and correct names too: before a search,
+ * the index reads what changed since its watermark (two indexed reads, with
+ * a look-back for writes that committed late), not the table.
  *
  * The index only nominates patient ids: every result shown to a person goes
  * through the door like any other read.
@@ -12,110 +22,165 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { type IndexMatch, NameIndex, type NameQuery } from './name-index.js';
 import { admitSystem } from './system-admission.js';
 import { type ContactRecord, RECORD } from './records.js';
-import { listIndexablePatients } from './system-reads.repository.js';
+import { countPatients, type IndexablePatient, listIndexablePatientsChangedSince, listIndexablePatientsPage } from './system-reads.repository.js';
 
-interface Entry {
-  readonly patientId: string;
-  readonly clinicId: string;
-  readonly tokens: readonly string[];
-  readonly dob: string | undefined;
-}
+export { type IndexMatch, nameTokens } from './name-index.js';
 
-/** A patient the index nominates for a query. */
-export interface IndexMatch {
-  readonly patientId: string;
-  /**
-   * The query named this patient exactly: every word of the name, whole, and
-   * the date of birth. An ordinary search (a prefix, a surname, a date alone)
-   * is not exact.
-   */
-  readonly isExact: boolean;
-}
+/** Patients read (and admitted, one audited system read) per page of the build. */
+const BUILD_PAGE = 1000;
+/** Records opened between two yields to the event loop (about 5 ms of work). */
+const OPEN_SLICE = 100;
+/** How far back a refresh looks again for writes that committed after a later one was seen. */
+const LOOKBACK_MS = 10_000;
 
-/** Case- and accent-folded words of a name. */
-export function nameTokens(name: string): string[] {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
+/** Where the index stands: ready, or building with this much done (0–100). */
+export interface IndexProgress {
+  readonly isReady: boolean;
+  readonly isBuilding: boolean;
+  readonly percent: number;
 }
 
 export interface PatientIndex {
   readonly isReady: () => boolean;
-  /** Rebuild from the database (at unseal). Returns the number of patients indexed. */
+  readonly progress: () => IndexProgress;
+  /** Build from the database (at unseal), in the background of the event loop. Resolves with the number of patients indexed (0 if sealed meanwhile). */
   readonly rebuild: () => Promise<number>;
-  /** Take in patients created or people changed since the last build or refresh (by any core instance). */
+  /** Settles when the build under way (if any) has finished. */
+  readonly whenBuilt: () => Promise<void>;
+  /** Take in patients created or people changed since the last read (by any core instance). */
   readonly refresh: () => Promise<number>;
   readonly put: (patientId: string, clinicId: string, contact: Pick<ContactRecord, 'name' | 'dob'>) => void;
   readonly remove: (patientId: string) => void;
   /** Patients of `clinicIds` whose name words start with every query word (and whose DOB matches, if given), at most `limit`. */
-  readonly search: (query: { readonly name?: string; readonly dob?: string }, clinicIds: readonly string[], limit: number) => IndexMatch[];
+  readonly search: (query: NameQuery, clinicIds: readonly string[], limit: number) => IndexMatch[];
   readonly clear: () => void;
 }
 
-export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock }): PatientIndex {
-  let entries = new Map<string, Entry>();
-  let ready = false;
-  // High-water mark of what the index has seen (another instance may add patients or correct names meanwhile).
-  let syncedAt = '';
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-  const rowsSince = (since: string | undefined) => listIndexablePatients(deps.db, since);
-  // Through the gate's system entrance: the contact keys opened are recorded (person ids, in events of 500) before they open.
-  const take = async (target: Map<string, Entry>, rows: Awaited<ReturnType<typeof rowsSince>>, action: string, purpose: string) => {
-    const admission = await admitSystem(deps, deps.vault.keyring(), { actor: 'system:patient-index' }, { action, purpose, keys: rows.map((row) => ({ personId: row.person_id, domain: 'contact' as const, wrapped: row.wrapped_dek })) });
-    for (const row of rows) {
-      const contact = admission.open<ContactRecord>(row.person_id, 'contact', RECORD.contact, row.person_id, row.contact_envelope);
-      target.set(row.id, { patientId: row.id, clinicId: row.clinic_id, tokens: nameTokens(contact.name), dob: contact.dob });
-      for (const at of [row.created_at, row.updated_at]) if (at > syncedAt) syncedAt = at;
+/** `pageSize`: patients read per page of the build (BUILD_PAGE unless a test wants many pages of few patients). */
+export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; pageSize?: number }): PatientIndex {
+  const pageSize = deps.pageSize ?? BUILD_PAGE;
+  let index = new NameIndex();
+  let building: { index: NameIndex; done: number; total: number; promise: Promise<number> } | undefined;
+  let ready = false;
+  // Each build (or seal) starts a new generation; work of an older one stops at its next yield.
+  let generation = 0;
+  // What a refresh has taken in: the newest change seen, and the changes within the look-back (id → when).
+  let watermark = '';
+  let recent = new Map<string, string>();
+  let refreshing: Promise<number> | undefined;
+
+  const changedAt = (row: IndexablePatient) => (row.created_at > row.updated_at ? row.created_at : row.updated_at);
+  const lookBack = (at: string) => new Date(Date.parse(at) - LOOKBACK_MS).toISOString();
+
+  /** Admit a page's contact keys (one audited system read), then open and index it a slice at a time. */
+  const take = async (targets: readonly NameIndex[], rows: readonly IndexablePatient[], action: string, isCurrent: () => boolean): Promise<boolean> => {
+    if (rows.length === 0) return true;
+    const admission = await admitSystem(deps, deps.vault.keyring(), { actor: 'system:patient-index' }, { action, purpose: `patients:${rows.length}`, keys: rows.map((row) => ({ personId: row.person_id, domain: 'contact' as const, wrapped: row.wrapped_dek })) });
+    for (let i = 0; i < rows.length; i += OPEN_SLICE) {
+      if (i > 0) await yieldToLoop();
+      if (!isCurrent()) return false;
+      for (const row of rows.slice(i, i + OPEN_SLICE)) {
+        const contact = admission.open<ContactRecord>(row.person_id, 'contact', RECORD.contact, row.person_id, row.contact_envelope);
+        for (const target of targets) target.put(row.id, row.clinic_id, contact);
+      }
     }
+    return true;
+  };
+
+  const build = async (mine: number, next: NonNullable<typeof building>): Promise<number> => {
+    const isCurrent = () => generation === mine;
+    // Changes from here on are caught by the first refresh (the look-back covers writes in flight).
+    const startedAt = deps.clock.now().toISOString();
+    next.total = await countPatients(deps.db);
+    let after: string | undefined;
+    for (;;) {
+      const rows = await listIndexablePatientsPage(deps.db, after, pageSize);
+      if (!isCurrent()) return 0;
+      if (rows.length === 0) break;
+      if (!(await take([next.index], rows, 'patient-index.rebuild', isCurrent))) return 0;
+      next.done += rows.length;
+      after = rows.at(-1)?.id;
+      await yieldToLoop();
+    }
+    if (!isCurrent()) return 0;
+    index = next.index;
+    watermark = lookBack(startedAt);
+    recent = new Map();
+    ready = true;
+    building = undefined;
+    await refresh();
+    return index.size;
+  };
+
+  const refresh = (): Promise<number> => {
+    if (!ready) return Promise.resolve(0);
+    // One refresh at a time: searches arriving together share it.
+    refreshing ??= (async () => {
+      const mine = generation;
+      try {
+        const since = watermark;
+        const rows = (await listIndexablePatientsChangedSince(deps.db, since)).filter((row) => recent.get(row.id) !== changedAt(row));
+        if (rows.length > 0 && !(await take([index], rows, 'patient-index.refresh', () => generation === mine))) return 0;
+        let newest = since;
+        for (const row of rows) {
+          const at = changedAt(row);
+          recent.set(row.id, at);
+          if (at > newest) newest = at;
+        }
+        // Keep the watermark a look-back behind the newest change, and remember only what falls inside it.
+        const next = lookBack(newest);
+        if (next > watermark) {
+          watermark = next;
+          for (const [id, at] of recent) if (at < watermark) recent.delete(id);
+        }
+        return rows.length;
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
   };
 
   return {
     isReady: () => ready,
-    async rebuild() {
-      const next = new Map<string, Entry>();
-      syncedAt = '';
-      const rows = await rowsSince(undefined);
-      await take(next, rows, 'patient-index.rebuild', `patients:${rows.length}`);
-      entries = next;
-      ready = true;
-      return next.size;
+    progress: () => (ready ? { isReady: true, isBuilding: false, percent: 100 } : { isReady: false, isBuilding: building !== undefined, percent: building && building.total > 0 ? Math.min(99, Math.floor((100 * building.done) / building.total)) : 0 }),
+    rebuild() {
+      const mine = ++generation;
+      ready = false;
+      const next = { index: new NameIndex(), done: 0, total: 0, promise: Promise.resolve(0) };
+      building = next;
+      next.promise = build(mine, next).catch((error: unknown) => {
+        // A failed build leaves the index not ready; the next name search starts another.
+        if (building === next) building = undefined;
+        throw error;
+      });
+      return next.promise;
     },
-    async refresh() {
-      if (!ready) return 0;
-      const rows = await rowsSince(syncedAt);
-      if (rows.length === 0) return 0;
-      await take(entries, rows, 'patient-index.refresh', `patients:${rows.length}`);
-      return rows.length;
+    whenBuilt: async () => {
+      await building?.promise.catch(() => undefined);
     },
+    refresh,
     put(patientId, clinicId, contact) {
-      entries.set(patientId, { patientId, clinicId, tokens: nameTokens(contact.name), dob: contact.dob });
+      // A patient added while the index builds goes into the one being built too.
+      for (const target of building ? [index, building.index] : [index]) target.put(patientId, clinicId, contact);
     },
     remove(patientId) {
-      entries.delete(patientId);
+      index.remove(patientId);
+      building?.index.remove(patientId);
     },
-    search(query, clinicIds, limit) {
-      const words = query.name ? nameTokens(query.name) : [];
-      if (words.length === 0 && !query.dob) return [];
-      const clinics = new Set(clinicIds);
-      const found: IndexMatch[] = [];
-      for (const entry of entries.values()) {
-        if (!clinics.has(entry.clinicId)) continue;
-        if (query.dob && entry.dob !== query.dob) continue;
-        if (!words.every((word) => entry.tokens.some((token) => token.startsWith(word)))) continue;
-        const isExact = Boolean(query.dob) && words.length === entry.tokens.length && entry.tokens.every((token) => words.includes(token));
-        found.push({ patientId: entry.patientId, isExact });
-        if (found.length >= limit) break;
-      }
-      return found;
-    },
+    search: (query, clinicIds, limit) => index.search(query, clinicIds, limit),
     clear() {
-      entries = new Map();
+      generation++;
+      index = new NameIndex();
+      building = undefined;
       ready = false;
+      watermark = '';
+      recent = new Map();
     },
   };
 }

@@ -48,11 +48,15 @@ export interface PatientSearchResult {
   readonly dob?: string;
 }
 
-/** The answer: the results, or none because the query matches too many people. */
+/** The answer: the results, or none because the query matches too many people, or none yet because the name index is still building (n% done). */
 export interface PatientSearchAnswer {
   readonly results: PatientSearchResult[];
   readonly isTooBroad: boolean;
+  readonly indexBuilding: number | null;
 }
+
+/** How long a name search waits for an index nearly built before it answers "index building". */
+const BUILD_WAIT_MS = 250;
 
 /** What search needs of the patient door (patient-door.ts hands it its own `locate` and `admit`). */
 export interface SearchDoor {
@@ -63,7 +67,7 @@ export interface SearchDoor {
 export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultService; index: PatientIndex; door: SearchDoor }) {
   const { db, gate, door } = deps;
 
-  async function candidates(actor: StaffActor, query: PatientQuery, clinicIds: readonly string[]): Promise<IndexMatch[]> {
+  async function candidates(actor: StaffActor, query: PatientQuery, clinicIds: readonly string[]): Promise<IndexMatch[] | { readonly building: number }> {
     if (query.email || query.phone) {
       const keys = deps.vault.keyring().blindIndexKeys;
       const phone = query.phone ? normalisePhone(query.phone) : undefined;
@@ -71,26 +75,34 @@ export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultServ
       const index = { emailBi: query.email ? blindIndex(keys, 'email', normaliseEmail(query.email)) : undefined, phoneBi: phone ? blindIndex(keys, 'phone', phone) : undefined };
       return (await findPatientIdsByContactIndex(db, actor.organisationId, clinicIds, index, SEARCH_SHOWN * 5)).map((patientId) => ({ patientId, isExact: true }));
     }
-    if (!deps.index.isReady()) await deps.index.rebuild();
-    else await deps.index.refresh();
+    if (!deps.index.isReady()) {
+      // Built at unseal; a small installation's index is ready within the wait, a large one says how far it has got.
+      // (Built at unseal; started again here if that build failed.)
+      const built = deps.index.progress().isBuilding ? deps.index.whenBuilt() : deps.index.rebuild().catch(() => 0);
+      await Promise.race([built, new Promise((resolve) => setTimeout(resolve, BUILD_WAIT_MS).unref())]);
+      if (!deps.index.isReady()) return { building: deps.index.progress().percent };
+    }
+    await deps.index.refresh();
     return deps.index.search(query, clinicIds, SEARCH_SHOWN * 5);
   }
 
   /** Search the patients of the actor's clinics. */
   return async function search(actor: StaffActor, query: PatientQuery): Promise<PatientSearchAnswer> {
     const clinicIds = clinicsWith(actor, 'contact.read');
-    if (clinicIds.length === 0) return { results: [], isTooBroad: false };
+    if (clinicIds.length === 0) return { results: [], isTooBroad: false, indexBuilding: null };
     const keyring = deps.vault.keyring();
     // First decide who would be shown (ids and access facts only; nothing opened yet).
     const shown = [];
-    for (const match of await candidates(actor, query, clinicIds)) {
+    const matches = await candidates(actor, query, clinicIds);
+    if (!Array.isArray(matches)) return { results: [], isTooBroad: false, indexBuilding: matches.building };
+    for (const match of matches) {
       const patient = await door.locate(match.patientId);
       if (!patient || patient.organisationId !== actor.organisationId || !clinicIds.includes(patient.clinicId)) continue;
       // SECURITY: restricted persons do not exist for anyone not on their list — nor count towards "too broad".
       if (patient.isRestricted && !(await gate.facts(actor, patient)).isOnRestrictedList) continue;
       if (!match.isExact && (await isCanary(db, keyring, patient.personId))) continue;
       shown.push(patient);
-      if (shown.length > SEARCH_SHOWN) return { results: [], isTooBroad: true };
+      if (shown.length > SEARCH_SHOWN) return { results: [], isTooBroad: true, indexBuilding: null };
     }
     const results: PatientSearchResult[] = [];
     for (const patient of shown) {
@@ -98,6 +110,6 @@ export function createPatientSearch(deps: { db: Db; gate: Gate; vault: VaultServ
       const contact = view.admission.open<ContactRecord>('contact', RECORD.contact, patient.personId, await findContactEnvelope(db, patient.personId));
       results.push({ patientId: patient.patientId, clinicId: patient.clinicId, name: contact.name, ...(contact.dob ? { dob: contact.dob } : {}) });
     }
-    return { results, isTooBroad: false };
+    return { results, isTooBroad: false, indexBuilding: null };
   };
 }

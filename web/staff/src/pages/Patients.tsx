@@ -5,7 +5,7 @@ import type { Patient, Permission, PatientList, PatientSearchResults } from '../
 import { ErrorText } from '../components/ErrorText.js';
 import { Loading } from '../components/Loading.js';
 import { Table } from '../components/Table.js';
-import { useAction, useResource } from '../hooks.js';
+import { useAction, usePagedList, useResource } from '../hooks.js';
 import { Link } from '../router.js';
 import { Appointments } from './PatientAppointments.js';
 import { ClinicalRecord } from './PatientClinical.js';
@@ -14,8 +14,7 @@ import { Finance } from './PatientFinance.js';
 import { PhotosPanel } from './Photos.js';
 
 export function PatientListPage() {
-  const { data, error, setError } = useResource<PatientList>('/api/v1/patients');
-  const rows = data?.patients;
+  const { rows, error, setError, hasMore, busy, loadMore } = usePagedList('/api/v1/patients', (page: PatientList) => page.patients);
   const [found, setFound] = useState<PatientSearchResults>();
   const { run } = useAction(setError);
   const results = found?.results;
@@ -47,7 +46,9 @@ export function PatientListPage() {
       <ErrorText error={error} />
       {found && results && (
         <section aria-label="Search results" aria-live="polite">
-          {found.isTooBroad ? (
+          {found.indexBuilding !== null ? (
+            <p role="status">Name search is getting ready: the name index is being built ({found.indexBuilding}%). Search by email or phone now, or try the name again in a minute.</p>
+          ) : found.isTooBroad ? (
             <p role="status">More than 10 patients match. Add a first name, the full surname or the date of birth to narrow the search.</p>
           ) : results.length === 0 ? (
             <p role="status">No patient matches.</p>
@@ -69,6 +70,11 @@ export function PatientListPage() {
           headings={['Record', 'Clinic', 'Added', 'Next appointment']}
           rows={rows.map((row) => ({ key: row.id, cells: [<Link to={`/patients/${row.id}`}>P-{row.id.slice(0, 8).toUpperCase()}</Link>, row.clinic.name, formatWhen(row.createdAt), formatWhen(row.nextAppointment)] }))}
         />
+      )}
+      {hasMore && (
+        <button type="button" className="secondary" disabled={busy} onClick={loadMore}>
+          Show older patients
+        </button>
       )}
     </>
   );

@@ -1,0 +1,224 @@
+/**
+ * The name index's memory: a compact inverted index of patients' name words
+ * and dates of birth, held as typed arrays so 480,000 patients fit in well
+ * under 250 bytes each (bench/seed-scale.ts measures it).
+ *
+ *  - Each patient version is an ordinal. Per ordinal: its id, its clinic (a
+ *    small ordinal; 0 once superseded or removed), its date of birth as
+ *    YYYYMMDD (0 when unknown) and its name words (token ids, flat).
+ *  - Each distinct word has a posting list of ordinals; the distinct words
+ *    are kept sorted, so a prefix is a binary-searched range of words.
+ *  - A date of birth has a posting list too (a date alone is a search).
+ *  - Changing a patient appends a new ordinal and marks the old one dead;
+ *    postings skip dead ordinals. A rebuild (at unseal) starts compact.
+ *
+ * A search reads the postings of its rarest word (or date), so it costs the
+ * matches it looks at, not the number of patients. This file holds no keys
+ * and reads nothing: patient-index.ts feeds it what the door opened.
+ */
+
+/** Case- and accent-folded words of a name. */
+export function nameTokens(name: string): string[] {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
+}
+
+/** A date of birth (YYYY-MM-DD) as the integer YYYYMMDD; 0 when absent or not a date. */
+function dobCode(dob: string | undefined): number {
+  return dob && /^\d{4}-\d{2}-\d{2}$/.test(dob) ? Number(dob.slice(0, 4) + dob.slice(5, 7) + dob.slice(8, 10)) : 0;
+}
+
+/** A growable Int32Array (doubling). */
+class IntList {
+  private data: Int32Array;
+  length = 0;
+  constructor(capacity = 2) {
+    this.data = new Int32Array(capacity);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+  get(i: number): number {
+    return this.data[i] as number;
+  }
+  set(i: number, value: number): void {
+    this.data[i] = value;
+  }
+  /** Bytes held (capacity, not length). */
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+/** A patient the index nominates for a query. */
+export interface IndexMatch {
+  readonly patientId: string;
+  /**
+   * The query named this patient exactly: every word of the name, whole, and
+   * the date of birth. An ordinary search (a prefix, a surname, a date alone)
+   * is not exact.
+   */
+  readonly isExact: boolean;
+}
+
+/** What a search asks: name words (prefixes) and/or a date of birth. */
+export interface NameQuery {
+  readonly name?: string;
+  readonly dob?: string;
+}
+
+export class NameIndex {
+  private readonly ids: string[] = [];
+  private readonly current = new Map<string, number>();
+  private readonly clinicOf = new IntList(1024);
+  private readonly dobOf = new IntList(1024);
+  private readonly wordsStart = new IntList(1024);
+  private readonly words = new IntList(2048);
+  private readonly clinicOrdinal = new Map<string, number>();
+  private readonly wordId = new Map<string, number>();
+  private readonly wordText: string[] = [];
+  private readonly postings: IntList[] = [];
+  private readonly byDob = new Map<number, IntList>();
+  /** Word ids in the words' string order; rebuilt lazily after new words arrive. */
+  private sorted: Int32Array = new Int32Array(0);
+  private sortedCount = -1;
+
+  /** Patients currently indexed. */
+  get size(): number {
+    return this.current.size;
+  }
+
+  /** Index (or re-index) a patient under its clinic, name and date of birth. */
+  put(patientId: string, clinicId: string, contact: { readonly name: string; readonly dob?: string | undefined }): void {
+    this.remove(patientId);
+    const ordinal = this.ids.length;
+    this.ids.push(patientId);
+    this.current.set(patientId, ordinal);
+    let clinic = this.clinicOrdinal.get(clinicId);
+    if (clinic === undefined) {
+      clinic = this.clinicOrdinal.size + 1;
+      this.clinicOrdinal.set(clinicId, clinic);
+    }
+    this.clinicOf.push(clinic);
+    const dob = dobCode(contact.dob);
+    this.dobOf.push(dob);
+    if (dob !== 0) {
+      let list = this.byDob.get(dob);
+      if (!list) this.byDob.set(dob, (list = new IntList()));
+      list.push(ordinal);
+    }
+    this.wordsStart.push(this.words.length);
+    for (const word of new Set(nameTokens(contact.name))) {
+      let id = this.wordId.get(word);
+      if (id === undefined) {
+        id = this.wordText.length;
+        this.wordId.set(word, id);
+        this.wordText.push(word);
+        this.postings.push(new IntList());
+      }
+      this.words.push(id);
+      (this.postings[id] as IntList).push(ordinal);
+    }
+  }
+
+  /** Forget a patient (its ordinal stays, dead, until the next rebuild). */
+  remove(patientId: string): void {
+    const ordinal = this.current.get(patientId);
+    if (ordinal === undefined) return;
+    this.clinicOf.set(ordinal, 0);
+    this.current.delete(patientId);
+  }
+
+  /** Patients of `clinicIds` whose name words start with every query word (and whose date of birth matches, if given), at most `limit`. */
+  search(query: NameQuery, clinicIds: readonly string[], limit: number): IndexMatch[] {
+    const queryWords = query.name ? [...new Set(nameTokens(query.name))] : [];
+    const dob = dobCode(query.dob);
+    if (queryWords.length === 0 && !query.dob) return [];
+    if (query.dob && dob === 0) return [];
+    const clinics = new Set(clinicIds.flatMap((id) => this.clinicOrdinal.get(id) ?? []));
+    if (clinics.size === 0) return [];
+    const ranges = queryWords.map((word) => this.prefixRange(word));
+    // Drive the search from the smallest posting set: the date, or the rarest word prefix.
+    const sizes = ranges.map(([from, to]) => {
+      let total = 0;
+      for (let i = from; i < to; i++) total += (this.postings[this.sorted[i] as number] as IntList).length;
+      return total;
+    });
+    const dobList = dob !== 0 ? this.byDob.get(dob) : undefined;
+    if (dob !== 0 && !dobList) return [];
+    let driver: IntList[];
+    if (dobList && (sizes.length === 0 || dobList.length <= Math.min(...sizes))) driver = [dobList];
+    else {
+      const rarest = sizes.indexOf(Math.min(...sizes));
+      const [from, to] = ranges[rarest] as [number, number];
+      driver = [];
+      for (let i = from; i < to; i++) driver.push(this.postings[this.sorted[i] as number] as IntList);
+    }
+    const found: IndexMatch[] = [];
+    const seen = new Set<number>();
+    for (const list of driver) {
+      for (let p = 0; p < list.length; p++) {
+        const ordinal = list.get(p);
+        if (!clinics.has(this.clinicOf.get(ordinal))) continue;
+        if (dob !== 0 && this.dobOf.get(ordinal) !== dob) continue;
+        if (driver.length > 1) {
+          if (seen.has(ordinal)) continue;
+          seen.add(ordinal);
+        }
+        const words = this.wordsOf(ordinal);
+        if (!queryWords.every((word) => words.some((w) => w.startsWith(word)))) continue;
+        const isExact = dob !== 0 && queryWords.length === words.length && words.every((w) => queryWords.includes(w));
+        found.push({ patientId: this.ids[ordinal] as string, isExact });
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
+  }
+
+  /** Bytes held by the arrays (not counting V8's per-string and Map overhead; the bench measures the heap). */
+  arrayBytes(): number {
+    let bytes = this.clinicOf.bytes + this.dobOf.bytes + this.wordsStart.bytes + this.words.bytes + this.sorted.byteLength;
+    for (const list of this.postings) bytes += list.bytes;
+    for (const list of this.byDob.values()) bytes += list.bytes;
+    return bytes;
+  }
+
+  private wordsOf(ordinal: number): string[] {
+    const from = this.wordsStart.get(ordinal);
+    const to = ordinal + 1 < this.ids.length ? this.wordsStart.get(ordinal + 1) : this.words.length;
+    const words: string[] = [];
+    for (let i = from; i < to; i++) words.push(this.wordText[this.words.get(i)] as string);
+    return words;
+  }
+
+  /** The range of `sorted` whose words start with `prefix`. */
+  private prefixRange(prefix: string): [number, number] {
+    if (this.sortedCount !== this.wordText.length) {
+      this.sorted = Int32Array.from(this.wordText.keys()).sort((a, b) => ((this.wordText[a] as string) < (this.wordText[b] as string) ? -1 : 1));
+      this.sortedCount = this.wordText.length;
+    }
+    const first = this.lowerBound(prefix);
+    // Every word with the prefix sorts before prefix + U+FFFF.
+    return [first, this.lowerBound(`${prefix}\uffff`)];
+  }
+
+  private lowerBound(text: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.wordText[this.sorted[mid] as number] as string) < text) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
