@@ -8,7 +8,7 @@ import { createLoginService } from '../auth/login.service.js';
 import { createMfaService, type MfaService } from '../auth/mfa.service.js';
 import { createSessionService, type SessionService } from '../auth/session.service.js';
 import { createThrottle } from '../auth/throttle.js';
-import { type Db, type Dialect, openDatabase } from '../db/database.js';
+import { type Db, type Dialect, openDatabase, type QueryObserver } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
 import type { Clock } from '../platform/clock.js';
 import type { CoreConfig } from '../platform/config.js';
@@ -82,9 +82,9 @@ export interface CoreRuntime {
 }
 
 /** Build the core from its configuration. Migrates the database. */
-export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logger; clock: Clock }): Promise<CoreRuntime> {
+export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logger; clock: Clock; onQuery?: QueryObserver }): Promise<CoreRuntime> {
   const { config, logger, clock } = deps;
-  const { db, dialect } = await openDatabase(config.database, { createSchema: true });
+  const { db, dialect } = await openDatabase(config.database, { createSchema: true, ...(deps.onQuery ? { onQuery: deps.onQuery } : {}) });
   await migrateToLatest(db, config.database.kind === 'postgres' ? config.database.schema : undefined);
   const audit = createAuditLog({ dialect, clock, db });
   const alerts = createAlertService({ clock, config: config.detection, onQueued: () => kickOutbox() });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type SqliteConnection, SqliteDatabase } from './sqlite-driver.js';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, type LogConfig, SqliteDialect, sql } from 'kysely';
 import { OwnSchemaPostgresDialect } from './pg-introspection.js';
 import pg from 'pg';
 import type { DatabaseConfig } from '../platform/config.js';
@@ -37,11 +37,28 @@ export function sqliteFileOf(db: Db): string | undefined {
 export type Dialect = DatabaseConfig['kind'];
 
 /**
+ * Sees every query the core ran, once it has run: its SQL and bound values.
+ * SECURITY: the values include blind indexes and ids; an observer keeps
+ * them in memory (the query-plan test EXPLAINs them) and never logs them.
+ */
+export type QueryObserver = (query: CompiledQuery) => void;
+
+function queryLog(onQuery: QueryObserver | undefined): { log?: LogConfig } {
+  if (!onQuery) return {};
+  return {
+    log: (event) => {
+      if (event.level === 'query') onQuery(event.query);
+    },
+  };
+}
+
+/**
  * Open the core's database. On SQLite the inbox file is attached (schema
  * `inbox`). On PostgreSQL a configured schema is the search_path (created
  * first when `createSchema`, for the core only).
  */
-export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number; createSchema?: boolean } = {}): Promise<{ db: Db; dialect: Dialect }> {
+export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number; createSchema?: boolean; onQuery?: QueryObserver } = {}): Promise<{ db: Db; dialect: Dialect }> {
+  const log = queryLog(options.onQuery);
   if (config.kind === 'sqlite') {
     fs.mkdirSync(path.dirname(config.file), { recursive: true, mode: 0o700 });
     const sqlite = new SqliteDatabase(config.file);
@@ -52,7 +69,7 @@ export async function openDatabase(config: DatabaseConfig, options: { poolSize?:
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
     attachInbox(sqlite, config.inboxFile);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...log });
     sqliteFiles.set(db, config.file);
     sqliteHandles.set(db, sqlite);
     return { db, dialect: 'sqlite' };
@@ -71,7 +88,7 @@ export async function openDatabase(config: DatabaseConfig, options: { poolSize?:
     max: options.poolSize ?? 10,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
-  return { db: new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) }), dialect: 'postgres' };
+  return { db: new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }), ...log }), dialect: 'postgres' };
 }
 
 /** Serialise writers of a hash chain inside a transaction (PostgreSQL advisory lock; SQLite already has one writer). */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/core-runtime.js';
+import type { QueryObserver } from '../../src/db/database.js';
 import { readPublication } from '../../src/core/org/publication.service.js';
 import { VAULT_KDF_FLOOR } from '../../src/crypto/vault-key.js';
 import { createStaff } from '../../src/core/org/org.repository.js';
@@ -49,6 +50,10 @@ export interface HarnessOptions {
   readonly isUnsealed?: boolean;
   /** The intake's form-token secret (random unless a test shares it with a second intake instance). */
   readonly formSecret?: Uint8Array;
+  /** More clinics beside clinic-a and clinic-b (the benchmark's group of 21). */
+  readonly extraClinics?: readonly { slug: string; name: string }[];
+  /** Sees every query the core runs (the query-plan test EXPLAINs them). */
+  readonly onQuery?: QueryObserver;
 }
 
 /** Build and set up an installation. */
@@ -62,7 +67,7 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
   const intakeConfig = loadIntakeConfig(env);
   const clock = options.clock ?? systemClock;
   const logger = createLogger({ level: coreConfig.logLevel, destination: logFile });
-  const core = await createCoreRuntime({ config: coreConfig, logger, clock });
+  const core = await createCoreRuntime({ config: coreConfig, logger, clock, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
   // Every response the test's calls receive must fit the published contract (test/helpers/contract.ts).
   installContractCheck(core.app);
   await setupInstallation(
@@ -72,6 +77,7 @@ export async function createHarness(dialect: TestDialect, options: HarnessOption
       clinics: [
         { slug: 'clinic-a', name: 'Clinic A' },
         { slug: 'clinic-b', name: 'Clinic B' },
+        ...(options.extraClinics ?? []),
       ],
       admin: { email: ADMIN.email, name: 'Admin', password: ADMIN.password },
       passphrase: PASSPHRASE,

@@ -33,7 +33,7 @@ export { type IndexMatch, nameTokens } from './name-index.js';
 const BUILD_PAGE = 1000;
 /** Records opened between two yields to the event loop (about 5 ms of work). */
 const OPEN_SLICE = 100;
-/** How far back a refresh looks again for writes that committed after a later one was seen. */
+/** How far back a refresh looks again: writes stamped this long before a read began (commit delay, clock skew between instances) are visible to it. */
 const LOOKBACK_MS = 10_000;
 
 /** Where the index stands: ready, or building with this much done (0–100). */
@@ -57,6 +57,8 @@ export interface PatientIndex {
   /** Patients of `clinicIds` whose name words start with every query word (and whose DOB matches, if given), at most `limit`. */
   readonly search: (query: NameQuery, clinicIds: readonly string[], limit: number) => IndexMatch[];
   readonly clear: () => void;
+  /** Patients held and the bytes their typed arrays take (the benchmark's bytes per patient). */
+  readonly footprint: () => { patients: number; bytes: number };
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -123,17 +125,14 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
     refreshing ??= (async () => {
       const mine = generation;
       try {
-        const since = watermark;
-        const rows = (await listIndexablePatientsChangedSince(deps.db, since)).filter((row) => recent.get(row.id) !== changedAt(row));
+        const readAt = deps.clock.now().toISOString();
+        const rows = (await listIndexablePatientsChangedSince(deps.db, watermark)).filter((row) => recent.get(row.id) !== changedAt(row));
         if (rows.length > 0 && !(await take([index], rows, 'patient-index.refresh', () => generation === mine))) return 0;
-        let newest = since;
-        for (const row of rows) {
-          const at = changedAt(row);
-          recent.set(row.id, at);
-          if (at > newest) newest = at;
-        }
-        // Keep the watermark a look-back behind the newest change, and remember only what falls inside it.
-        const next = lookBack(newest);
+        for (const row of rows) recent.set(row.id, changedAt(row));
+        // Whatever was stamped a look-back before this read began had committed by then, so it has been read:
+        // the next read starts there (a burst is re-read for one look-back at most, never forever), and
+        // only what falls after it is remembered.
+        const next = lookBack(readAt);
         if (next > watermark) {
           watermark = next;
           for (const [id, at] of recent) if (at < watermark) recent.delete(id);
@@ -148,6 +147,7 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
 
   return {
     isReady: () => ready,
+    footprint: () => ({ patients: index.size, bytes: index.arrayBytes() }),
     progress: () => (ready ? { isReady: true, isBuilding: false, percent: 100 } : { isReady: false, isBuilding: building !== undefined, percent: building && building.total > 0 ? Math.min(99, Math.floor((100 * building.done) / building.total)) : 0 }),
     rebuild() {
       const mine = ++generation;

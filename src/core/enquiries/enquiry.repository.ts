@@ -3,6 +3,7 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Db } from '../../db/database.js';
 import { type Keyset, mergeNewestFirst } from '../../db/keyset.js';
 import { visiblePersons } from '../door/visibility.repository.js';
+import { findClinicLabels, labelOf } from '../org/org.repository.js';
 
 /** Where an enquiry belongs and how its person is flagged (no personal data). */
 export async function findEnquiryLocation(db: Db, enquiryId: string) {
@@ -21,13 +22,14 @@ export async function findEnquiryLocation(db: Db, enquiryId: string) {
  * status), each row's person by primary key; merged in keyset.ts.
  */
 export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: readonly string[], filter: { readonly status?: string; readonly after?: Keyset; readonly limit: number }) {
-  const pages = await Promise.all(
-    clinicIds.map((clinicId) => {
+  const [labels, ...pages] = await Promise.all([
+    findClinicLabels(db, clinicIds),
+    ...clinicIds.map((clinicId) => {
+      // No join to clinics: the clinic is fixed per query, and a join let SQLite's planner drive from clinics and sort.
       let query = db
         .selectFrom('enquiries')
-        .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
         .innerJoin('persons', 'persons.id', 'enquiries.person_id')
-        .select(['enquiries.id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'clinics.slug', 'clinics.name'])
+        .select(['enquiries.id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at'])
         .where('enquiries.clinic_id', '=', clinicId)
         // SECURITY: restricted persons do not exist for anyone not on their list (not even as a list row).
         .where(visiblePersons(actor))
@@ -39,8 +41,9 @@ export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: read
       if (after) query = query.where((eb) => eb(eb.refTuple('enquiries.received_at', 'enquiries.id'), '<', eb.tuple(after.at, after.id)));
       return query.execute();
     }),
-  );
-  return mergeNewestFirst(pages, filter.limit, (row) => ({ at: row.received_at, id: row.id }));
+  ]);
+  const page = mergeNewestFirst(pages, filter.limit, (row) => ({ at: row.received_at, id: row.id }));
+  return { rows: page.rows.map((row) => ({ ...row, ...labelOf(labels, row.clinic_id) })), next: page.next };
 }
 
 /** One enquiry with its clinic and its person's sealed contact record, for opening. */

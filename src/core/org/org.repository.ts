@@ -113,3 +113,17 @@ export async function staffActorFor(db: Db, staff: StaffRow, session: SessionRow
     blocks,
   };
 }
+
+/** Slug and name of these clinics, by id (list rows carry them). */
+export async function findClinicLabels(db: Db, clinicIds: readonly string[]): Promise<Map<string, { slug: string; name: string }>> {
+  if (clinicIds.length === 0) return new Map();
+  const rows = await db.selectFrom('clinics').select(['id', 'slug', 'name']).where('id', 'in', [...clinicIds]).execute();
+  return new Map(rows.map((row) => [row.id, { slug: row.slug, name: row.name }]));
+}
+
+/** A row's clinic label from findClinicLabels (every listed row's clinic was asked for). */
+export function labelOf(labels: ReadonlyMap<string, { slug: string; name: string }>, clinicId: string): { slug: string; name: string } {
+  const label = labels.get(clinicId);
+  if (!label) throw new Error('clinic label missing for a listed row');
+  return label;
+}

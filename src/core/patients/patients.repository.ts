@@ -8,6 +8,7 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Database, Db } from '../../db/database.js';
 import { type Keyset, mergeNewestFirst } from '../../db/keyset.js';
 import { visiblePersons } from '../door/visibility.repository.js';
+import { findClinicLabels, labelOf } from '../org/org.repository.js';
 
 /** A patient with its person's organisation and flags (no personal data). */
 export async function findPatientLocation(db: Db, patientId: string) {
@@ -26,13 +27,14 @@ export async function findPatientLocation(db: Db, patientId: string) {
  * seek of appointments_patient_start_idx; merged in keyset.ts.
  */
 export async function listPatientRows(db: Db, actor: StaffActor, clinicIds: readonly string[], page: { readonly after?: Keyset | undefined; readonly limit: number }, now: string) {
-  const pages = await Promise.all(
-    clinicIds.map((clinicId) => {
+  const [labels, ...pages] = await Promise.all([
+    findClinicLabels(db, clinicIds),
+    ...clinicIds.map((clinicId) => {
+      // No join to clinics: the clinic is fixed per query (see listEnquiryRows).
       let query = db
         .selectFrom('patients')
         .innerJoin('persons', 'persons.id', 'patients.person_id')
-        .innerJoin('clinics', 'clinics.id', 'patients.clinic_id')
-        .select(['patients.id', 'patients.status', 'patients.created_at', 'clinics.slug', 'clinics.name', 'clinics.id as clinic_id'])
+        .select(['patients.id', 'patients.status', 'patients.created_at', 'patients.clinic_id'])
         .select((eb) => eb.selectFrom('appointments').select((a) => a.fn.min('starts_at').as('next')).whereRef('appointments.patient_id', '=', 'patients.id').where('appointments.starts_at', '>=', now).as('next_appointment'))
         .where('patients.clinic_id', '=', clinicId)
         // SECURITY: restricted persons do not appear, not even as a row, for anyone not on their list.
@@ -44,8 +46,9 @@ export async function listPatientRows(db: Db, actor: StaffActor, clinicIds: read
       if (after) query = query.where((eb) => eb(eb.refTuple('patients.created_at', 'patients.id'), '<', eb.tuple(after.at, after.id)));
       return query.execute();
     }),
-  );
-  return mergeNewestFirst(pages, page.limit, (row) => ({ at: row.created_at, id: row.id }));
+  ]);
+  const merged = mergeNewestFirst(pages, page.limit, (row) => ({ at: row.created_at, id: row.id }));
+  return { rows: merged.rows.map((row) => ({ ...row, ...labelOf(labels, row.clinic_id) })), next: merged.next };
 }
 
 /** Patients of one organisation in these clinics whose email or phone blind index matches (both, when both are given). */
