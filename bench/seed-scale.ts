@@ -28,6 +28,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -44,7 +45,7 @@ import { freePort, launchChromium } from '../test/helpers/browser.js';
 import { fastSealedBody, generateEnquiry } from '../test/helpers/enquiries.js';
 import { createHarness, type Harness, PASSPHRASE, RECEPTION, shareAuthenticators, signIn } from '../test/helpers/harness.js';
 
-const { values: args } = parseArgs({ options: { people: { type: 'string', default: '480000' }, db: { type: 'string', default: 'sqlite' }, repeats: { type: 'string', default: '30' } } });
+const { values: args } = parseArgs({ options: { people: { type: 'string', default: '480000' }, db: { type: 'string', default: 'sqlite' }, repeats: { type: 'string', default: '30' }, profile: { type: 'boolean', default: false } } });
 const PEOPLE = Number(args.people);
 const DIALECT = args.db === 'postgres' ? 'postgres' : 'sqlite';
 const REPEATS = Number(args.repeats);
@@ -87,10 +88,20 @@ async function writeEnquiries(count: number): Promise<void> {
   }
 }
 
-/** Grow to `target` people through the real ingest, in rounds of 10,000; returns enquiries per second of the ingest alone. */
-async function growTo(core: CoreRuntime, target: number): Promise<number> {
+/** SQLite: fold the WAL into the database first, so a timed window does not pay for the bulk work before it. */
+async function settle(core: CoreRuntime): Promise<void> {
+  if (DIALECT === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(core.db);
+}
+
+/**
+ * Grow to `target` people through the real ingest, in rounds of 10,000, then
+ * (unless `patients` is false) make everyone a patient; returns enquiries
+ * per second of the ingest alone.
+ */
+async function growTo(core: CoreRuntime, target: number, patients = true): Promise<number> {
   let ingestMs = 0;
   const start = written;
+  await settle(core);
   while (written < target) {
     await writeEnquiries(Math.min(10_000, target - written));
     const t0 = performance.now();
@@ -98,21 +109,35 @@ async function growTo(core: CoreRuntime, target: number): Promise<number> {
     ingestMs += performance.now() - t0;
     if (written % 50_000 < 10_000) progress(`${written} people`);
   }
+  const rate = ((written - start) * 1000) / ingestMs;
+  if (!patients) return rate;
   await sql`INSERT INTO patients (id, person_id, clinic_id, enquiry_id, status, created_at, created_by) SELECT substr(e.id, 1, 14) || '5' || substr(e.id, 16), e.person_id, e.clinic_id, e.id, 'active', e.received_at, 'bench' FROM enquiries e WHERE NOT EXISTS (SELECT 1 FROM patients p WHERE p.person_id = e.person_id)`.execute(core.db);
   await sql`ANALYZE`.execute(core.db);
-  return ((written - start) * 1000) / ingestMs;
+  await settle(core);
+  return rate;
 }
 
 /** A core started afresh on the database (sealed, as after a restart), listening for the browser. */
-async function startCore(): Promise<{ core: CoreRuntime; url: string }> {
+async function startCore(observe = false): Promise<{ core: CoreRuntime; url: string }> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const config = loadCoreConfig({ ...benchEnv, TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: url, TACET_LOG_FILE: logFile, ...harness.database.env });
-  const core = await createCoreRuntime({ config, logger: createLogger({ level: 'warn', destination: logFile }), clock: systemClock });
+  // --profile: name every query slower than 50 ms (its SQL only, never its values).
+  const onQuery = (query: { sql: string }, ms: number) => {
+    if (ms > 50) progress(`slow query ${ms.toFixed(0)} ms: ${query.sql.slice(0, 160)}`);
+  };
+  const core = await createCoreRuntime({ config, logger: createLogger({ level: 'warn', destination: logFile }), clock: systemClock, ...(observe ? { onQuery } : {}) });
   shareAuthenticators(lastApp, core.app);
   lastApp = core.app;
   await core.app.listen({ host: '127.0.0.1', port });
   return { core, url };
+}
+
+/** A full collection before a memory figure (the script runs with --expose-gc). */
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run with node --expose-gc (npm run bench:seed-scale does)');
+  collect();
 }
 
 const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)] ?? NaN;
@@ -133,15 +158,32 @@ type Figures = Record<string, number>;
 async function measure(core: CoreRuntime, url: string, people: number, browser: Browser): Promise<Figures> {
   const figures: Figures = {};
   const { db } = core;
+  gc();
   const rss0 = process.memoryUsage().rss;
+  const heap0 = process.memoryUsage().heapUsed;
+  const profiler = args.profile && people > SMALL ? new inspector.Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await new Promise((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', resolve)));
+  }
   const t0 = performance.now();
   const unsealed = await core.app.inject({ method: 'POST', url: '/api/v1/vault/unseal', payload: { passphrase: PASSPHRASE } });
   if (unsealed.statusCode !== 200) throw new Error(`unseal answered ${unsealed.statusCode}`);
   figures['unseal response (ms)'] = performance.now() - t0;
   await core.patientIndex.whenBuilt();
   figures['name index ready (ms)'] = performance.now() - t0;
+  if (profiler) {
+    const file = path.resolve(`seed-scale-${people}.cpuprofile`);
+    await new Promise<void>((resolve) => profiler.post('Profiler.stop', (_error: unknown, result: { profile: unknown }) => {
+      fs.writeFileSync(file, JSON.stringify(result.profile));
+      resolve();
+    }));
+    progress(`CPU profile of unseal to index ready: ${file}`);
+  }
   const footprint = core.patientIndex.footprint();
-  figures['name index bytes per patient'] = footprint.bytes / Math.max(1, footprint.patients);
+  figures['name index typed arrays, bytes per patient'] = footprint.bytes / Math.max(1, footprint.patients);
+  gc();
+  figures['JS heap growth after unseal, bytes per patient (after GC)'] = (process.memoryUsage().heapUsed - heap0) / Math.max(1, footprint.patients);
   figures['RSS growth after unseal (MB)'] = (process.memoryUsage().rss - rss0) / 1_048_576;
 
   const reception = await signIn(core.app, RECEPTION, url);
@@ -218,10 +260,10 @@ try {
   const small = await startCore();
   progress('measuring at 2,000 people');
   const atSmall = await measure(small.core, small.url, SMALL, browser);
-  if (PEOPLE > SMALL + RATE_WINDOW) await growTo(small.core, PEOPLE - RATE_WINDOW);
+  if (PEOPLE > SMALL + RATE_WINDOW) await growTo(small.core, PEOPLE - RATE_WINDOW, false);
   rates['ingest rate, last 2,000 (enquiries/s)'] = await growTo(small.core, PEOPLE);
   await small.core.close();
-  const large = await startCore();
+  const large = await startCore(args.profile);
   progress(`measuring at ${PEOPLE} people`);
   const atLarge = await measure(large.core, large.url, PEOPLE, browser);
   const baseline = baselineBackup();

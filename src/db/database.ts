@@ -41,13 +41,13 @@ export type Dialect = DatabaseConfig['kind'];
  * SECURITY: the values include blind indexes and ids; an observer keeps
  * them in memory (the query-plan test EXPLAINs them) and never logs them.
  */
-export type QueryObserver = (query: CompiledQuery) => void;
+export type QueryObserver = (query: CompiledQuery, durationMs: number) => void;
 
 function queryLog(onQuery: QueryObserver | undefined): { log?: LogConfig } {
   if (!onQuery) return {};
   return {
     log: (event) => {
-      if (event.level === 'query') onQuery(event.query);
+      if (event.level === 'query') onQuery(event.query, event.queryDurationMillis);
     },
   };
 }
