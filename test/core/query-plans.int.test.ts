@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { listIndexablePatientsChangedSince, listIndexablePatientsPage } from '../../src/core/door/system-reads.repository.js';
 import { findPersonIdsByIndex, findPersonsByIndexes } from '../../src/core/persons/persons.repository.js';
+import { countPersonKeysToRewrap, listPersonKeysToRewrap } from '../../src/core/vault/rewrap.repository.js';
 import { rawSqliteOf } from '../../src/db/database.js';
 import { encodeCursor } from '../../src/db/keyset.js';
 import { generatePeople } from '../helpers/bulk.js';
@@ -190,7 +191,7 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it('searches patients by email and by phone through indexed lookups, and the name index pages and refreshes by index', async () => {
+    it('searches patients by email and by phone through indexed lookups; the name index, person lookups and the re-wrap job read by index', async () => {
       const { app, db } = harness.core;
       const cookie = await signIn(app, RECEPTION);
       const target = real[12];
@@ -212,6 +213,17 @@ for (const dialect of DIALECTS) {
         for (const column of ['email_bi', 'phone_bi', 'surname_dob_bi'] as const) assert.equal((await findPersonIdsByIndex(db, organisationId, column, `${column[0]}c0000000-0000-4000-8000-000000000042`)).length, 1);
         assert.equal((await findPersonsByIndexes(db, organisationId, ['ec0000000-0000-4000-8000-000000000007'], ['pc0000000-0000-4000-8000-000000000008'])).length, 2);
       });
+      // The re-wrap job asks every minute whether any person key is left under an older version, long after the
+      // last rotation: a retired version stands in the key material (removed again: the manifest does not know it).
+      const active = await db.selectFrom('key_material').select('id').where('kind', '=', 'domain').where('domain', '=', 'contact').where('status', '=', 'active').executeTakeFirstOrThrow();
+      await db.insertInto('key_material').values({ id: 'contact.retired-by-test', kind: 'domain', domain: 'contact', version: 0, wrapped: 'retired', public_key: null, status: 'retired', created_at: LARGE_AT }).execute();
+      const rewrap = await capture(async () => {
+        assert.equal(await countPersonKeysToRewrap(db, 'contact', active.id), 0);
+        assert.equal((await listPersonKeysToRewrap(db, 'contact', active.id, 100)).length, 0);
+      });
+      await db.deleteFrom('key_material').where('id', '=', 'contact.retired-by-test').execute();
+      assert.ok(rewrap.some((q) => /person_keys/.test(q.sql)), 'the re-wrap reads asked person_keys');
+      await assertIndexed(rewrap, 're-wrap job');
       await assertIndexed(direct, 'name index and person lookups');
     });
 
