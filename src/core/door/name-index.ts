@@ -59,6 +59,13 @@ class IntList {
   }
 }
 
+/** A word's postings: one ordinal, or a list of them. */
+type Posting = number | IntList;
+
+function postingLength(posting: Posting): number {
+  return typeof posting === 'number' ? 1 : posting.length;
+}
+
 /** A patient the index nominates for a query. */
 export interface IndexMatch {
   readonly patientId: string;
@@ -86,7 +93,8 @@ export class NameIndex {
   private readonly clinicOrdinal = new Map<string, number>();
   private readonly wordId = new Map<string, number>();
   private readonly wordText: string[] = [];
-  private readonly postings: IntList[] = [];
+  /** Per word id: its one ordinal (most surnames belong to few people; a number costs no object), or a list. */
+  private readonly postings: Posting[] = [];
   private readonly byDob = new Map<number, IntList>();
   /** Word ids in the words' string order; rebuilt lazily after new words arrive. */
   private sorted: Int32Array = new Int32Array(0);
@@ -123,10 +131,17 @@ export class NameIndex {
         id = this.wordText.length;
         this.wordId.set(word, id);
         this.wordText.push(word);
-        this.postings.push(new IntList());
+        this.postings.push(ordinal);
+      } else {
+        const posting = this.postings[id] as Posting;
+        if (typeof posting === 'number') {
+          const list = new IntList();
+          list.push(posting);
+          list.push(ordinal);
+          this.postings[id] = list;
+        } else posting.push(ordinal);
       }
       this.words.push(id);
-      (this.postings[id] as IntList).push(ordinal);
     }
   }
 
@@ -150,24 +165,25 @@ export class NameIndex {
     // Drive the search from the smallest posting set: the date, or the rarest word prefix.
     const sizes = ranges.map(([from, to]) => {
       let total = 0;
-      for (let i = from; i < to; i++) total += (this.postings[this.sorted[i] as number] as IntList).length;
+      for (let i = from; i < to; i++) total += postingLength(this.postings[this.sorted[i] as number] as Posting);
       return total;
     });
     const dobList = dob !== 0 ? this.byDob.get(dob) : undefined;
     if (dob !== 0 && !dobList) return [];
-    let driver: IntList[];
+    let driver: Posting[];
     if (dobList && (sizes.length === 0 || dobList.length <= Math.min(...sizes))) driver = [dobList];
     else {
       const rarest = sizes.indexOf(Math.min(...sizes));
       const [from, to] = ranges[rarest] as [number, number];
       driver = [];
-      for (let i = from; i < to; i++) driver.push(this.postings[this.sorted[i] as number] as IntList);
+      for (let i = from; i < to; i++) driver.push(this.postings[this.sorted[i] as number] as Posting);
     }
     const found: IndexMatch[] = [];
     const seen = new Set<number>();
     for (const list of driver) {
-      for (let p = 0; p < list.length; p++) {
-        const ordinal = list.get(p);
+      const length = postingLength(list);
+      for (let p = 0; p < length; p++) {
+        const ordinal = typeof list === 'number' ? list : list.get(p);
         if (!clinics.has(this.clinicOf.get(ordinal))) continue;
         if (dob !== 0 && this.dobOf.get(ordinal) !== dob) continue;
         if (driver.length > 1) {
@@ -187,7 +203,7 @@ export class NameIndex {
   /** Bytes held by the arrays (not counting V8's per-string and Map overhead; the bench measures the heap). */
   arrayBytes(): number {
     let bytes = this.clinicOf.bytes + this.dobOf.bytes + this.wordsStart.bytes + this.words.bytes + this.sorted.byteLength;
-    for (const list of this.postings) bytes += list.bytes;
+    for (const list of this.postings) bytes += typeof list === 'number' ? 0 : list.bytes;
     for (const list of this.byDob.values()) bytes += list.bytes;
     return bytes;
   }
