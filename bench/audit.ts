@@ -22,7 +22,7 @@
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { createAuditLog, type AuditLog, verifyAuditChain, verifyAuditChainSince } from '../src/audit/audit-log.js';
-import { iterateSqliteBlocks } from '../src/audit/audit.repository.js';
+import { iterateSqliteBlocks } from '../src/audit/audit-sqlite.repository.js';
 import { checkBlocks } from '../src/audit/block-chain.js';
 import { CHAIN_COLUMNS, chainHash, checkRun, GENESIS, type RawEvent } from '../src/audit/chain.js';
 import type { StaffActor } from '../src/auth/actor.js';

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { type Db, rawSqliteOf, sqliteFileOf } from '../db/database.js';
 import { blockBody, type BlocksVerdict, checkBlocks, type ReadBlock, toBlockEvent } from './block-chain.js';
 import { CHAIN_COLUMNS, checkRun, GENESIS, type RawEvent } from './chain.js';
-import { chainBounds, findBlockEndingAt, findEventHash, findFirstBlock, iterateSqliteBlocks, listBlockEvents, listBlocks, listChainRows } from './audit.repository.js';
+import { chainBounds, findBlockEndingAt, findEventHash, findFirstBlock, listBlockEvents, listBlocks, listChainRows } from './audit.repository.js';
+import { iterateSqliteBlocks } from './audit-sqlite.repository.js';
 
 /** A point of the chain known from elsewhere: the hash at `seq` (an event's in v1, the block ending there in v2). */
 export interface ChainPoint {

@@ -1,7 +1,7 @@
 /** Worker thread: verify one seq range of a SQLite audit log (v1 events or v2 blocks), read-only (see chain-verify.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteDatabase } from '../db/sqlite-driver.js';
-import { iterateSqliteBlocks, iterateSqliteChainRows } from './audit.repository.js';
+import { iterateSqliteBlocks, iterateSqliteChainRows } from './audit-sqlite.repository.js';
 import { checkBlocks } from './block-chain.js';
 import { checkRun } from './chain.js';
 
