@@ -1,7 +1,8 @@
 /**
- * The audit tables: the hash-chained events, the signed checkpoints and the
- * audit signing keys. Plain queries; the chain itself (hashing, locking,
- * verifying) is in audit-log.ts.
+ * The audit tables: the events, the blocks that chain them (v2, ADR 0016),
+ * the signed checkpoints and the audit signing keys. Plain queries; the
+ * chain itself (hashing, locking) is in audit-log.ts, verifying in
+ * chain-verify.ts (its raw SQLite reads: audit-sqlite.repository.ts).
  */
 import { type Database, type Db, rawSqliteOf } from '../db/database.js';
 import { BLOCK_EVENT_COLUMNS } from './block-chain.js';
