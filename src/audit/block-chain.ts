@@ -60,6 +60,19 @@ export type BlocksVerdict =
   | { readonly ok: false; readonly brokenAtSeq: number; readonly reason: string };
 
 /**
+ * `checkBlocks` over blocks SQLite serialises, where a value JSON cannot hold
+ * (a BLOB written into a text column) makes the read itself fail: that is
+ * tampering too, reported from the first seq of the range.
+ */
+export function checkReadBlocks(read: () => Iterable<ReadBlock>, fromSeq: number): BlocksVerdict {
+  try {
+    return checkBlocks(read());
+  } catch (error) {
+    return { ok: false, brokenAtSeq: fromSeq, reason: `a block from here on cannot be read (${error instanceof Error ? error.message : 'unknown error'})` };
+  }
+}
+
+/**
  * Check blocks ordered by first_seq: each starts right after the previous
  * one, links to its hash, holds every event of its range and hashes to what
  * it says. The run's own first link is for the caller to join. A broken

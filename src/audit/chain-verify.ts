@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Db, rawSqliteOf, sqliteFileOf } from '../db/database.js';
-import { blockBody, type BlocksVerdict, checkBlocks, type ReadBlock, toBlockEvent } from './block-chain.js';
+import { blockBody, type BlocksVerdict, checkBlocks, checkReadBlocks, type ReadBlock, toBlockEvent } from './block-chain.js';
 import { CHAIN_COLUMNS, checkRun, GENESIS, type RawEvent } from './chain.js';
 import { chainBounds, findBlockEndingAt, findEventHash, findFirstBlock, listBlockEvents, listBlocks, listChainRows } from './audit.repository.js';
 import { iterateSqliteBlocks } from './audit-sqlite.repository.js';
@@ -152,7 +152,7 @@ async function verifyBlocks(db: Db, from: number, maxSeq: number, prevHash: stri
       runs.push(run);
     }
   } else if (sqlite) {
-    const run = blocksRun(checkBlocks(iterateSqliteBlocks(sqlite, from, maxSeq, maxSeq)));
+    const run = blocksRun(checkReadBlocks(() => iterateSqliteBlocks(sqlite, from, maxSeq, maxSeq), from));
     if (isBroken(run)) return run;
     runs.push(run);
   } else {

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { createAuditLog, type AuditLog, verifyAuditChain, verifyAuditChainSince } from '../../src/audit/audit-log.js';
 import { blockBody, blockHash, toBlockEvent } from '../../src/audit/block-chain.js';
 import { chainHash, GENESIS, type RawEvent } from '../../src/audit/chain.js';
@@ -77,6 +78,12 @@ for (const dialect of DIALECTS) {
     it('detects an edited field of a v2 event, at its block', async () => {
       await db.updateTable('audit_events').set({ purpose: 'curiosity' }).where('seq', '=', 12).execute();
       assert.deepEqual(await verifyAuditChain(db), { ok: false, brokenAtSeq: 11, reason: 'block content altered (events 11-14)' });
+    });
+
+    it('reports a value no text column should hold (a BLOB on SQLite) as tampering, not a crash', { skip: dialect !== 'sqlite' }, async () => {
+      await sql`UPDATE audit_events SET actor = x'00ff' WHERE seq = 12`.execute(db);
+      const verdict = await verifyAuditChain(db);
+      assert.ok(!verdict.ok && verdict.brokenAtSeq <= 11 && /cannot be read/.test(verdict.reason), JSON.stringify(verdict));
     });
 
     it('detects a deleted v2 event', async () => {
