@@ -1,6 +1,8 @@
 /**
- * The audit chain's hash and the check of a run of events, shared by the
- * writer, the verifier and its worker threads.
+ * The v1 audit chain (one hash per event): every event written before
+ * migration 0015; later events are chained in blocks (block-chain.ts, ADR
+ * 0016). Its hash and the check of a run of events, shared by the verifier
+ * and its worker threads.
  *
  * hash = SHA-256(prev_hash | seq | len:at | len:actor | ... | len:outcome),
  * every text field length-prefixed (null as `~`), so no two different events

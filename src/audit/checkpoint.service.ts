@@ -1,6 +1,7 @@
 /**
  * Signed audit checkpoints: periodically the core signs (seq, head hash,
- * time) with its Ed25519 audit key and exports the checkpoint off the box —
+ * time) — the head being the last block of the v2 chain, or the last v1
+ * event before any block exists — with its Ed25519 audit key and exports the checkpoint off the box —
  * appended to a file (mount it on other storage), sent to syslog (UDP,
  * RFC 5424) and to the alert webhook through the outbox. A later
  * `tacet audit verify --checkpoint-file` proves the log still holds what it
@@ -18,7 +19,7 @@ import type { Db } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
 import type { DetectionConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import { findChainHead, findLastCheckpointSeq, insertCheckpoint, queueCheckpointWebhook } from './audit.repository.js';
+import { findChainTip, findLastCheckpointSeq, insertCheckpoint, queueCheckpointWebhook } from './audit.repository.js';
 
 /** A checkpoint as exported (one JSON line). */
 export interface Checkpoint {
@@ -30,13 +31,26 @@ export interface Checkpoint {
   readonly signature: string;
 }
 
-export function checkpointMessage(seq: number, hash: string, at: string): string {
-  return `tacet-audit-checkpoint/v1|${seq}|${hash}|${at}`;
+/**
+ * What a checkpoint signs. v1: `hash` is the v1 event's hash at `seq`; v2:
+ * the hash of the v2 block ending at `seq` (ADR 0016). The version is in the
+ * signed text, so a signature fixes how its hash is read.
+ */
+export function checkpointMessage(seq: number, hash: string, at: string, version: 1 | 2 = 1): string {
+  return version === 2 ? `tacet-audit-checkpoint/v2-block|${seq}|${hash}|${at}` : `tacet-audit-checkpoint/v1|${seq}|${hash}|${at}`;
 }
 
-/** Signature valid for the checkpoint's own public key? (The caller also checks that key is ours.) */
+/** The format a checkpoint's signature is valid for under its own public key (2: a block hash, 1: an event hash), or undefined. The caller also checks that key is ours. */
+export function checkpointVersion(checkpoint: Checkpoint): 1 | 2 | undefined {
+  for (const version of [2, 1] as const) {
+    if (verifyMessage(checkpoint.publicKey, checkpointMessage(checkpoint.seq, checkpoint.hash, checkpoint.at, version), checkpoint.signature)) return version;
+  }
+  return undefined;
+}
+
+/** Signature valid for the checkpoint's own public key, in either format? (The caller also checks that key is ours.) */
 export function isCheckpointSigned(checkpoint: Checkpoint): boolean {
-  return verifyMessage(checkpoint.publicKey, checkpointMessage(checkpoint.seq, checkpoint.hash, checkpoint.at), checkpoint.signature);
+  return checkpointVersion(checkpoint) !== undefined;
 }
 
 function parseCheckpointLine(line: string, where: string): Checkpoint {
@@ -96,12 +110,12 @@ export function createCheckpointService(deps: { db: Db; vault: KeySource; clock:
       if (!deps.vault.isUnsealed()) return undefined;
       const signing = deps.vault.keyring().auditSigning;
       if (!signing) throw new Error('no audit signing key in the vault');
-      const head = await findChainHead(db);
+      const head = await findChainTip(db);
       const lastSeq = await findLastCheckpointSeq(db);
       if (!head || (lastSeq !== undefined && lastSeq >= Number(head.seq))) return undefined;
       const at = deps.clock.now().toISOString();
       const seq = Number(head.seq);
-      const checkpoint: Checkpoint = { seq, hash: head.hash, at, keyId: signing.id, publicKey: signing.publicKeyB64, signature: signMessage(signing.privateKey, checkpointMessage(seq, head.hash, at)) };
+      const checkpoint: Checkpoint = { seq, hash: head.hash, at, keyId: signing.id, publicKey: signing.publicKeyB64, signature: signMessage(signing.privateKey, checkpointMessage(seq, head.hash, at, head.isBlock ? 2 : 1)) };
       await db.transaction().execute(async (trx) => {
         await insertCheckpoint(trx, { seq, hash: checkpoint.hash, at, key_id: checkpoint.keyId, signature: checkpoint.signature });
         if (config.webhook) await queueCheckpointWebhook(trx, { id: newId(), target: config.webhook.url, payload: JSON.stringify({ type: 'audit-checkpoint', ...checkpoint }), at });

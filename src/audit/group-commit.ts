@@ -6,16 +6,18 @@
  * committed (or the batch failed), so "audit before data" holds exactly as
  * with one transaction per event. On PostgreSQL this is what lets several
  * core instances share one hash chain without queueing on its lock per read.
+ * Each batch is one block of the v2 chain (one hash; ADR 0016).
  */
 import type { Db } from '../db/database.js';
 import type { AuditEvent, AuditLog } from './audit-log.js';
+import { BLOCK_MAX_EVENTS } from './block-chain.js';
 
 export interface AuditWriter {
   /** Append one event in a transaction of its own (batched with concurrent ones); resolves once committed. */
   readonly write: (event: AuditEvent) => Promise<void>;
 }
 
-const MAX_BATCH = 500;
+const MAX_BATCH = BLOCK_MAX_EVENTS;
 
 export function createAuditWriter(deps: { db: Db; audit: AuditLog }): AuditWriter {
   let queue: { event: AuditEvent; resolve: () => void; reject: (error: unknown) => void }[] = [];

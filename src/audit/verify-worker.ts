@@ -1,13 +1,14 @@
-/** Worker thread: verify one seq range of a SQLite audit log, read-only (see verifyAuditChain). */
+/** Worker thread: verify one seq range of a SQLite audit log (v1 events or v2 blocks), read-only (see chain-verify.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteDatabase } from '../db/sqlite-driver.js';
-import { CHAIN_COLUMNS, checkRun, type RawEvent } from './chain.js';
+import { iterateSqliteBlocks, iterateSqliteChainRows } from './audit-sqlite.repository.js';
+import { checkReadBlocks } from './block-chain.js';
+import { checkRun } from './chain.js';
 
-const { file, from, to } = workerData as { file: string; from: number; to: number };
+const { file, kind, from, to, maxSeq } = workerData as { file: string; kind: 'events' | 'blocks'; from: number; to: number; maxSeq: number };
 const db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
 try {
-  const rows = db.prepare(`SELECT ${CHAIN_COLUMNS.join(', ')} FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq`).raw().iterate(from, to) as Iterable<RawEvent>;
-  parentPort?.postMessage(checkRun(rows, from));
+  parentPort?.postMessage(kind === 'blocks' ? checkReadBlocks(() => iterateSqliteBlocks(db, from, to, maxSeq), from) : checkRun(iterateSqliteChainRows(db, from, to), from));
 } finally {
   db.close();
 }

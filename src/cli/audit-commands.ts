@@ -13,6 +13,7 @@ export interface AuditVerifyOptions {
   headHash?: string;
   checkpointFile?: string;
   trustedKey?: string;
+  sinceCheckpoint?: boolean;
 }
 
 /** Lines telling how to pin the anchor, shared by init and the warnings. */
@@ -22,7 +23,8 @@ export const PIN_HINT = ['Pin it: tacet audit verify --trusted-key <fingerprint 
  * Verify the audit hash chain, every stored checkpoint's signature, every
  * exported checkpoint (file) or a known head — so truncation and a rewritten
  * tail show — and, with a pinned key, that no key was swapped in the
- * database. Warns loudly on stderr when nothing is pinned or the export sits
+ * database. With `sinceCheckpoint`, only the chain after the newest signed
+ * checkpoint is read (the daily check; a full run still reads it all). Warns loudly on stderr when nothing is pinned or the export sits
  * inside the data directory. Exit code 1 when anything is broken.
  */
 export async function runAuditVerify(options: AuditVerifyOptions): Promise<void> {
@@ -53,7 +55,8 @@ export async function runAuditVerify(options: AuditVerifyOptions): Promise<void>
   const { db } = await openDatabase(config.database);
   try {
     const knownHead = options.headSeq && options.headHash ? { seq: Number(options.headSeq), hash: options.headHash } : undefined;
-    const verdict = await verifyAuditTrail(db, { exported, trusted, ...(knownHead ? { knownHead } : {}) });
+    const isSinceCheckpoint = options.sinceCheckpoint === true;
+    const verdict = await verifyAuditTrail(db, { exported, trusted, isSinceCheckpoint, ...(knownHead ? { knownHead } : {}) });
     if (!verdict.ok) {
       process.stdout.write(`audit chain BROKEN${verdict.atSeq === undefined ? '' : ` at seq ${verdict.atSeq}`}: ${verdict.reason}\n`);
       process.exitCode = 1;
@@ -63,7 +66,12 @@ export async function runAuditVerify(options: AuditVerifyOptions): Promise<void>
       ? `; matches the exported head at seq ${verdict.knownHead.seq}${verdict.exported > 0 ? ` (${verdict.exported} exported checkpoints checked)` : ''}`
       : '; no exported checkpoint to compare (truncation of the tail is only detectable against one)';
     const anchor = verdict.isAnchored ? `; anchored to the pinned key ${trusted.join(', ')}` : '; NOT ANCHORED: no trusted key pinned';
-    process.stdout.write(`audit chain OK: ${verdict.events} events, head ${verdict.headHash}; ${verdict.stored} signed checkpoints valid${head}${anchor}\n`);
+    const scope = verdict.startedAfter
+      ? ` (since the signed checkpoint at seq ${verdict.startedAfter.seq}: ${verdict.verifiedEvents} events in ${verdict.blocks} blocks verified, nothing before read)`
+      : isSinceCheckpoint
+        ? ' (no signed checkpoint to start from: verified in full)'
+        : '';
+    process.stdout.write(`audit chain OK${scope}: ${verdict.events} events, head ${verdict.headHash}; ${verdict.stored} signed checkpoints valid${head}${anchor}\n`);
   } finally {
     await db.destroy();
   }

@@ -46,6 +46,7 @@ audit
   .option('--head-hash <hash>', 'last exported checkpoint hash')
   .option('--checkpoint-file <file>', 'exported checkpoints (JSON lines, or a syslog witness file); default: TACET_AUDIT_EXPORT_FILE when it exists')
   .option('--trusted-key <fingerprint|file>', 'the audit key fingerprint printed at init (or a file of fingerprints / public keys); default: TACET_AUDIT_TRUSTED_KEY')
+  .option('--since-checkpoint', 'verify only the chain after the newest checkpoint whose signature verifies (under the pinned key): the daily check')
   .action(runAuditVerify);
 
 const canary = program.command('canary').description('canary (honeytoken) people');

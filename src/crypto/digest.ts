@@ -7,6 +7,13 @@ export function sha256Hex(data: string | Uint8Array): string {
   return typeof oneShotHash === 'function' ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
+/** SHA-256 of the UTF-8 concatenation of `parts`, as lowercase hex, without building the joined string. */
+export function sha256HexOfParts(...parts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
+
 /** HMAC-SHA256 as base64url. */
 export function hmacB64(key: Uint8Array, data: string): string {
   return toBase64Url(createHmac('sha256', key).update(data).digest());

@@ -22,6 +22,7 @@ import * as formTokenUses from './migrations/0011_form_token_uses.js';
 import * as inboxOwnFile from './migrations/0012_inbox_own_file.js';
 import * as readBaseline from './migrations/0013_read_baseline.js';
 import * as listIndexes from './migrations/0014_list_indexes.js';
+import * as auditBlocks from './migrations/0015_audit_blocks.js';
 
 /** A migration with nothing to do on this dialect. */
 const noMigration: Migration = { up: async () => undefined };
@@ -44,6 +45,7 @@ function migrationsFor(isSqlite: boolean): Record<string, Migration> {
     '0012_inbox_own_file': isSqlite ? inboxOwnFile : noMigration,
     '0013_read_baseline': readBaseline,
     '0014_list_indexes': listIndexes,
+    '0015_audit_blocks': auditBlocks,
   };
 }
 

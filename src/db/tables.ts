@@ -8,7 +8,7 @@
  * A new table goes into its area's file and into `Database` below; the type
  * check then asks for its backup classification (core/backup/backup-tables.ts).
  */
-import type { AuditEventsTable } from './tables/audit.js';
+import type { AuditBlocksTable, AuditEventsTable } from './tables/audit.js';
 import type { AlertsTable, AuditCheckpointsTable, CanaryMarkersTable, DetectionDailyReadsTable, NotificationOutboxTable, OrgSettingsTable, ReadApprovalsTable, StaffNetworksTable } from './tables/detection.js';
 import type { EnquiriesTable, InboxQuarantineTable } from './tables/enquiries.js';
 import type { AuthThrottleTable, BreakGlassGrantsTable, CareRelationshipsTable, RestrictedAccessTable, SessionsTable, StaffPasskeysTable, StaffRecoveryCodesTable, StaffTotpTable } from './tables/identity.js';
@@ -69,6 +69,7 @@ export interface Database extends InboxDatabase {
   inbox_quarantine: InboxQuarantineTable;
   // The audit chain (tables/audit.ts)
   audit_events: AuditEventsTable;
+  audit_blocks: AuditBlocksTable;
   // Detection and containment (tables/detection.ts)
   alerts: AlertsTable;
   notification_outbox: NotificationOutboxTable;

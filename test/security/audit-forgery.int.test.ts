@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { chainHash, type RawEvent } from '../../src/audit/chain.js';
 import { type Checkpoint, checkpointMessage } from '../../src/audit/checkpoint.service.js';
 import { generateSigningKeyPair, importSigningKey, signingKeyFingerprint, signMessage } from '../../src/crypto/signing.js';
 import type { Db } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/database.js';
+import { rehashBlocks } from '../helpers/audit-forge.js';
 import { runTacet } from '../helpers/cli.js';
 import { DIALECTS, freshDatabase } from '../helpers/databases.js';
 import { ADMIN, createHarness, type Harness, signIn } from '../helpers/harness.js';
@@ -26,31 +26,23 @@ import { ADMIN, createHarness, type Harness, signIn } from '../helpers/harness.j
 const FINGERPRINT = /[0-9a-f]{4}(?::[0-9a-f]{4}){15}/;
 
 /**
- * What the intruder does: edit event 3, recompute the chain from there, swap in
+ * What the intruder does: edit event 3, recompute every block hash (chain v2), swap in
  * their own audit public key, re-sign the stored checkpoints. Returns the
  * checkpoints they can now sign for the forged chain (for the export).
  */
 async function forgeHistory(db: Db, exported: readonly Checkpoint[]): Promise<Checkpoint[]> {
   await db.updateTable('audit_events').set({ actor: 'staff:someone-else' }).where('seq', '=', 3).execute();
-  const rows = await db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
-  const forgedHash = new Map<number, string>();
-  let prev = rows[0]?.prev_hash as string;
-  for (const row of rows) {
-    const hash = chainHash(prev, [Number(row.seq), row.at, row.actor, row.action, row.person_ids, row.record_refs, row.purpose, row.ip, row.session_id, row.outcome] as RawEvent);
-    await db.updateTable('audit_events').set({ prev_hash: prev, hash }).where('seq', '=', row.seq).execute();
-    forgedHash.set(Number(row.seq), hash);
-    prev = hash;
-  }
+  const forgedHash = await rehashBlocks(db);
   const pair = generateSigningKeyPair();
   const key = importSigningKey(pair.privateKeyPkcs8);
   await db.updateTable('key_material').set({ public_key: pair.publicKeyB64 }).where('kind', '=', 'audit-signing').execute();
   for (const stored of await db.selectFrom('audit_checkpoints').selectAll().execute()) {
     const hash = forgedHash.get(Number(stored.seq)) as string;
-    await db.updateTable('audit_checkpoints').set({ hash, signature: signMessage(key, checkpointMessage(Number(stored.seq), hash, stored.at)) }).where('seq', '=', stored.seq).execute();
+    await db.updateTable('audit_checkpoints').set({ hash, signature: signMessage(key, checkpointMessage(Number(stored.seq), hash, stored.at, 2)) }).where('seq', '=', stored.seq).execute();
   }
   return exported.map((c) => {
     const hash = forgedHash.get(c.seq) as string;
-    return { ...c, hash, publicKey: pair.publicKeyB64, signature: signMessage(key, checkpointMessage(c.seq, hash, c.at)) };
+    return { ...c, hash, publicKey: pair.publicKeyB64, signature: signMessage(key, checkpointMessage(c.seq, hash, c.at, 2)) };
   });
 }
 
@@ -63,7 +55,7 @@ for (const dialect of DIALECTS) {
     let exportFile: string;
     let env: Record<string, string>;
     let pinned: string;
-    let pristine: { events: unknown[]; checkpoints: unknown[]; publicKey: string; exportText: string };
+    let pristine: { events: unknown[]; blocks: unknown[]; checkpoints: unknown[]; publicKey: string; exportText: string };
 
     before(async () => {
       // The export goes to other storage (here: another directory), as docs/operations.md asks.
@@ -80,6 +72,7 @@ for (const dialect of DIALECTS) {
       const db = harness.core.db;
       pristine = {
         events: await db.selectFrom('audit_events').selectAll().orderBy('seq').execute(),
+        blocks: await db.selectFrom('audit_blocks').selectAll().orderBy('first_seq').execute(),
         checkpoints: await db.selectFrom('audit_checkpoints').selectAll().execute(),
         publicKey: (await db.selectFrom('key_material').select('public_key').where('kind', '=', 'audit-signing').executeTakeFirstOrThrow()).public_key as string,
         exportText: fs.readFileSync(exportFile, 'utf8'),
@@ -95,6 +88,8 @@ for (const dialect of DIALECTS) {
       const db = harness.core.db;
       await db.deleteFrom('audit_events').execute();
       await db.insertInto('audit_events').values(pristine.events as never).execute();
+      await db.deleteFrom('audit_blocks').execute();
+      await db.insertInto('audit_blocks').values(pristine.blocks as never).execute();
       await db.deleteFrom('audit_checkpoints').execute();
       await db.insertInto('audit_checkpoints').values(pristine.checkpoints as never).execute();
       await db.updateTable('key_material').set({ public_key: pristine.publicKey }).where('kind', '=', 'audit-signing').execute();

@@ -43,6 +43,7 @@ export const TABLE_BACKUP = {
   inbox_quarantine: 'backed-up',
   enquiries: 'backed-up',
   audit_events: 'backed-up',
+  audit_blocks: 'backed-up',
   patients: 'backed-up',
   appointments: 'backed-up',
   procedures: 'backed-up',
