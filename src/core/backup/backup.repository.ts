@@ -8,6 +8,8 @@ import type { Db, Dialect } from '../../db/database.js';
 import type { ShredLogTable, VaultTable } from '../../db/tables.js';
 import type { BackedUpTable } from './backup-tables.js';
 
+const PHOTO_PAGE = 1000;
+
 /** A row as stored, column by column. */
 export type StoredRow = Record<string, unknown>;
 
@@ -35,18 +37,40 @@ export async function insertVaultRow(trx: Db, vault: { record: string; isDemo: b
   await trx.insertInto('vault').values({ id: 'vault', record: vault.record, is_demo: vault.isDemo ? 1 : 0, created_at: vault.createdAt }).execute();
 }
 
-/** Any one row of `table` (undefined: it is empty), to learn its columns. */
+/**
+ * The primary-key columns of `table` in key order, from the catalog (empty:
+ * it has none). A backup pages every table by its key, so no read sorts or
+ * skips over a whole table.
+ */
+export async function primaryKeyOf(db: Db, dialect: Dialect, table: BackedUpTable): Promise<string[]> {
+  if (dialect === 'sqlite') return (await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table}) WHERE pk > 0 ORDER BY pk`.execute(db)).rows.map((r) => r.name);
+  const rows = await sql<{ name: string }>`
+    SELECT a.attname AS name
+    FROM pg_index i
+    JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+    WHERE i.indrelid = to_regclass(${table}) AND i.indisprimary
+    ORDER BY k.position`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/**
+ * Up to `limit` rows of `table` in the order of its key columns `key`, after
+ * the row whose key values are `after` (from the start when undefined): one
+ * index range read a page, whatever the table's size.
+ */
+export async function rowsAfterKey(db: Db, table: BackedUpTable, key: readonly string[], after: readonly unknown[] | undefined, limit: number): Promise<StoredRow[]> {
+  const columns = sql.join(key.map((column) => sql.ref(column)));
+  const where = after === undefined ? sql`` : sql`WHERE (${columns}) > (${sql.join(after.map((value) => sql`${value}`))})`;
+  return (await sql<StoredRow>`SELECT * FROM ${sql.table(table)} ${where} ORDER BY ${columns} LIMIT ${limit}`.execute(db)).rows;
+}
+
+/** Any one row of `table` (undefined: it is empty), to learn its columns (a table without a primary key). */
 export async function firstRowOf(db: Db, table: BackedUpTable): Promise<StoredRow | undefined> {
   return (await sql<StoredRow>`SELECT * FROM ${sql.table(table)} LIMIT 1`.execute(db)).rows[0];
 }
 
-/** Up to `limit` rows of `table` in the order of its single-column key `key`, after the key value `after` (from the start when undefined). */
-export async function rowsAfterKey(db: Db, table: BackedUpTable, key: string, after: unknown, limit: number): Promise<StoredRow[]> {
-  const query = sql<StoredRow>`SELECT * FROM ${sql.table(table)} ${after === undefined ? sql`` : sql`WHERE ${sql.ref(key)} > ${after}`} ORDER BY ${sql.ref(key)} LIMIT ${limit}`;
-  return (await query.execute(db)).rows;
-}
-
-/** Up to `limit` rows of `table` from `offset`, ordered by all its `columnCount` columns (a table without a single-column key). */
+/** Up to `limit` rows of `table` from `offset`, ordered by all its `columnCount` columns (a table without a primary key). */
 export async function rowsByAllColumns(db: Db, table: BackedUpTable, columnCount: number, offset: number, limit: number): Promise<StoredRow[]> {
   const all = sql.raw(Array.from({ length: columnCount }, (_, i) => String(i + 1)).join(', '));
   return (await sql<StoredRow>`SELECT * FROM ${sql.table(table)} ORDER BY ${all} LIMIT ${limit} OFFSET ${offset}`.execute(db)).rows;
@@ -57,9 +81,22 @@ export async function insertStoredRows(trx: Db, table: BackedUpTable, rows: read
   await trx.insertInto(table).values(rows as never).execute();
 }
 
-/** The blob key of every photo, in key order. */
-export async function listPhotoBlobKeys(db: Db): Promise<string[]> {
-  return (await db.selectFrom('photos').select('blob_key').orderBy('blob_key').execute()).map((photo) => photo.blob_key);
+/** Up to `limit` photos' ids and blob keys in id order, after the photo `afterId` (from the start when undefined). */
+export async function listPhotoBlobKeysAfter(db: Db, afterId: string | undefined, limit: number): Promise<{ id: string; blob_key: string }[]> {
+  let query = db.selectFrom('photos').select(['id', 'blob_key']).orderBy('id').limit(limit);
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query.execute();
+}
+
+/** Every photo blob key (`<blob key>/image`, `<blob key>/thumb`), read `PHOTO_PAGE` photos at a time. */
+export async function* eachPhotoBlobKey(db: Db): AsyncGenerator<string> {
+  let after: string | undefined;
+  for (;;) {
+    const photos = await listPhotoBlobKeysAfter(db, after, PHOTO_PAGE);
+    for (const photo of photos) for (const variant of ['image', 'thumb']) yield `${photo.blob_key}/${variant}`;
+    if (photos.length < PHOTO_PAGE) return;
+    after = photos.at(-1)?.id;
+  }
 }
 
 /** Which of `ids` are persons here (looked up 500 at a time). */

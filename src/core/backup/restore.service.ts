@@ -17,7 +17,7 @@ import { type Db, rawSqliteOf } from '../../db/database.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { IntegrityError, verifyRestoredRecords } from '../door/integrity.js';
 import { deletePhotoBlobs, shredPersons } from '../retention/shred.repository.js';
-import { type BlobArchive, bodyItems, type BodyItem, type ManifestEntry } from './backup-blobs.js';
+import { type BlobArchive, bodyItems, type BodyItem } from './backup-blobs.js';
 import { BackupError } from './backup-error.js';
 import { hashedPassThrough, readBackupHeader, signedText } from './backup-file.js';
 import { keyringFrom, type UnsealMaterial, vaultKeyOf } from './backup-keyring.js';
@@ -61,7 +61,9 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
     throw new BackupError('the unseal material does not open this backup');
   }
   const rows: Record<string, number> = {};
-  const manifest: ManifestEntry[] = [];
+  // Blob key -> SHA-256 of each blob in the signed manifest: the one thing a restore keeps per item (two per photo, ~200 bytes each).
+  const manifest = new Map<string, string>();
+  let manifestLines = 0;
   let blobsRestored = 0;
   const { hasher: bodyHash, stream: hashing } = hashedPassThrough();
   let verified: { persons: number; photos: number; auditEvents: number };
@@ -92,11 +94,12 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
         } else if (item.t === 'blob') {
           await flush();
           if (await restorer.finish(item)) blobsRestored += 1;
-          manifest.push({ key: item.key, size: item.size, sha256: item.sha256 });
+          manifest.set(item.key, item.sha256);
+          manifestLines += 1;
         } else {
           await flush();
           ended = true;
-          const matches = JSON.stringify(item.counts) === JSON.stringify(header.counts) && item.blobCount === header.blobCount && manifest.length === header.blobCount;
+          const matches = JSON.stringify(item.counts) === JSON.stringify(header.counts) && item.blobCount === header.blobCount && manifestLines === header.blobCount;
           if (!matches) throw new BackupError('the backup body does not match its header');
         }
       };
