@@ -22,6 +22,23 @@ export async function useReadSnapshot(trx: Db, dialect: Dialect): Promise<void> 
   if (dialect === 'postgres') await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`.execute(trx);
 }
 
+/** SQLite page cache while a backup or restore runs (KiB): each page is read or written about once, so a big cache only adds memory. */
+const STREAMING_CACHE_KIB = 16 * 1024;
+
+/**
+ * Shrink SQLite's page cache for the connection behind `db` while a backup or
+ * restore streams through it (the installation's 64 MiB would be filled and
+ * held); returns what puts the previous size back. PostgreSQL: nothing to do.
+ */
+export async function useStreamingCache(db: Db, dialect: Dialect): Promise<() => Promise<void>> {
+  if (dialect !== 'sqlite') return async () => undefined;
+  const previous = Number((await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db)).rows[0]?.cache_size);
+  await sql.raw(`PRAGMA cache_size = -${STREAMING_CACHE_KIB}`).execute(db);
+  return async () => {
+    if (Number.isSafeInteger(previous)) await sql.raw(`PRAGMA cache_size = ${previous}`).execute(db);
+  };
+}
+
 /** The vault row. Throws (NoResultError) when the installation has none. */
 export async function readVaultRow(db: Db): Promise<Selectable<VaultTable>> {
   return db.selectFrom('vault').selectAll().where('id', '=', 'vault').executeTakeFirstOrThrow();
@@ -97,6 +114,37 @@ export async function* eachPhotoBlobKey(db: Db): AsyncGenerator<string> {
     if (photos.length < PHOTO_PAGE) return;
     after = photos.at(-1)?.id;
   }
+}
+
+/**
+ * The restore's copy of the signed blob manifest, in a temporary table of the
+ * restore transaction (rolled back with it, dropped before it commits), so a
+ * restore holds no per-photo state in memory.
+ */
+export async function createRestoreManifest(trx: Db): Promise<void> {
+  await sql`DROP TABLE IF EXISTS restore_manifest`.execute(trx);
+  await sql`CREATE TEMPORARY TABLE restore_manifest (blob_key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)`.execute(trx);
+}
+
+/** Add manifest entries (a key listed twice keeps its first entry). */
+export async function insertRestoreManifest(trx: Db, entries: readonly { key: string; sha256: string }[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`INSERT INTO restore_manifest (blob_key, sha256) VALUES ${sql.join(entries.map((e) => sql`(${e.key}, ${e.sha256})`))} ON CONFLICT (blob_key) DO NOTHING`.execute(trx);
+}
+
+/** The manifest's SHA-256 of each of `keys` that it lists (looked up 500 at a time). */
+export async function findRestoreManifest(trx: Db, keys: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await sql<{ blob_key: string; sha256: string }>`SELECT blob_key, sha256 FROM restore_manifest WHERE blob_key IN (${sql.join(keys.slice(i, i + 500).map((k) => sql`${k}`))})`.execute(trx);
+    for (const row of rows.rows) found.set(row.blob_key, row.sha256);
+  }
+  return found;
+}
+
+/** Drop the manifest table (before the restore commits). */
+export async function dropRestoreManifest(trx: Db): Promise<void> {
+  await sql`DROP TABLE restore_manifest`.execute(trx);
 }
 
 /** Which of `ids` are persons here (looked up 500 at a time). */

@@ -30,7 +30,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { type BlobArchive, blobLines } from './backup-blobs.js';
 import { type BackupHeader, hashedPassThrough, MAGIC, signedText } from './backup-file.js';
 import { BACKUP_TABLES } from './backup-tables.js';
-import { eachPhotoBlobKey, firstRowOf, primaryKeyOf, readVaultRow, rowsAfterKey, rowsByAllColumns, useReadSnapshot } from './backup.repository.js';
+import { eachPhotoBlobKey, firstRowOf, primaryKeyOf, readVaultRow, rowsAfterKey, rowsByAllColumns, useReadSnapshot, useStreamingCache } from './backup.repository.js';
 
 export { BackupError } from './backup-error.js';
 export { type BackupHeader, readBackupHeader } from './backup-file.js';
@@ -49,6 +49,16 @@ export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobS
   const signing = keyring.auditSigning;
   if (!signing) throw new Error('no audit signing key: cannot sign the backup');
   const id = newId();
+  const restoreCache = await useStreamingCache(deps.db, deps.dialect);
+  try {
+    return await snapshotToFile(deps, file, id, blobArchive, signing);
+  } finally {
+    await restoreCache();
+  }
+}
+
+async function snapshotToFile(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring; now: Date }, file: string, id: string, blobArchive: BlobArchive, signing: NonNullable<Keyring['auditSigning']>): Promise<BackupHeader> {
+  const { keyring } = deps;
   // One consistent snapshot of every table while Tacet keeps running.
   return deps.db.transaction().execute(async (db) => {
     await useReadSnapshot(db, deps.dialect);

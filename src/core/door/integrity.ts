@@ -30,10 +30,11 @@ export const VERIFY_PAGE = 500;
 /**
  * Verify every restored person and photo, `VERIFY_PAGE` persons at a time:
  * each page's keys are recorded through the system entrance, then unwrapped,
- * its contact records opened and its photos hashed against `manifest` and
- * decrypted. Throws IntegrityError (or the opening error) at the first that fails.
+ * its contact records opened and its photos hashed against the backup's
+ * signed manifest (`manifestOf` looks up a page's blob keys) and decrypted.
+ * Throws IntegrityError (or the opening error) at the first that fails.
  */
-export async function verifyRestoredRecords(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring }, manifest: ReadonlyMap<string, string>): Promise<{ persons: number; photos: number }> {
+export async function verifyRestoredRecords(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring }, manifestOf: (blobKeys: readonly string[]) => Promise<ReadonlyMap<string, string>>): Promise<{ persons: number; photos: number }> {
   const { db } = deps;
   // The check's own record goes into the restored chain (verified right after).
   const audit = createAuditLog({ dialect: deps.dialect, clock: systemClock, db });
@@ -55,7 +56,9 @@ export async function verifyRestoredRecords(deps: { db: Db; dialect: Dialect; bl
       if (!mine.some((k) => k.domain === 'contact')) throw new IntegrityError('a restored person has no contact key');
       admission.open(person.id, 'contact', RECORD.contact, person.id, person.contact_envelope);
     }
-    for (const photo of await listPhotoBlobsOf(db, ids)) {
+    const pagePhotos = await listPhotoBlobsOf(db, ids);
+    const manifest = await manifestOf(pagePhotos.flatMap((photo) => [`${photo.blob_key}/image`, `${photo.blob_key}/thumb`]));
+    for (const photo of pagePhotos) {
       if (!byPerson.get(photo.person_id)?.some((k) => k.domain === 'photo')) throw new IntegrityError('a restored photo has no key');
       const fileKey = admission.fileKey(photo.person_id, 'photo', photo.id);
       for (const variant of ['image', 'thumb']) {
