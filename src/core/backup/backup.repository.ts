@@ -122,7 +122,7 @@ export async function* eachPhotoBlobKey(db: Db): AsyncGenerator<string> {
  * restore holds no per-photo state in memory.
  */
 export async function createRestoreManifest(trx: Db): Promise<void> {
-  await sql`DROP TABLE IF EXISTS restore_manifest`.execute(trx);
+  // No DROP IF EXISTS first: a failed restore's table went with its rollback, and a name missing from pg_temp would resolve to the schema's.
   await sql`CREATE TEMPORARY TABLE restore_manifest (blob_key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)`.execute(trx);
 }
 
