@@ -24,13 +24,13 @@ import type { Keyring } from '../../crypto/keyring.js';
 import type { VaultRecord } from '../../crypto/key-material.js';
 import { newId } from '../../crypto/random.js';
 import { signMessage } from '../../crypto/signing.js';
-import { createEncryptStream } from '../../crypto/stream.js';
+import { createEncryptStream, SEGMENT_SIZE } from '../../crypto/stream.js';
 import type { Db, Dialect } from '../../db/database.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type BlobArchive, blobLines } from './backup-blobs.js';
 import { type BackupHeader, hashedPassThrough, MAGIC, signedText } from './backup-file.js';
 import { BACKUP_TABLES } from './backup-tables.js';
-import { firstRowOf, listPhotoBlobKeys, readVaultRow, rowsAfterKey, rowsByAllColumns, useReadSnapshot } from './backup.repository.js';
+import { eachPhotoBlobKey, firstRowOf, primaryKeyOf, readVaultRow, rowsAfterKey, rowsByAllColumns, useReadSnapshot, useStreamingCache } from './backup.repository.js';
 
 export { BackupError } from './backup-error.js';
 export { type BackupHeader, readBackupHeader } from './backup-file.js';
@@ -38,7 +38,9 @@ export { keyringFrom, type UnsealMaterial } from './backup-keyring.js';
 export { type RestoreReport, restoreBackup } from './restore.service.js';
 export { exportShredLog, readShredLog } from './shred-log.js';
 
-const PAGE = 2000;
+/** Rows a backup reads at a time from one table (a page of the widest rows, audit events, is a few MB). */
+export const BACKUP_PAGE = 1000;
+const PAGE = BACKUP_PAGE;
 
 /** Write a backup to `file` (atomically: a temporary file renamed at the end), carrying the blob ciphertext unless `blobArchive` is `manifest-only`. */
 export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring; now: Date; blobArchive?: BlobArchive }, file: string): Promise<BackupHeader> {
@@ -47,6 +49,16 @@ export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobS
   const signing = keyring.auditSigning;
   if (!signing) throw new Error('no audit signing key: cannot sign the backup');
   const id = newId();
+  const restoreCache = await useStreamingCache(deps.db, deps.dialect);
+  try {
+    return await snapshotToFile(deps, file, id, blobArchive, signing);
+  } finally {
+    await restoreCache();
+  }
+}
+
+async function snapshotToFile(deps: { db: Db; dialect: Dialect; blobs: BlobStore; keyring: Keyring; now: Date }, file: string, id: string, blobArchive: BlobArchive, signing: NonNullable<Keyring['auditSigning']>): Promise<BackupHeader> {
+  const { keyring } = deps;
   // One consistent snapshot of every table while Tacet keeps running.
   return deps.db.transaction().execute(async (db) => {
     await useReadSnapshot(db, deps.dialect);
@@ -56,27 +68,34 @@ export async function writeBackup(deps: { db: Db; dialect: Dialect; blobs: BlobS
     async function* lines(): AsyncGenerator<Buffer> {
       for (const table of BACKUP_TABLES) {
         counts[table] = 0;
-        // Every row as it is stored (ciphertext stays ciphertext), paged in a total order: by its key where it has
-        // a single one (id, seq), otherwise by all its columns.
-        const first = await firstRowOf(db, table);
-        if (!first) continue;
-        const key = 'seq' in first ? 'seq' : 'id' in first ? 'id' : undefined;
-        const columnCount = Object.keys(first).length;
-        let after: unknown;
+        // Every row as it is stored (ciphertext stays ciphertext), in keyset pages by the table's primary key: each
+        // page one index range read, so neither side holds or sorts a whole table. A table without a primary key
+        // (none today) falls back to pages ordered by all its columns.
+        const key = await primaryKeyOf(db, deps.dialect, table);
+        const columnCount = key.length > 0 ? 0 : Object.keys((await firstRowOf(db, table)) ?? {}).length;
+        if (key.length === 0 && columnCount === 0) continue;
+        let after: unknown[] | undefined;
         for (let offset = 0; ; offset += PAGE) {
-          const rows = key ? await rowsAfterKey(db, table, key, after, PAGE) : await rowsByAllColumns(db, table, columnCount, offset, PAGE);
-          if (rows.length === 0) break;
-          yield Buffer.from(rows.map((row) => `${JSON.stringify({ t: 'row', table, row })}\n`).join(''));
+          const rows = key.length > 0 ? await rowsAfterKey(db, table, key, after, PAGE) : await rowsByAllColumns(db, table, columnCount, offset, PAGE);
+          // Lines go out in chunks of about one encryption segment, so a page is never copied whole as text.
+          let chunk = '';
+          for (const row of rows) {
+            chunk += `${JSON.stringify({ t: 'row', table, row })}\n`;
+            if (chunk.length >= SEGMENT_SIZE) {
+              yield Buffer.from(chunk);
+              chunk = '';
+            }
+          }
+          if (chunk.length > 0) yield Buffer.from(chunk);
           counts[table] += rows.length;
-          if (key) after = rows.at(-1)?.[key];
-          if (rows.length < PAGE) break;
+          const last = rows.at(-1);
+          if (rows.length < PAGE || !last) break;
+          after = key.map((column) => last[column]);
         }
       }
-      for (const blobKey of await listPhotoBlobKeys(db)) {
-        for (const variant of ['image', 'thumb']) {
-          yield* blobLines(deps.blobs, `${blobKey}/${variant}`, blobArchive);
-          blobCount += 1;
-        }
+      for await (const blobKey of eachPhotoBlobKey(db)) {
+        yield* blobLines(deps.blobs, blobKey, blobArchive);
+        blobCount += 1;
       }
       yield Buffer.from(`${JSON.stringify({ t: 'end', counts, blobCount })}\n`);
     }

@@ -11,7 +11,7 @@ import type { Db } from '../../db/database.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { BackupError } from './backup-error.js';
 import { type BlobRestorer, createBlobRestorer } from './backup-blobs.js';
-import { listPhotoBlobKeys } from './backup.repository.js';
+import { eachPhotoBlobKey } from './backup.repository.js';
 
 /** How many missing blob keys a refusal lists (the count is always given). */
 const LISTED = 20;
@@ -38,15 +38,16 @@ export async function restoreAtomically<T>(deps: { db: Db; blobs: BlobStore }, w
  */
 export async function assertPhotoBlobsPresent(trx: Db, blobs: BlobStore): Promise<void> {
   const missing: string[] = [];
-  for (const blobKey of await listPhotoBlobKeys(trx)) {
-    for (const variant of ['image', 'thumb']) {
-      const key = `${blobKey}/${variant}`;
-      if (!(await blobs.has(key))) missing.push(key);
-    }
+  let missingCount = 0;
+  // Paged: only the first LISTED missing keys are kept, the rest are counted.
+  for await (const key of eachPhotoBlobKey(trx)) {
+    if (await blobs.has(key)) continue;
+    missingCount += 1;
+    if (missing.length < LISTED) missing.push(key);
   }
-  if (missing.length === 0) return;
-  const listed = missing.slice(0, LISTED).join(', ') + (missing.length > LISTED ? `, and ${missing.length - LISTED} more` : '');
+  if (missingCount === 0) return;
+  const listed = missing.join(', ') + (missingCount > LISTED ? `, and ${missingCount - LISTED} more` : '');
   throw new BackupError(
-    `${missing.length} photo blobs are missing from the blob store at ${blobs.location}: ${listed}. Nothing was restored. Put the blobs there (or use a backup that includes them) and run the restore again.`,
+    `${missingCount} photo blobs are missing from the blob store at ${blobs.location}: ${listed}. Nothing was restored. Put the blobs there (or use a backup that includes them) and run the restore again.`,
   );
 }

@@ -17,12 +17,12 @@ import { type Db, rawSqliteOf } from '../../db/database.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { IntegrityError, verifyRestoredRecords } from '../door/integrity.js';
 import { deletePhotoBlobs, shredPersons } from '../retention/shred.repository.js';
-import { type BlobArchive, bodyItems, type BodyItem, type ManifestEntry } from './backup-blobs.js';
+import { type BlobArchive, bodyItems, type BodyItem } from './backup-blobs.js';
 import { BackupError } from './backup-error.js';
 import { hashedPassThrough, readBackupHeader, signedText } from './backup-file.js';
 import { keyringFrom, type UnsealMaterial, vaultKeyOf } from './backup-keyring.js';
 import { type BackedUpTable, isBackedUpTable } from './backup-tables.js';
-import { findPresentPersonIds, findPublicKey, hasVault, insertShredLogEntries, insertStoredRows, insertVaultRow, type StoredRow } from './backup.repository.js';
+import { createRestoreManifest, dropRestoreManifest, findPresentPersonIds, findPublicKey, findRestoreManifest, hasVault, insertRestoreManifest, insertShredLogEntries, insertStoredRows, insertVaultRow, type StoredRow, useStreamingCache } from './backup.repository.js';
 import { assertPhotoBlobsPresent, restoreAtomically } from './restore-target.js';
 
 export interface RestoreReport {
@@ -61,14 +61,23 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
     throw new BackupError('the unseal material does not open this backup');
   }
   const rows: Record<string, number> = {};
-  const manifest: ManifestEntry[] = [];
+  let manifestLines = 0;
   let blobsRestored = 0;
   const { hasher: bodyHash, stream: hashing } = hashedPassThrough();
   let verified: { persons: number; photos: number; auditEvents: number };
+  const dialect = rawSqliteOf(db) ? 'sqlite' : 'postgres';
+  const restoreCache = await useStreamingCache(db, dialect);
   try {
     // SECURITY: all or nothing — every read and write below goes through `trx`; a throw anywhere rolls it back and deletes the blobs written.
     verified = await restoreAtomically(deps, async (trx, restorer) => {
       await insertVaultRow(trx, { record: JSON.stringify(header.vault.record), isDemo: header.vault.isDemo, createdAt: header.createdAt });
+      // The signed manifest goes into a temporary table of this transaction, not memory (verification looks it up a page at a time).
+      await createRestoreManifest(trx);
+      let manifest: { key: string; sha256: string }[] = [];
+      const flushManifest = async () => {
+        await insertRestoreManifest(trx, manifest);
+        manifest = [];
+      };
       let batch: { table: BackedUpTable; row: StoredRow }[] = [];
       const flush = async () => {
         const table = batch[0]?.table;
@@ -92,11 +101,14 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
         } else if (item.t === 'blob') {
           await flush();
           if (await restorer.finish(item)) blobsRestored += 1;
-          manifest.push({ key: item.key, size: item.size, sha256: item.sha256 });
+          manifest.push({ key: item.key, sha256: item.sha256 });
+          manifestLines += 1;
+          if (manifest.length >= 500) await flushManifest();
         } else {
           await flush();
+          await flushManifest();
           ended = true;
-          const matches = JSON.stringify(item.counts) === JSON.stringify(header.counts) && item.blobCount === header.blobCount && manifest.length === header.blobCount;
+          const matches = JSON.stringify(item.counts) === JSON.stringify(header.counts) && item.blobCount === header.blobCount && manifestLines === header.blobCount;
           if (!matches) throw new BackupError('the backup body does not match its header');
         }
       };
@@ -124,7 +136,7 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
       // Verify before the commit: every photo blob is there, every person key, contact record and photo opens, the audit chain holds.
       await assertPhotoBlobsPresent(trx, deps.blobs);
       const keyring = await keyringFrom(trx, material);
-      const { persons, photos } = await verifyRestoredRecords({ db: trx, dialect: rawSqliteOf(db) ? 'sqlite' : 'postgres', blobs: deps.blobs, keyring }, manifest).catch((error: unknown) => {
+      const { persons, photos } = await verifyRestoredRecords({ db: trx, dialect, blobs: deps.blobs, keyring }, (keys) => findRestoreManifest(trx, keys)).catch((error: unknown) => {
         throw new BackupError(`verification failed: ${error instanceof IntegrityError ? error.message : 'a record or photo does not open'}; nothing was restored`);
       });
       // The signing key named in the header must be this installation's own (its key material opened under the vault key above).
@@ -132,6 +144,7 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
       if (signerPublicKey !== header.signature.publicKey || keyring.auditSigning?.publicKeyB64 !== header.signature.publicKey) throw new BackupError('the backup was signed by a key this installation does not hold');
       const chain = await verifyAuditChain(trx);
       if (!chain.ok) throw new BackupError(`the restored audit chain is broken at ${chain.brokenAtSeq}`);
+      await dropRestoreManifest(trx);
       return { persons, photos, auditEvents: chain.events };
     });
   } catch (error) {
@@ -142,6 +155,7 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
     throw new BackupError(`loading table ${loading ?? 'unknown'} failed (${typeof code === 'string' ? code : (error as Error).name}); nothing was written`);
   } finally {
     backupKey.bytes.fill(0);
+    await restoreCache();
   }
   await deletePhotoBlobs(deps.blobs, shreddedBlobs);
   return { id: header.id, createdAt: header.createdAt, rows, shredReplayed: rows['shred-replayed'] ?? 0, ...verified, blobsRestored, blobArchive: header.blobArchive ?? 'manifest-only', blobLocation: deps.blobs.location };

@@ -1,7 +1,8 @@
 /**
  * What the system entrance reads before it opens anything: sealed contact
  * records with their wrapped contact keys (the name index, breach notices),
- * and every key and photo blob (restore verification).
+ * and every person's keys and photo blobs, a page of persons at a time
+ * (restore verification).
  */
 import type { Db } from '../../db/database.js';
 
@@ -53,17 +54,26 @@ export async function listContactKeys(db: Db, organisationId: string, personIds:
     .execute();
 }
 
-/** Every person's sealed contact record. */
-export async function listAllContacts(db: Db) {
-  return db.selectFrom('persons').select(['id', 'contact_envelope']).execute();
+/** Up to `limit` persons' sealed contact records in id order, after the person `afterId` (from the start when undefined). */
+export async function listContactsAfter(db: Db, afterId: string | undefined, limit: number) {
+  let query = db.selectFrom('persons').select(['id', 'contact_envelope']).orderBy('id').limit(limit);
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query.execute();
 }
 
-/** Every wrapped person key. */
-export async function listAllPersonKeys(db: Db) {
-  return db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).execute();
+/** Every wrapped key of these persons. */
+export async function listPersonKeysOf(db: Db, personIds: readonly string[]) {
+  if (personIds.length === 0) return [];
+  return db.selectFrom('person_keys').select(['person_id', 'domain', 'wrapped_dek']).where('person_id', 'in', [...personIds]).execute();
 }
 
-/** Every photo's blob and the person it belongs to. */
-export async function listAllPhotoBlobs(db: Db) {
-  return db.selectFrom('photos').innerJoin('patients', 'patients.id', 'photos.patient_id').select(['photos.id', 'photos.blob_key', 'patients.person_id']).execute();
+/** Every photo of these persons, with its blob. */
+export async function listPhotoBlobsOf(db: Db, personIds: readonly string[]) {
+  if (personIds.length === 0) return [];
+  return db.selectFrom('photos').innerJoin('patients', 'patients.id', 'photos.patient_id').select(['photos.id', 'photos.blob_key', 'patients.person_id']).where('patients.person_id', 'in', [...personIds]).execute();
+}
+
+/** How many photos there are. */
+export async function countPhotos(db: Db): Promise<number> {
+  return Number((await db.selectFrom('photos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
