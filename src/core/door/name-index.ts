@@ -1,12 +1,15 @@
 /**
  * The name index's memory: a compact inverted index of patients' name words
  * and dates of birth, held as typed arrays so 480,000 patients fit in well
- * under 250 bytes each (bench/seed-scale.ts measures it).
+ * under 250 bytes each, strings and maps included (the unit test measures the
+ * heap after a full GC; bench/seed-scale.ts measures it in the running core).
  *
- *  - Each patient version is an ordinal. Per ordinal: its id, its clinic (a
+ *  - Each patient version is an ordinal. Per ordinal: its id (16 bytes, found
+ *    again through an open-addressing table of ordinals), its clinic (a
  *    small ordinal; 0 once superseded or removed), its date of birth as
  *    YYYYMMDD (0 when unknown) and its name words (token ids, flat).
- *  - Each distinct word has a posting list of ordinals; the distinct words
+ *  - Each distinct word has a posting list of ordinals (a word only one
+ *    patient has keeps that one ordinal, no list); the distinct words
  *    are kept sorted, so a prefix is a binary-searched range of words.
  *  - A date of birth has a posting list too (a date alone is a search).
  *  - Changing a patient appends a new ordinal and marks the old one dead;
@@ -83,9 +86,105 @@ export interface NameQuery {
   readonly dob?: string;
 }
 
+/**
+ * Patient ids, 16 bytes each (they are UUIDs: newId), with an open-addressing
+ * table from id to its newest ordinal in an Int32Array: about 24 bytes a
+ * patient where an array of strings and a Map took over 100. An id of another
+ * shape is kept as text beside (none are made today).
+ */
+class PackedIds {
+  private bytes = new Uint8Array(16 * 1024);
+  private slots = new Int32Array(2048).fill(-1);
+  private readonly other = new Map<number, string>();
+  private readonly otherOrdinal = new Map<string, number>();
+  count = 0;
+
+  /** Record `id` as ordinal `count` (the newest for that id). */
+  add(id: string): number {
+    const ordinal = this.count++;
+    if (this.bytes.length < this.count * 16) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    if (UUID.test(id)) {
+      const hex = id.replaceAll('-', '');
+      for (let i = 0; i < 16; i++) this.bytes[ordinal * 16 + i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+      if (this.count * 2 > this.slots.length) this.grow();
+      this.slots[this.slotOf(ordinal * 16, this.slots)] = ordinal;
+    } else {
+      this.other.set(ordinal, id);
+      this.otherOrdinal.set(id, ordinal);
+    }
+    return ordinal;
+  }
+
+  /** The newest ordinal of `id`, if it was ever added. */
+  find(id: string): number | undefined {
+    if (!UUID.test(id)) return this.otherOrdinal.get(id);
+    const probe = this.slotOfText(id.replaceAll('-', ''));
+    return probe === -1 ? undefined : probe;
+  }
+
+  get(ordinal: number): string {
+    const text = this.other.get(ordinal);
+    if (text !== undefined) return text;
+    let hex = '';
+    for (let i = 0; i < 16; i++) hex += (this.bytes[ordinal * 16 + i] as number).toString(16).padStart(2, '0');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  get byteLength(): number {
+    return this.bytes.byteLength + this.slots.byteLength;
+  }
+
+  private hashAt(offset: number): number {
+    // FNV-1a over the 16 bytes.
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < 16; i++) hash = Math.imul(hash ^ (this.bytes[offset + i] as number), 0x01000193);
+    return hash >>> 0;
+  }
+
+  private sameAt(a: number, b: number): boolean {
+    for (let i = 0; i < 16; i++) if (this.bytes[a + i] !== this.bytes[b + i]) return false;
+    return true;
+  }
+
+  /** The slot holding the id at byte `offset` (or the empty slot where it goes). */
+  private slotOf(offset: number, slots: Int32Array): number {
+    const mask = slots.length - 1;
+    for (let slot = this.hashAt(offset) & mask; ; slot = (slot + 1) & mask) {
+      const held = slots[slot] as number;
+      if (held === -1 || this.sameAt(held * 16, offset)) return slot;
+    }
+  }
+
+  /** The ordinal stored for a 32-hex-digit id, or -1. Uses the spare 16 bytes past the last ordinal as scratch. */
+  private slotOfText(hex: string): number {
+    if (this.bytes.length < (this.count + 1) * 16) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    const scratch = this.count * 16;
+    for (let i = 0; i < 16; i++) this.bytes[scratch + i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+    const slot = this.slotOf(scratch, this.slots);
+    return this.slots[slot] as number;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    for (const ordinal of this.slots) if (ordinal !== -1) slots[this.slotOf(ordinal * 16, slots)] = ordinal;
+    this.slots = slots;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export class NameIndex {
-  private readonly ids: string[] = [];
-  private readonly current = new Map<string, number>();
+  private readonly ids = new PackedIds();
+  /** Patients indexed now (ordinals whose clinic is not 0). */
+  private live = 0;
   private readonly clinicOf = new IntList(1024);
   private readonly dobOf = new IntList(1024);
   private readonly wordsStart = new IntList(1024);
@@ -102,15 +201,14 @@ export class NameIndex {
 
   /** Patients currently indexed. */
   get size(): number {
-    return this.current.size;
+    return this.live;
   }
 
   /** Index (or re-index) a patient under its clinic, name and date of birth. */
   put(patientId: string, clinicId: string, contact: { readonly name: string; readonly dob?: string | undefined }): void {
     this.remove(patientId);
-    const ordinal = this.ids.length;
-    this.ids.push(patientId);
-    this.current.set(patientId, ordinal);
+    const ordinal = this.ids.add(patientId);
+    this.live++;
     let clinic = this.clinicOrdinal.get(clinicId);
     if (clinic === undefined) {
       clinic = this.clinicOrdinal.size + 1;
@@ -147,10 +245,10 @@ export class NameIndex {
 
   /** Forget a patient (its ordinal stays, dead, until the next rebuild). */
   remove(patientId: string): void {
-    const ordinal = this.current.get(patientId);
-    if (ordinal === undefined) return;
+    const ordinal = this.ids.find(patientId);
+    if (ordinal === undefined || this.clinicOf.get(ordinal) === 0) return;
     this.clinicOf.set(ordinal, 0);
-    this.current.delete(patientId);
+    this.live--;
   }
 
   /** Patients of `clinicIds` whose name words start with every query word (and whose date of birth matches, if given), at most `limit`. */
@@ -193,7 +291,7 @@ export class NameIndex {
         const words = this.wordsOf(ordinal);
         if (!queryWords.every((word) => words.some((w) => w.startsWith(word)))) continue;
         const isExact = dob !== 0 && queryWords.length === words.length && words.every((w) => queryWords.includes(w));
-        found.push({ patientId: this.ids[ordinal] as string, isExact });
+        found.push({ patientId: this.ids.get(ordinal), isExact });
         if (found.length >= limit) return found;
       }
     }
@@ -202,7 +300,7 @@ export class NameIndex {
 
   /** Bytes held by the arrays (not counting V8's per-string and Map overhead; the bench measures the heap). */
   arrayBytes(): number {
-    let bytes = this.clinicOf.bytes + this.dobOf.bytes + this.wordsStart.bytes + this.words.bytes + this.sorted.byteLength;
+    let bytes = this.ids.byteLength + this.clinicOf.bytes + this.dobOf.bytes + this.wordsStart.bytes + this.words.bytes + this.sorted.byteLength;
     for (const list of this.postings) bytes += typeof list === 'number' ? 0 : list.bytes;
     for (const list of this.byDob.values()) bytes += list.bytes;
     return bytes;
@@ -210,7 +308,7 @@ export class NameIndex {
 
   private wordsOf(ordinal: number): string[] {
     const from = this.wordsStart.get(ordinal);
-    const to = ordinal + 1 < this.ids.length ? this.wordsStart.get(ordinal + 1) : this.words.length;
+    const to = ordinal + 1 < this.ids.count ? this.wordsStart.get(ordinal + 1) : this.words.length;
     const words: string[] = [];
     for (let i = from; i < to; i++) words.push(this.wordText[this.words.get(i)] as string);
     return words;
