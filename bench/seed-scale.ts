@@ -133,6 +133,28 @@ async function startCore(observe = false): Promise<{ core: CoreRuntime; url: str
   return { core, url };
 }
 
+/** --profile: a CPU profile of one phase (unseal to index ready; the last ingest window). */
+async function startProfile(): Promise<inspector.Session | undefined> {
+  if (!args.profile) return undefined;
+  const session = new inspector.Session();
+  session.connect();
+  await new Promise((resolve) => session.post('Profiler.enable', () => session.post('Profiler.start', resolve)));
+  return session;
+}
+
+async function stopProfile(session: inspector.Session | undefined, name: string): Promise<void> {
+  if (!session) return;
+  const file = path.resolve(name);
+  await new Promise<void>((resolve) =>
+    session.post('Profiler.stop', (_error: unknown, result: { profile: unknown }) => {
+      fs.writeFileSync(file, JSON.stringify(result.profile));
+      resolve();
+    }),
+  );
+  session.disconnect();
+  progress(`CPU profile: ${file}`);
+}
+
 /** A full collection before a memory figure (the script runs with --expose-gc). */
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -161,25 +183,14 @@ async function measure(core: CoreRuntime, url: string, people: number, browser: 
   gc();
   const rss0 = process.memoryUsage().rss;
   const heap0 = process.memoryUsage().heapUsed;
-  const profiler = args.profile && people > SMALL ? new inspector.Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await new Promise((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', resolve)));
-  }
+  const profiler = people > SMALL ? await startProfile() : undefined;
   const t0 = performance.now();
   const unsealed = await core.app.inject({ method: 'POST', url: '/api/v1/vault/unseal', payload: { passphrase: PASSPHRASE } });
   if (unsealed.statusCode !== 200) throw new Error(`unseal answered ${unsealed.statusCode}`);
   figures['unseal response (ms)'] = performance.now() - t0;
   await core.patientIndex.whenBuilt();
   figures['name index ready (ms)'] = performance.now() - t0;
-  if (profiler) {
-    const file = path.resolve(`seed-scale-${people}.cpuprofile`);
-    await new Promise<void>((resolve) => profiler.post('Profiler.stop', (_error: unknown, result: { profile: unknown }) => {
-      fs.writeFileSync(file, JSON.stringify(result.profile));
-      resolve();
-    }));
-    progress(`CPU profile of unseal to index ready: ${file}`);
-  }
+  await stopProfile(profiler, `seed-scale-unseal-${people}.cpuprofile`);
   const footprint = core.patientIndex.footprint();
   figures['name index typed arrays, bytes per patient'] = footprint.bytes / Math.max(1, footprint.patients);
   gc();
@@ -261,7 +272,9 @@ try {
   progress('measuring at 2,000 people');
   const atSmall = await measure(small.core, small.url, SMALL, browser);
   if (PEOPLE > SMALL + RATE_WINDOW) await growTo(small.core, PEOPLE - RATE_WINDOW, false);
+  const ingestProfile = await startProfile();
   rates['ingest rate, last 2,000 (enquiries/s)'] = await growTo(small.core, PEOPLE);
+  await stopProfile(ingestProfile, `seed-scale-ingest-${PEOPLE}.cpuprofile`);
   await small.core.close();
   const large = await startCore(args.profile);
   progress(`measuring at ${PEOPLE} people`);
