@@ -71,7 +71,7 @@ export function createPatientIndex(deps: { db: Db; vault: VaultService; audit: A
   let ready = false;
   // Each build (or seal) starts a new generation; work of an older one stops at its next yield.
   let generation = 0;
-  // What a refresh has taken in: the newest change seen, and the changes within the look-back (id → when).
+  // Where the next refresh reads from (a look-back before the previous read began), and what it took in since then (id → when).
   let watermark = '';
   let recent = new Map<string, string>();
   let refreshing: Promise<number> | undefined;
