@@ -20,6 +20,7 @@ import type { Db } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/database.js';
 import { rehashBlocks } from '../helpers/audit-forge.js';
 import { runTacet } from '../helpers/cli.js';
+import { type AuditSnapshot, restoreAuditLog, snapshotAuditLog } from '../helpers/audit-snapshot.js';
 import { DIALECTS, freshDatabase } from '../helpers/databases.js';
 import { ADMIN, createHarness, type Harness, signIn } from '../helpers/harness.js';
 
@@ -55,7 +56,7 @@ for (const dialect of DIALECTS) {
     let exportFile: string;
     let env: Record<string, string>;
     let pinned: string;
-    let pristine: { events: unknown[]; blocks: unknown[]; checkpoints: unknown[]; publicKey: string; exportText: string };
+    let pristine: AuditSnapshot & { checkpoints: unknown[]; publicKey: string; exportText: string };
 
     before(async () => {
       // The export goes to other storage (here: another directory), as docs/operations.md asks.
@@ -71,8 +72,7 @@ for (const dialect of DIALECTS) {
       pinned = signingKeyFingerprint(harness.core.vault.keyring().auditSigning?.publicKeyB64 as string);
       const db = harness.core.db;
       pristine = {
-        events: await db.selectFrom('audit_events').selectAll().orderBy('seq').execute(),
-        blocks: await db.selectFrom('audit_blocks').selectAll().orderBy('first_seq').execute(),
+        ...(await snapshotAuditLog(db)),
         checkpoints: await db.selectFrom('audit_checkpoints').selectAll().execute(),
         publicKey: (await db.selectFrom('key_material').select('public_key').where('kind', '=', 'audit-signing').executeTakeFirstOrThrow()).public_key as string,
         exportText: fs.readFileSync(exportFile, 'utf8'),
@@ -86,10 +86,7 @@ for (const dialect of DIALECTS) {
 
     beforeEach(async () => {
       const db = harness.core.db;
-      await db.deleteFrom('audit_events').execute();
-      await db.insertInto('audit_events').values(pristine.events as never).execute();
-      await db.deleteFrom('audit_blocks').execute();
-      await db.insertInto('audit_blocks').values(pristine.blocks as never).execute();
+      await restoreAuditLog(db, pristine);
       await db.deleteFrom('audit_checkpoints').execute();
       await db.insertInto('audit_checkpoints').values(pristine.checkpoints as never).execute();
       await db.updateTable('key_material').set({ public_key: pristine.publicKey }).where('kind', '=', 'audit-signing').execute();

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { readCheckpoints } from '../../src/audit/checkpoint.service.js';
 import { signingKeyFingerprint } from '../../src/crypto/signing.js';
-import type { Database } from '../../src/db/database.js';
 import { rehashBlocks } from '../helpers/audit-forge.js';
 import { runTacet } from '../helpers/cli.js';
+import { type AuditSnapshot, restoreAuditLog, snapshotAuditLog } from '../helpers/audit-snapshot.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { ADMIN, createHarness, type Harness, signIn } from '../helpers/harness.js';
 
@@ -26,7 +26,7 @@ for (const dialect of DIALECTS) {
     let env: Record<string, string>;
     let pinned: string;
     let checkpointSeq: number;
-    let pristine: { events: Database['audit_events'][]; blocks: Database['audit_blocks'][] };
+    let pristine: AuditSnapshot;
 
     before(async () => {
       witnessDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tacet-witness-'));
@@ -40,7 +40,7 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 3; i++) await signIn(harness.core.app, ADMIN);
       assert.deepEqual(readCheckpoints(exportFile).map((c) => c.seq), [checkpointSeq]);
       const db = harness.core.db;
-      pristine = { events: await db.selectFrom('audit_events').selectAll().orderBy('seq').execute(), blocks: await db.selectFrom('audit_blocks').selectAll().orderBy('first_seq').execute() };
+      pristine = await snapshotAuditLog(db);
       assert.ok(pristine.events.length > checkpointSeq + 2);
     });
     after(async () => {
@@ -48,11 +48,7 @@ for (const dialect of DIALECTS) {
       fs.rmSync(witnessDir, { recursive: true, force: true });
     });
     beforeEach(async () => {
-      const db = harness.core.db;
-      await db.deleteFrom('audit_events').execute();
-      await db.insertInto('audit_events').values(pristine.events).execute();
-      await db.deleteFrom('audit_blocks').execute();
-      await db.insertInto('audit_blocks').values(pristine.blocks).execute();
+      await restoreAuditLog(harness.core.db, pristine);
     });
 
     const verify = (...flags: string[]) => runTacet(['audit', 'verify', ...flags], env);
