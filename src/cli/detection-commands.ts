@@ -2,7 +2,7 @@
 import { createAuditLog } from '../audit/audit-log.js';
 import { plantCanaries } from '../core/detection/canary-planting.js';
 import { setLockdown } from '../core/detection/lockdown.js';
-import { createIngestService } from '../core/ingest/ingest.service.js';
+import { createIngestService, ingestFrontDeskOf } from '../core/ingest/ingest.service.js';
 import { createVaultService } from '../core/vault/vault.service.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
@@ -33,7 +33,7 @@ export async function runCanaryAdd(options: { count: string; emailDomain: string
     const vault = createVaultService({ db, audit, clock: systemClock });
     await vault.unsealWithPassphrase(await readSecret('Unseal passphrase: ', options.passphraseFile));
     const logger = createLogger({ level: 'warn' });
-    const ingest = createIngestService({ db, vault, audit, clock: systemClock, logger, batchSize: 500 });
+    const ingest = createIngestService({ db, vault, audit, clock: systemClock, logger, batchSize: 500, frontDesk: ingestFrontDeskOf(config) });
     const planted = await plantCanaries({ db, vault, audit, clock: systemClock, ingest, blobs: blobStoreFor(config) }, { count, emailDomain: options.emailDomain });
     vault.seal();
     process.stdout.write(`Planted ${planted.people} canary people across the clinics (${planted.patients} of them with patient records). Any touch of one raises a critical alert and locks the account.\n`);

@@ -24,7 +24,7 @@ import { listOrganisationIds } from './jobs/jobs.repository.js';
 import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
-import { createIngestService, type IngestService } from './ingest/ingest.service.js';
+import { createIngestService, ingestFrontDeskOf, type IngestService } from './ingest/ingest.service.js';
 import { purgeSpentFormTokens } from './ingest/spent-form-tokens.repository.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
@@ -46,6 +46,8 @@ import { blobStoreFor } from '../storage/s3-blob-store.js';
 
 /** A running (or ready to run) core. */
 export interface CoreRuntime {
+  /** The configuration it was built from. */
+  readonly config: CoreConfig;
   readonly db: Db;
   readonly dialect: Dialect;
   readonly audit: AuditLog;
@@ -135,7 +137,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch });
+  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config) });
 
   let running: Promise<void> | undefined;
   const ingestNow = (): Promise<void> => {
@@ -207,6 +209,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const purgeNow = () => void purgeFormTokens().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'spent form tokens not purged; the next run retries'));
   const checkpointNow = () => void checkpointJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
   return {
+    config,
     db,
     dialect,
     audit,

@@ -10,7 +10,7 @@
  */
 import type { AuditBlocksTable, AuditEventsTable } from './tables/audit.js';
 import type { AlertsTable, AuditCheckpointsTable, CanaryMarkersTable, DetectionDailyReadsTable, NotificationOutboxTable, OrgSettingsTable, ReadApprovalsTable, StaffNetworksTable } from './tables/detection.js';
-import type { EnquiriesTable, InboxQuarantineTable } from './tables/enquiries.js';
+import type { EnquiriesTable, EnquiryEventsTable, EnquiryNotesTable, FollowUpsTable, InboxQuarantineTable, PipelineStagesTable, StaffShiftsTable } from './tables/enquiries.js';
 import type { AuthThrottleTable, BreakGlassGrantsTable, CareRelationshipsTable, RestrictedAccessTable, SessionsTable, StaffPasskeysTable, StaffRecoveryCodesTable, StaffTotpTable } from './tables/identity.js';
 import type { EvidenceExportsTable, IncidentEventsTable, IncidentIndicatorsTable, IncidentNoticesTable, IncidentPersonsTable, IncidentReportsTable, IncidentsTable, NoticeTemplatesTable } from './tables/incidents.js';
 import type { InboxDatabase } from './tables/intake.js';
@@ -67,6 +67,11 @@ export interface Database extends InboxDatabase {
   // Enquiries and the quarantine (tables/enquiries.ts)
   enquiries: EnquiriesTable;
   inbox_quarantine: InboxQuarantineTable;
+  pipeline_stages: PipelineStagesTable;
+  enquiry_events: EnquiryEventsTable;
+  enquiry_notes: EnquiryNotesTable;
+  follow_ups: FollowUpsTable;
+  staff_shifts: StaffShiftsTable;
   // The audit chain (tables/audit.ts)
   audit_events: AuditEventsTable;
   audit_blocks: AuditBlocksTable;

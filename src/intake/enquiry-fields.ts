@@ -25,6 +25,21 @@ export const enquiryFieldsSchema = z.object({
   procedure: trimmed(100).min(1),
   message: trimmed(5000).default(''),
   consent: z.literal(true),
+  /** The person asked for an e-mail acknowledging their enquiry (reference, what happens next). */
+  acknowledge: z.boolean().default(false),
+  /** Where the person came from, captured by the form (sealed with everything else; the core keeps only a coarse channel in the clear). */
+  origin: z
+    .object({
+      utmSource: trimmed(200).optional(),
+      utmMedium: trimmed(200).optional(),
+      utmCampaign: trimmed(200).optional(),
+      utmTerm: trimmed(200).optional(),
+      utmContent: trimmed(200).optional(),
+      referrer: trimmed(2000).optional(),
+      page: trimmed(2000).optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 /** A validated enquiry. */

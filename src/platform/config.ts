@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parse, port, positiveInt } from './config-parse.js';
 import { alertingEnv, type DetectionConfig, detectionConfig, readLimitEnv } from './detection-config.js';
+import { type FrontDeskConfig, frontDeskConfig, frontDeskEnv } from './front-desk-config.js';
 
 export { ConfigError } from './config-parse.js';
 export { DEFAULT_READ_CAPS, DEFAULT_READ_LIMITS, type DetectionConfig } from './detection-config.js';
@@ -83,6 +84,7 @@ const coreSchema = z.object({
   // Quarterly access reviews: days a clinic manager has to re-certify before unreviewed roles are suspended.
   TACET_ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(60).default(21),
   ...alertingEnv,
+  ...frontDeskEnv,
 });
 
 /** What every tier is configured with. */
@@ -119,6 +121,8 @@ export interface CoreConfig extends TierConfig {
   /** WebAuthn relying party: the origin staff browsers use, and its host name as RP id. */
   readonly webauthn: { readonly origin: string; readonly rpId: string; readonly rpName: string };
   readonly detection: DetectionConfig;
+  /** Queues, SLA and allowances (front-desk-config.ts). */
+  readonly frontDesk: FrontDeskConfig;
   /** Local blob store root (encrypted photos and exports). */
   readonly blobDir: string;
   /** S3-compatible object storage instead of the local directory (credentials from the AWS SDK's usual sources, e.g. AWS_ACCESS_KEY_ID). */
@@ -197,6 +201,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     redis: v.REDIS_URL ? Object.freeze({ url: v.REDIS_URL, prefix: v.TACET_REDIS_PREFIX }) : undefined,
     webauthn: Object.freeze(relyingParty(v.TACET_CORE_ORIGIN ?? `http://localhost:${v.TACET_CORE_PORT}`)),
     detection: Object.freeze(detectionConfig(v)),
+    frontDesk: Object.freeze(frontDeskConfig(v)),
     blobDir: path.resolve(v.TACET_BLOB_DIR ?? path.join(v.TACET_DATA_DIR, 'blobs')),
     blobS3: v.TACET_BLOB_S3_BUCKET
       ? Object.freeze({ bucket: v.TACET_BLOB_S3_BUCKET, region: v.TACET_BLOB_S3_REGION, ...(v.TACET_BLOB_S3_ENDPOINT ? { endpoint: v.TACET_BLOB_S3_ENDPOINT } : {}), ...(v.TACET_BLOB_S3_PREFIX ? { prefix: v.TACET_BLOB_S3_PREFIX } : {}) })

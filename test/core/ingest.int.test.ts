@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createIngestService } from '../../src/core/ingest/ingest.service.js';
+import { createIngestService, ingestFrontDeskOf } from '../../src/core/ingest/ingest.service.js';
 import { envelopeHeader } from '../../src/crypto/envelope.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -77,6 +77,7 @@ for (const dialect of DIALECTS) {
         clock: systemClock,
         logger: createLogger({ level: 'silent' }),
         batchSize: 100,
+        frontDesk: ingestFrontDeskOf(harness.core.config),
       });
       await assert.rejects(failing.runOnce(), /simulated crash/);
       assert.equal(await count('enquiry_inbox'), 5);

@@ -28,12 +28,12 @@ export async function listEnquiriesBySubmission(db: Db, submissionHashes: readon
 
 /** Close these enquiries. */
 export async function closeEnquiries(db: Db, enquiryIds: readonly string[]): Promise<void> {
-  await db.updateTable('enquiries').set({ status: 'closed' }).where('id', 'in', [...enquiryIds]).execute();
+  await db.updateTable('enquiries').set({ status: 'lost', lost_reason: 'closed' }).where('id', 'in', [...enquiryIds]).execute();
 }
 
 /** Mark an enquiry booked (it became a patient). */
 export async function markEnquiryBooked(db: Db, enquiryId: string): Promise<void> {
-  await db.updateTable('enquiries').set({ status: 'booked' }).where('id', '=', enquiryId).execute();
+  await db.updateTable('enquiries').set({ status: 'consultation_booked' }).where('id', '=', enquiryId).execute();
 }
 
 /** Ids of the enabled staff with a role in `clinicId`. */

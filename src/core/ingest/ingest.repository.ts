@@ -1,7 +1,7 @@
 /** What ingest reads and writes: the inbox (read, then emptied), the clinics it names, and one batch's persons, keys, enquiries and quarantined rows. */
 import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { EnquiriesTable, InboxQuarantineTable, InboxRow, PersonKeysTable, PersonsTable } from '../../db/tables.js';
+import type { EnquiriesTable, EnquiryEventsTable, InboxQuarantineTable, InboxRow, PersonKeysTable, PersonsTable } from '../../db/tables.js';
 
 /** The rows one ingest batch stores, in one transaction. */
 export interface BatchWrites {
@@ -9,6 +9,8 @@ export interface BatchWrites {
   readonly personKeys: Insertable<PersonKeysTable>[];
   readonly enquiries: Insertable<EnquiriesTable>[];
   readonly quarantine: Insertable<InboxQuarantineTable>[];
+  /** Routing: who each new enquiry was given to. */
+  readonly events: Insertable<EnquiryEventsTable>[];
 }
 
 function* chunks<T>(items: readonly T[], size = 200): Generator<T[]> {
@@ -36,6 +38,7 @@ export async function insertBatch(trx: Db, writes: BatchWrites): Promise<void> {
   for (const chunk of chunks(writes.persons)) await trx.insertInto('persons').values(chunk).execute();
   for (const chunk of chunks(writes.personKeys)) await trx.insertInto('person_keys').values(chunk).execute();
   for (const chunk of chunks(writes.enquiries)) await trx.insertInto('enquiries').values(chunk).execute();
+  for (const chunk of chunks(writes.events)) await trx.insertInto('enquiry_events').values(chunk).execute();
   for (const chunk of chunks(writes.quarantine)) await trx.insertInto('inbox_quarantine').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 

@@ -15,12 +15,18 @@ import { type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
+import type { CoreConfig } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
 import { type EnquiryBodyRecord, RECORD } from '../door/records.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { openBatch, type QuarantineReason, toContact } from './inbox-opening.js';
 import { type BatchWrites, clinicsBySlug, deleteInboxRows, findStoredSubmissions, insertBatch, listInboxBatch } from './ingest.repository.js';
 import { loadCandidates, resolvePerson } from './person-matching.js';
+import { sha256Hex } from '../../crypto/digest.js';
+import { ENQUIRY_REFERENCE_CONTEXT, formatEnquiryReference } from '../../crypto/enquiry-suite.js';
+import { routeEnquiries } from '../pipeline/routing.js';
+import { addWorkingTime, type WorkingHours } from '../pipeline/working-time.js';
+import { channelOf } from './channel.js';
 
 export type { QuarantineReason } from './inbox-opening.js';
 
@@ -40,8 +46,26 @@ export interface IngestService {
   readonly drain: () => Promise<IngestResult>;
 }
 
+/** The front desk's part in ingest: when a first response is due, and how long a forgotten shift lasts. */
+export interface IngestFrontDesk {
+  readonly firstResponseMs: number;
+  readonly hours: WorkingHours;
+  readonly shiftMaxMs: number;
+}
+
+/** The reference a person is shown for the enquiry with this submission id (enquiry-suite.ts). */
+export function enquiryReference(submissionId: string): string {
+  return formatEnquiryReference(sha256Hex(`${ENQUIRY_REFERENCE_CONTEXT}${submissionId}`));
+}
+
+/** The front desk's ingest settings from the core's configuration. */
+export function ingestFrontDeskOf(config: Pick<CoreConfig, 'detection' | 'frontDesk'>): IngestFrontDesk {
+  const { start, end, timeZone } = config.detection.businessHours;
+  return { firstResponseMs: config.frontDesk.firstResponseMs, hours: { start, end, timeZone, workingDays: config.frontDesk.workingDays }, shiftMaxMs: config.frontDesk.shiftMaxMs };
+}
+
 /** Create the ingest service. */
-export function createIngestService(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; logger: Logger; batchSize: number }): IngestService {
+export function createIngestService(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; logger: Logger; batchSize: number; frontDesk: IngestFrontDesk }): IngestService {
   const { db, audit } = deps;
 
   async function runOnce(limit = deps.batchSize): Promise<IngestResult> {
@@ -57,7 +81,7 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
       const good = prepared.flatMap((p) => (p.ok ? [p.value] : []));
       const known = new Set(await findStoredSubmissions(trx, good.map((g) => g.submissionHash)));
       const people = await loadCandidates(trx, good);
-      const writes: BatchWrites = { persons: [], personKeys: [], enquiries: [], quarantine: [] };
+      const writes: BatchWrites = { persons: [], personKeys: [], enquiries: [], quarantine: [], events: [] };
 
       for (const item of prepared) {
         if (!item.ok) {
@@ -89,11 +113,17 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
           created_at: at,
           submission_hash: opened.submissionHash,
           body_envelope: sealPersonRecord(person.keys.get('enquiry') as PersonKey, RECORD.enquiryBody, enquiryId, body),
+          reference: enquiryReference(opened.fields.sid),
+          channel: channelOf(opened.fields.origin),
+          stage_changed_at: opened.row.received_at,
+          last_activity_at: opened.row.received_at,
+          sla_due_at: addWorkingTime(new Date(opened.row.received_at), deps.frontDesk.firstResponseMs, deps.frontDesk.hours).toISOString(),
         });
         // The sealed form held this person's contact details and enquiry in clear: recorded as opened in both domains.
         events.push({ actor: 'system:ingest', action: 'enquiry.ingest', personIds: [person.personId], recordRefs: [`enquiry:${enquiryId}`, `inbox:${opened.row.id}`], outcome: 'success', domains: ['contact', 'enquiry'] });
         result.ingested += 1;
       }
+      writes.events.push(...(await routeEnquiries(trx, writes.enquiries, at, new Date(deps.clock.now().getTime() - deps.frontDesk.shiftMaxMs).toISOString())));
       await insertBatch(trx, writes);
       await audit.append(trx, events);
     });

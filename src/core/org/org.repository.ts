@@ -6,6 +6,7 @@ import type { ComplianceBlock, StaffActor } from '../../auth/actor.js';
 import { type ClinicRole, isOrgRole, type OrgRole } from '../../auth/roles.js';
 import type { SessionRow } from '../../auth/session.service.js';
 import { clinicRolesOf } from '../../auth/staff.repository.js';
+import { DEFAULT_STAGES } from '../pipeline/stages.js';
 
 /** Create the organisation and its clinics. Returns their ids. */
 export async function createOrganisation(
@@ -17,6 +18,7 @@ export async function createOrganisation(
   const clinicIds: Record<string, string> = {};
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('organisations').values({ id: organisationId, name: input.name, created_at: at }).execute();
+    await trx.insertInto('pipeline_stages').values(DEFAULT_STAGES.map((stage, position) => ({ organisation_id: organisationId, key: stage.key, label: stage.label, position, kind: stage.kind }))).execute();
     for (const clinic of input.clinics) {
       const id = newId();
       clinicIds[clinic.slug] = id;

@@ -58,7 +58,7 @@ export function createPatientService(deps: PatientServiceDeps) {
       const at = deps.clock.now().toISOString();
       await db.transaction().execute(async (trx) => {
         await insertPatient(trx, { id: patientId, person_id: detail.personId, clinic_id: located.clinicId, enquiry_id: enquiryId, status: 'active', created_at: at, created_by: actor.staffId });
-        await markEnquiryStatus(trx, enquiryId, 'booked');
+        await markEnquiryStatus(trx, enquiryId, 'consultation_booked');
         await audit.append(trx, [event(actor, 'patient.create', detail.personId, [`patient:${patientId}`, `enquiry:${enquiryId}`])]);
       });
       deps.index.put(patientId, located.clinicId, detail.contact);
