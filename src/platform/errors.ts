@@ -35,6 +35,7 @@ const CATALOGUE = {
   CHALLENGE_EXPIRED: [400, 'The sign-in challenge expired or was already used. Start again.'],
   PASSWORD_REJECTED: [422, 'The password does not meet the password policy; the reasons are listed.'],
   STAFF_EMAIL_TAKEN: [409, 'A staff member with that email already exists.'],
+  ASSIGNMENT_LIMIT: [429, 'You have taken on as many enquiries as one person may in this period. Work through your queue, or ask your clinic manager to assign more.'],
   ACCOUNT_LOCKED: [423, 'This account has been locked to protect patients’ data. Contact your data-protection officer or administrator.'],
   APPROVAL_REQUIRED: [403, 'Tacet is in lockdown: opening personal data needs a second person’s approval. Request approval, then try again.'],
   PHOTO_CONSENT_MISSING: [403, 'The patient has not consented to their photos being used this way (or has withdrawn that consent).'],
