@@ -90,7 +90,7 @@ describe('enquiry from browser to staff screen', { skip: BROWSER_SKIP }, () => {
     await staff.getByRole('link', { name: /^ENQ-/ }).first().click();
     await staff.getByText(fields.email).waitFor();
     assert.ok(await staff.getByText(fields.name).isVisible());
-    assert.ok(await staff.getByText(fields.procedure).isVisible());
+    assert.ok(await staff.getByText(fields.procedure, { exact: true }).isVisible());
     await staff.screenshot({ path: path.join(os.tmpdir(), 'tacet-staff-enquiry.png') });
 
     // Sign out, and back in with the passkey.
@@ -98,7 +98,7 @@ describe('enquiry from browser to staff screen', { skip: BROWSER_SKIP }, () => {
     await staff.getByRole('heading', { name: 'Sign in to Tacet' }).waitFor();
     await signInWithPassword(staff, ADMIN);
     await staff.getByRole('button', { name: 'Use your passkey' }).click();
-    await staff.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    await staff.getByRole('heading', { name: 'Today', exact: true }).waitFor();
     await staff.getByRole('link', { name: 'Security' }).click();
     await staff.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
     await staff.getByText('This browser').waitFor();
@@ -132,13 +132,13 @@ describe('enquiry from browser to staff screen', { skip: BROWSER_SKIP }, () => {
     await page.getByLabel('Code from the app').fill(totp.generate());
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('button', { name: 'I have saved them' }).click();
-    await page.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    await page.getByRole('heading', { name: 'Today', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, RECEPTION);
     // A code is accepted once: use the next time step's code (within the allowed drift).
     await page.getByLabel('Authenticator code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
     await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByRole('heading', { name: 'Enquiries' }).waitFor();
+    await page.getByRole('heading', { name: 'Today', exact: true }).waitFor();
     await context.close();
   });
 
