@@ -19,7 +19,7 @@ export const INTAKE_OPENAPI_PATH = '/v1/openapi.json';
 export const FRESH_TOKEN_HEADER = 'tacet-form-token';
 
 /** The hosted form: its pages (the no-JS form posts to `/enquire` and answers HTML) and its script and style. */
-const HOSTED_FORM: ReadonlySet<string> = new Set(['/', '/enquire', '/enquire/thanks', '/form.js', '/form.css']);
+const HOSTED_FORM: ReadonlySet<string> = new Set(['/', '/enquire', '/form.js', '/form.css']);
 
 /** Routes left out of the intake's contract: the hosted form's HTML pages and static assets. */
 export function isIntakeHiddenRoute(url: string): boolean {
