@@ -72,6 +72,9 @@ function originOfRequest(query: Record<string, unknown>, referer: string | undef
   return origin;
 }
 
+/** The notice on a form given back for no fault of its fields (the same words as ENQUIRY_TOO_FAST's). */
+const SEND_AGAIN = 'Please check your details and send again.';
+
 /** The reference the person is shown (the core stores the same: enquiryReference in ingest.service.ts). */
 function referenceOf(sid: string): string {
   return formatEnquiryReference(sha256Hex(`${ENQUIRY_REFERENCE_CONTEXT}${sid}`));
@@ -220,13 +223,14 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
       // SECURITY: the page carries what they typed: never stored by a cache.
       return reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(page);
     };
-    let token: FormTokenUse | undefined;
-    let refusal: AppError | undefined;
+    // A bot's refusal (honeypot, forged token) is final; a too-fast, spent or expired token gives the form back.
+    let bot: { readonly token: FormTokenUse } | { readonly refusal: AppError; readonly fresh: string };
     try {
-      token = checkBot(text('formToken') ?? '', text('website'));
+      bot = { token: checkBot(text('formToken') ?? '', text('website')) };
     } catch (error) {
-      if (freshTokenFor(error) === undefined) return reply.status(422).type('text/html; charset=utf-8').send(renderMessagePage('Please try again', (error as Error).message));
-      refusal = error as AppError;
+      const fresh = freshTokenFor(error);
+      if (fresh === undefined) return reply.status(422).type('text/html; charset=utf-8').send(renderMessagePage('Please try again', (error as Error).message));
+      bot = { refusal: error as AppError, fresh };
     }
     const parsed = enquiryFieldsSchema.safeParse({
       sid,
@@ -244,15 +248,16 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     // A bad submission id is the page's fault, not the person's: the form comes back with a fresh one.
     const errors: Record<string, string> = { ...(clinics.has(clinic) ? {} : { clinic: FIELD_MESSAGES.clinic }), ...(parsed.success ? {} : fieldErrors(parsed.error)) };
     delete errors['sid'];
-    if (refusal) return formAgain(Object.keys(errors).length > 0 ? 400 : refusal.status, freshTokenFor(refusal) as string, errors, refusal.message);
-    if (!parsed.success || Object.keys(errors).length > 0) {
+    const hasErrors = Object.keys(errors).length > 0;
+    if ('refusal' in bot) return formAgain(hasErrors ? 400 : bot.refusal.status, bot.fresh, errors, bot.refusal.message);
+    if (!parsed.success || hasErrors) {
       // The token is still unspent (only an accepted enquiry spends it), so the same one goes back.
-      return formAgain(400, text('formToken') ?? '', errors, Object.keys(errors).length > 0 ? undefined : appError('ENQUIRY_TOO_FAST').message);
+      return formAgain(400, text('formToken') ?? '', errors, hasErrors ? undefined : SEND_AGAIN);
     }
     // SECURITY: sealed here, in memory; the plaintext is never written anywhere.
     const sealed = sealEnquiry(activeKey, clinic, new TextEncoder().encode(JSON.stringify(parsed.data)));
     try {
-      await acceptSubmission(deps.db, token as FormTokenUse, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
+      await acceptSubmission(deps.db, bot.token, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
     } catch (error) {
       const fresh = freshTokenFor(error);
       if (fresh) return formAgain((error as AppError).status, fresh, {}, (error as AppError).message);

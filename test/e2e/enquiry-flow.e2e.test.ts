@@ -175,14 +175,22 @@ describe('enquiry from browser to staff screen', { skip: BROWSER_SKIP }, () => {
     assert.ok(after_.some((row) => row.slug === 'clinic-b' && row.reference === shown && row.channel === 'clinic-site'));
   });
 
-  it('still works with JavaScript off (sealed by the intake on arrival)', async () => {
+  it('still works with JavaScript off (sealed by the intake on arrival), a bad field given back as typed with its error', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${intakeUrl}/enquire?clinic=clinic-a`);
-    await fill(page, generateEnquiry(3));
+    const fields = generateEnquiry(3);
+    await fill(page, { ...fields, phone: 'ring 07700 9' });
     await page.waitForTimeout(350);
     await page.getByRole('button', { name: 'Send enquiry' }).click();
+    await page.locator('#tacet-phone-error').getByText(FIELD_MESSAGES.phone).waitFor();
+    await page.locator('.tacet-summary').getByRole('link', { name: FIELD_MESSAGES.phone }).waitFor();
+    assert.equal(await page.getByLabel('Phone').inputValue(), 'ring 07700 9');
+    assert.equal(await page.getByLabel('Full name').inputValue(), fields.name);
+    await page.getByLabel('Phone').fill(fields.phone);
+    await page.getByRole('button', { name: 'Send enquiry' }).click();
     await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+    await page.getByText(/Your reference is ENQ-/).waitFor();
     await context.close();
     const inbox = await harness.core.db.selectFrom('enquiry_inbox').select('source').execute();
     assert.deepEqual(inbox.map((row) => row.source), ['form']);

@@ -46,12 +46,16 @@ function setStatus(form: HTMLFormElement, message: string, isError: boolean): vo
   }
 }
 
-/** Where the person came from: the page's UTM parameters, the referrer, and (embedded) the page without its query or fragment. */
+/**
+ * Where the person came from: the page's UTM parameters, the referrer (not one from this same site, which
+ * is moving about it, as the no-JS page also drops), and (embedded) the page without its query or fragment.
+ */
 function originOf(target: Target): EnquiryFields['origin'] {
   const query = new URLSearchParams(location.search);
+  const isSameSite = URL.canParse(document.referrer) && new URL(document.referrer).origin === location.origin;
   return captureOrigin({
     ...Object.fromEntries(UTM_PARAMS.map(([param, key]) => [key, query.get(param)])),
-    referrer: document.referrer,
+    referrer: isSameSite ? undefined : document.referrer,
     ...(target.isEmbedded ? { page: `${location.origin}${location.pathname}` } : {}),
   });
 }
