@@ -22,6 +22,7 @@ const CATALOGUE = {
   ENQUIRY_UNKNOWN_KEY: [422, 'The enquiry was sealed to a key this service does not publish. Reload the form and try again.'],
   ENQUIRY_UNKNOWN_CLINIC: [422, 'That clinic is not known.'],
   ENQUIRY_REJECTED_AS_AUTOMATED: [422, 'The submission looked automated. Please reload the form and try again.'],
+  ENQUIRY_TOO_FAST: [422, 'Please check your details and send again.'],
   ENQUIRY_FORM_EXPIRED: [422, 'The form expired. Please reload it and submit again.'],
   ENQUIRY_FORM_ALREADY_USED: [409, 'This form was already sent once, so it was not accepted again. If you meant to send another enquiry, check the details and send it again.'],
   LOGIN_FAILED: [401, 'Email or password is incorrect.'],
