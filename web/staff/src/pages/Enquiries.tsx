@@ -10,12 +10,30 @@ import { Loading } from '../components/Loading.js';
 import { EnquiryWork } from './FrontDesk.js';
 
 export function EnquiryListPage() {
-  const { rows, error, hasMore, busy, loadMore } = usePagedList('/api/v1/enquiries', (page: EnquiryList) => page.enquiries);
+  const [reference, setReference] = useState('');
+  const { rows, error, hasMore, busy, loadMore } = usePagedList(reference ? `/api/v1/enquiries?reference=${encodeURIComponent(reference)}` : '/api/v1/enquiries', (page: EnquiryList) => page.enquiries);
   return (
     <>
       <h1>Enquiries</h1>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setReference(String(new FormData(event.currentTarget).get('reference') ?? '').trim().toUpperCase());
+        }}
+      >
+        <label htmlFor="find-reference">Find by reference</label>
+        <input id="find-reference" name="reference" placeholder="ENQ-XXXXX-XXXXX" pattern="[Ee][Nn][Qq]-[0-9A-Za-z\-]{8,11}" title="A reference like ENQ-7K2QF-M9XHD" />
+        <button type="submit">Find</button>
+        {reference && (
+          <button type="button" className="secondary" onClick={() => setReference('')}>
+            Show all
+          </button>
+        )}
+      </form>
       <ErrorText error={error} />
-      {rows && rows.length === 0 && <p>No enquiries yet.</p>}
+      {rows && rows.length === 0 && <p>{reference ? `No enquiry with the reference ${reference} that you may see.` : 'No enquiries yet.'}</p>}
       {rows && rows.length > 0 && (
         <Table
           headings={['Reference', 'Clinic', 'Stage', 'Received']}
