@@ -139,7 +139,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const desk = createFrontDesk({ db, vault, audit, clock, gate, detection, reengageMs: config.frontDesk.reengageMs });
+  const desk = createFrontDesk({ db, vault, audit, clock, gate, detection, reengageMs: config.frontDesk.reengageMs, isMailConfigured: config.detection.smtpUrl !== undefined, onQueued: kickOutbox });
   // Every minute, one instance: overdue first responses escalated, idle enquiries given a re-engagement follow-up.
   const frontDeskJob = async () => {
     await leases.exclusive('front-desk', 60_000, async () => ({ escalated: await desk.escalateOverdue(), reengaged: await desk.reengageIdle() }));

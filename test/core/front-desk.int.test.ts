@@ -13,6 +13,7 @@ import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
 import { createHarness, type Harness, post, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
 const THIEF = { email: 'second.desk@clinic.test', password: 'amber quarry violin 93', name: 'Second Desk' };
@@ -32,9 +33,11 @@ for (const dialect of DIALECTS) {
     const clock = fixedClock(new Date('2026-12-01T09:00:00Z'));
     let clinicA: string;
     let reception: string;
+    let smtp: TestSmtp;
 
     before(async () => {
-      harness = await createHarness(dialect, { clock, env: { TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000', TACET_BUSINESS_HOURS: '08:00-18:00', TACET_TIMEZONE: 'Europe/London' } });
+      smtp = await startSmtp();
+      harness = await createHarness(dialect, { clock, env: { TACET_SMTP_URL: smtp.url, TACET_AUTH_RATE_MAX: '1000', TACET_INTAKE_RATE_MAX: '1000', TACET_BUSINESS_HOURS: '08:00-18:00', TACET_TIMEZONE: 'Europe/London' } });
       clinicA = harness.clinicIds['clinic-a'] as string;
       await createStaffViaApi(harness.core.app, [
         { ...THIEF, orgRole: null, clinicRoles: [{ clinicId: clinicA, role: 'receptionist' }] },
@@ -42,7 +45,10 @@ for (const dialect of DIALECTS) {
       ]);
       reception = await signIn(harness.core.app, RECEPTION);
     });
-    after(async () => harness?.close());
+    after(async () => {
+      await harness?.close();
+      await smtp?.stop();
+    });
 
     it("routes a shift's 80 new enquiries to the receptionist on shift, who works all of them without a lockout", async () => {
       assert.equal((await post(harness.core.app, '/api/v1/desk/shift', reception, { clinic: clinicA, onShift: true })).statusCode, 200);
@@ -145,6 +151,14 @@ for (const dialect of DIALECTS) {
       const overdue = await harness.core.desk.escalateOverdue();
       assert.ok(overdue > 0, 'unanswered enquiries from 09:00 are overdue at 11:30');
       assert.equal(await harness.core.desk.escalateOverdue(), 0);
+      // The clinic's manager is told by e-mail: the clinic and a count, nothing about anyone.
+      await harness.core.jobs.outbox();
+      // Unfolded: quoted-printable soft breaks and folded headers joined.
+      const text = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ');
+      const mail = smtp.received.filter((m) => m.to.includes(MANAGER.email) && text(m.raw).includes('first-response time'));
+      assert.equal(mail.length, 1);
+      assert.match(text(mail[0]?.raw ?? ''), new RegExp(`${overdue} new enquiries have not been answered`));
+      assert.doesNotMatch(text(mail[0]?.raw ?? ''), /ENQ-|@mailbox-example|Rhinoplasty/);
       const answer = await get(harness, '/api/v1/desk/today', manager);
       assert.equal(answer.statusCode, 200, answer.body);
       const today = answer.json() as { escalations: { sla: { state: string } }[] };

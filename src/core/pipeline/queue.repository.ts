@@ -305,6 +305,20 @@ export async function listClinicStaff(db: Db, clinicId: string) {
     .execute();
 }
 
+/** E-mail addresses of the active clinic managers of a clinic (escalations go to them). */
+export async function listClinicManagerEmails(db: Db, clinicId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff_clinic_roles')
+    .innerJoin('staff', 'staff.id', 'staff_clinic_roles.staff_id')
+    .select('staff.email')
+    .where('staff_clinic_roles.clinic_id', '=', clinicId)
+    .where('staff_clinic_roles.role', '=', 'clinic_manager')
+    .where('staff_clinic_roles.suspended_at', 'is', null)
+    .where('staff.disabled_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.email);
+}
+
 /** Display names of staff members. */
 export async function findStaffNames(db: Db, staffIds: readonly string[]): Promise<Map<string, string>> {
   const ids = [...new Set(staffIds)];
