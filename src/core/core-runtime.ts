@@ -25,6 +25,8 @@ import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
 import { createIngestService, ingestFrontDeskOf, type IngestService } from './ingest/ingest.service.js';
+import { createAcknowledgementQueue } from './acknowledgements/acknowledgement-queue.js';
+import { createAcknowledgementService } from './acknowledgements/acknowledgement.service.js';
 import { purgeSpentFormTokens } from './ingest/spent-form-tokens.repository.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
@@ -137,7 +139,10 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config) });
+  // Acknowledgement e-mails only with a mail server: without TACET_SMTP_URL nothing is queued (and the template page says so).
+  const ackSettings = { isEnabled: config.detection.smtpUrl !== undefined, from: config.detection.ackFrom, timeZone: config.detection.businessHours.timeZone };
+  const acknowledgements = createAcknowledgementService({ db, audit, clock, settings: ackSettings });
+  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
 
   let running: Promise<void> | undefined;
   const ingestNow = (): Promise<void> => {
@@ -172,6 +177,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     compliance,
     reviews,
     rights,
+    acknowledgements,
     sessions,
     mfa,
     throttle,
