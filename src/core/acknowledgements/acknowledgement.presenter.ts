@@ -16,6 +16,7 @@ export const AcknowledgementOverview = z.object({
 export type AcknowledgementOverview = z.infer<typeof AcknowledgementOverview>;
 
 export const AcknowledgementPreview = z.object({ subject: z.string(), text: z.string() });
+export type AcknowledgementPreview = z.infer<typeof AcknowledgementPreview>;
 export const AcknowledgementTemplateSaved = z.object({ status: z.enum(['saved', 'reset']) });
 
 export function presentOverview(overview: Overview): AcknowledgementOverview {
