@@ -152,7 +152,7 @@ export function AcknowledgementPage() {
             <strong>Subject:</strong> {preview.subject}
           </p>
           {/* Focusable: it scrolls when the message is long, and a keyboard must reach it. */}
-          <div className="document" data-testid="ack-preview-text" tabIndex={0} role="region" aria-label="The message as it will be sent">
+          <div className="document preview" data-testid="ack-preview-text" tabIndex={0} role="region" aria-label="The message as it will be sent">
             {preview.text}
           </div>
           <p className="hint">With a sample reference; each enquiry has its own.</p>
