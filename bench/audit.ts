@@ -49,7 +49,7 @@ if (Number(args.reads) > 0) {
     const staff = await harness.core.db.selectFrom('staff').selectAll().where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
     const actor: StaffActor = await staffActorFor(harness.core.db, staff, { public_id: 'bench' } as never, '10.0.0.1', []);
     const noAudit: AuditLog = { append: async () => [] };
-    const detection = { beforeRead: async () => undefined, afterDenied: async () => undefined, exportAttempt: async () => undefined };
+    const detection = { beforeRead: async () => undefined, afterDenied: async () => undefined, exportAttempt: async () => undefined, beforeAssign: async () => undefined };
     const audited = createEnquiryDoor({ db: harness.core.db, vault: harness.core.vault, audit: harness.core.audit, clock: systemClock, detection });
     const bare = createEnquiryDoor({ db: harness.core.db, vault: harness.core.vault, audit: noAudit, clock: systemClock, detection });
     const reads = Number(args.reads);

@@ -16,6 +16,7 @@ export type OrgRole = (typeof ORG_ROLES)[number];
 export const CLINIC_PERMISSIONS = [
   'enquiry.read',
   'enquiry.update',
+  'enquiry.assign',
   'contact.read',
   'patient.write',
   'consent.manage',
@@ -52,7 +53,8 @@ const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> =
   nurse: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write'],
   practitioner: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write', 'photo.export'],
   // Managers approve photo exports (second person) and run the money; they do not see clinical content.
-  clinic_manager: ['enquiry.read', 'enquiry.update', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write', 'access.review', 'acknowledgement.manage'],
+  // Managers also hand enquiries out (enquiry.assign): reassigning is rate-limited like claiming (front-desk-config.ts).
+  clinic_manager: ['enquiry.read', 'enquiry.update', 'enquiry.assign', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write', 'access.review', 'acknowledgement.manage'],
 };
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {

@@ -24,6 +24,7 @@ import { listOrganisationIds } from './jobs/jobs.repository.js';
 import { Redis } from 'ioredis';
 import { createOutboxService, type OutboxService } from './detection/outbox.service.js';
 import { createCoreApp } from './http/core-app.js';
+import { createFrontDesk, type FrontDesk } from './pipeline/front-desk.service.js';
 import { createIngestService, ingestFrontDeskOf, type IngestService } from './ingest/ingest.service.js';
 import { createAcknowledgementQueue } from './acknowledgements/acknowledgement-queue.js';
 import { createAcknowledgementService } from './acknowledgements/acknowledgement.service.js';
@@ -68,6 +69,7 @@ export interface CoreRuntime {
   readonly subjectAccess: SubjectAccessDoor;
   readonly blobs: BlobStore;
   readonly ingest: IngestService;
+  readonly desk: FrontDesk;
   readonly mfa: MfaService;
   readonly sessions: SessionService;
   readonly outbox: OutboxService;
@@ -78,7 +80,7 @@ export interface CoreRuntime {
   /** Run ingest now if unsealed (no overlap with a running pass). */
   readonly ingestNow: () => Promise<void>;
   /** The periodic jobs, each run under a lease (at most one instance at a time); for tests and operators. */
-  readonly jobs: { readonly outbox: () => Promise<void>; readonly checkpoint: () => Promise<void>; readonly rewrap: () => Promise<void>; readonly daily: () => Promise<boolean>; readonly purgeFormTokens: () => Promise<number> };
+  readonly jobs: { readonly outbox: () => Promise<void>; readonly checkpoint: () => Promise<void>; readonly rewrap: () => Promise<void>; readonly daily: () => Promise<boolean>; readonly purgeFormTokens: () => Promise<number>; readonly frontDesk: () => Promise<void> };
   readonly leases: Leases;
   /** The Redis connection when REDIS_URL is set (shared detection state and rate limits). */
   readonly redis: Redis | undefined;
@@ -102,7 +104,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   };
   const kickOutbox = () => void outboxNow().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'outbox run failed'));
   const containment = createContainment({ db, audit, alerts, clock });
-  const detection = createDetection({ db, clock, vault, config: config.detection, alerts, containment, state: redis && config.redis ? redisDetectionState(redis, `${config.redis.prefix}detect:`) : memoryDetectionState() });
+  const detection = createDetection({ db, clock, vault, config: config.detection, frontDesk: config.frontDesk, alerts, containment, state: redis && config.redis ? redisDetectionState(redis, `${config.redis.prefix}detect:`) : memoryDetectionState() });
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
   const gate = createGate({ db, vault, audit, clock, detection });
   const door = createEnquiryDoor({ db, vault, audit, clock, detection, gate });
@@ -142,6 +144,12 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   // Acknowledgement e-mails only with a mail server: without TACET_SMTP_URL nothing is queued (and the template page says so).
   const ackSettings = { isEnabled: config.detection.smtpUrl !== undefined, from: config.detection.ackFrom, timeZone: config.detection.businessHours.timeZone };
   const acknowledgements = createAcknowledgementService({ db, audit, clock, settings: ackSettings });
+  const desk = createFrontDesk({ db, vault, audit, clock, gate, detection, reengageMs: config.frontDesk.reengageMs });
+  // Every minute, one instance: overdue first responses escalated, idle enquiries given a re-engagement follow-up.
+  const frontDeskJob = async () => {
+    await leases.exclusive('front-desk', 60_000, async () => ({ escalated: await desk.escalateOverdue(), reengaged: await desk.reengageIdle() }));
+  };
+  const frontDeskNow = () => void frontDeskJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'front-desk job failed; it runs again in a minute'));
   const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
 
   let running: Promise<void> | undefined;
@@ -167,6 +175,8 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    desk,
+    shiftMaxMs: config.frontDesk.shiftMaxMs,
     patients,
     patientService,
     consents,
@@ -233,13 +243,14 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     subjectAccess,
     blobs,
     ingest,
+    desk,
     mfa,
     sessions,
     outbox,
     checkpoints,
     app,
     ingestNow,
-    jobs: { outbox: outboxNow, checkpoint: checkpointJob, rewrap: rewrapJob, daily, purgeFormTokens },
+    jobs: { outbox: outboxNow, checkpoint: checkpointJob, rewrap: rewrapJob, daily, purgeFormTokens, frontDesk: frontDeskJob },
     leases,
     redis,
     startJobs() {
@@ -249,6 +260,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
       every(config.detection.checkpointMs, checkpointNow);
       every(60_000, rewrapNow);
       every(60_000, purgeNow);
+      every(60_000, frontDeskNow);
       // Hourly check; the day's run happens once (job_runs), so a failed or interrupted one is retried within the hour.
       every(3_600_000, dailyNow);
       // And soon after start: a day whose run was interrupted (a crash, a deploy) is finished now, not in an hour.

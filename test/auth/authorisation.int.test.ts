@@ -141,11 +141,17 @@ for (const dialect of DIALECTS) {
       assert.equal((await inject(app, 'POST', '/api/v1/access-reviews/open', cookies['admin'])).statusCode, 200);
       const reviewA = (await harness.core.db.selectFrom('access_reviews').select('id').where('clinic_id', '=', harness.clinicIds['clinic-a'] as string).executeTakeFirstOrThrow()).id;
       const moduleId = (await harness.core.db.selectFrom('training_modules').select('id').executeTakeFirstOrThrow()).id;
+      const followUpId = '11111111-2222-4333-8444-888888888888';
+      await harness.core.db.insertInto('follow_ups').values({ id: followUpId, enquiry_id: enquiries['a1'] as string, clinic_id: harness.clinicIds['clinic-a'] as string, person_id: (await harness.core.db.selectFrom('enquiries').select('person_id').where('id', '=', enquiries['a1'] as string).executeTakeFirstOrThrow()).person_id, assignee_id: null, kind: 'call-back', due_at: at, created_at: at, created_by: adminId, done_at: null, note_envelope: null }).execute();
       const slot = { kind: 'consultation', startsAt: '2027-01-05T10:00:00Z', endsAt: '2027-01-05T10:30:00Z' };
       // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
       const targets: Record<string, { id: string; body?: unknown }> = {
         '/api/v1/enquiries/:id': { id: enquiries['a1'] as string },
         '/api/v1/enquiries/:id/status': { id: enquiries['a1'] as string, body: { status: 'contacted' } },
+        '/api/v1/enquiries/:id/notes': { id: enquiries['a1'] as string, body: { kind: 'note', text: 'probe' } },
+        '/api/v1/enquiries/:id/follow-ups': { id: enquiries['a1'] as string, body: { kind: 'call-back', dueAt: '2027-01-05T10:00:00Z' } },
+        '/api/v1/enquiries/:id/release': { id: enquiries['a1'] as string },
+        '/api/v1/follow-ups/:id/done': { id: followUpId },
         '/api/v1/staff/:id/roles': { id: adminId, body: { orgRole: null, clinicRoles: [] } },
         '/api/v1/staff/:id/disable': { id: adminId },
         '/api/v1/staff/:id/unlock': { id: adminId },
@@ -214,7 +220,7 @@ for (const dialect of DIALECTS) {
         const url = route.url.replace(':id', target.id).replace(':version', '1').replace(':staffId', adminId);
         for (const attacker of attackers) {
           // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
-          if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/'))) continue;
+          if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/') || route.url.startsWith('/api/v1/follow-ups/'))) continue;
           // ... and on clinic A's patients' contact details, appointments and consents (not their clinical record, photos or money).
           if (attacker.who.includes('receptionist') && /^\/api\/v1\/patients\/:id(\/appointments|\/consents|\/photo-consent\/withdraw|\/consent-links)?$/.test(route.url)) continue;
           const before_ = await deniedCount(harness);
@@ -229,6 +235,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await inject(app, 'GET', '/api/v1/me/sessions', cookies['admin'])).statusCode, 200);
       assert.equal((await harness.core.db.selectFrom('payments').select('id').execute()).length, 0);
       assert.equal((await harness.core.db.selectFrom('clinical_notes').select('id').execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('enquiry_notes').select('id').execute()).length, 0);
+      assert.equal((await harness.core.db.selectFrom('follow_ups').select('done_at').where('id', '=', followUpId).executeTakeFirstOrThrow()).done_at, null);
       assert.equal((await harness.core.db.selectFrom('appointments').select('id').execute()).length, 0);
       assert.equal((await harness.core.db.selectFrom('photo_consents').select('withdrawn_at').where('patient_id', '=', patientId).executeTakeFirstOrThrow()).withdrawn_at, null);
       assert.equal((await harness.core.db.selectFrom('photo_exports').select('approved_at').where('id', '=', exportId).executeTakeFirstOrThrow()).approved_at, null);

@@ -20,7 +20,9 @@ export interface DetectionState {
    */
   readonly admitPerson: (window: ReadWindow, staffId: string, personId: string, nowMs: number, windowMs: number, limit: number) => Promise<AdmittedPerson>;
   /** Count one event of `kind` unless `max` are already in the window (then false). */
-  readonly admitEvent: (kind: 'photo', staffId: string, nowMs: number, windowMs: number, max: number) => Promise<boolean>;
+  readonly admitEvent: (kind: EventKind, staffId: string, nowMs: number, windowMs: number, max: number) => Promise<boolean>;
+  /** Count `count` events of `kind` at once unless that would make more than `max` in the window (then none, and false); `used` is how many were in it before. */
+  readonly admitEvents: (kind: EventKind, staffId: string, nowMs: number, windowMs: number, max: number, count: number) => Promise<{ readonly allowed: boolean; readonly used: number }>;
   /** Count one event of `kind` and return how many are in the window, this one included. */
   readonly countEvent: (kind: 'denial', staffId: string, nowMs: number, windowMs: number) => Promise<number>;
   /** True the first time `key` is seen within `ttlMs`. */
@@ -29,8 +31,11 @@ export interface DetectionState {
   readonly clear: (staffId: string) => Promise<void>;
 }
 
-/** The windows distinct people are counted in. */
-export type ReadWindow = 'short' | 'hour' | 'day';
+/** The windows distinct people are counted in: the read limits, and the allowance for one's own assigned work (ADR 0019). */
+export type ReadWindow = 'short' | 'hour' | 'day' | 'assigned-hour' | 'assigned-day';
+
+/** Events counted against a maximum: full-size photos; enquiries taken into one's own queue (hour, working day); reassignments made. */
+export type EventKind = 'photo' | 'claim-hour' | 'claim-day' | 'reassign';
 
 /** The answer of `admitPerson`. */
 export interface AdmittedPerson {
@@ -66,6 +71,12 @@ export function memoryDetectionState(): DetectionState {
       }
       events.set(key, [...list, nowMs]);
       return true;
+    },
+    async admitEvents(kind, staffId, nowMs, windowMs, max, count) {
+      const key = `${kind}|${staffId}`;
+      const list = recent(key, nowMs, windowMs);
+      events.set(key, list.length + count > max ? list : [...list, ...Array<number>(count).fill(nowMs)]);
+      return { allowed: list.length + count <= max, used: list.length };
     },
     async countEvent(kind, staffId, nowMs, windowMs) {
       const key = `${kind}|${staffId}`;
@@ -114,7 +125,17 @@ redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return count + 1`;
 
+// KEYS[1] sorted set of event ids scored by time. ARGV: now, window, max, count, member prefix. Returns {allowed (1/0), used before}.
+const ADMIT_EVENTS = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]) - 1)
+local used = redis.call('ZCARD', KEYS[1])
+if used + tonumber(ARGV[4]) > tonumber(ARGV[3]) then return {0, used} end
+for i = 1, tonumber(ARGV[4]) do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5] .. ':' .. i) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {1, used}`;
+
 interface ScriptedRedis extends Redis {
+  tacetAdmitEvents: (key: string, now: number, window: number, max: number, count: number, member: string) => Promise<number[]>;
   tacetAdmitPerson: (key: string, now: number, window: number, limit: number, person: string) => Promise<(string | number)[]>;
   tacetAdmitEvent: (key: string, now: number, window: number, max: number, member: string) => Promise<number>;
 }
@@ -125,6 +146,7 @@ export function redisDetectionState(redis: Redis, prefix = 'tacet:detect:'): Det
   if (!('tacetAdmitPerson' in client)) {
     redis.defineCommand('tacetAdmitPerson', { numberOfKeys: 1, lua: ADMIT_PERSON });
     redis.defineCommand('tacetAdmitEvent', { numberOfKeys: 1, lua: ADMIT_EVENT });
+    redis.defineCommand('tacetAdmitEvents', { numberOfKeys: 1, lua: ADMIT_EVENTS });
   }
   let counter = 0;
   // Unique members for events that may share a millisecond.
@@ -138,6 +160,10 @@ export function redisDetectionState(redis: Redis, prefix = 'tacet:detect:'): Det
     async admitEvent(kind, staffId, nowMs, windowMs, max) {
       return (await client.tacetAdmitEvent(`${prefix}${kind}:${staffId}`, nowMs, windowMs, max, member(nowMs))) > 0;
     },
+    async admitEvents(kind, staffId, nowMs, windowMs, max, count) {
+      const [allowed, used] = (await client.tacetAdmitEvents(`${prefix}${kind}:${staffId}`, nowMs, windowMs, max, count, member(nowMs))).map(Number);
+      return { allowed: allowed === 1, used: used ?? 0 };
+    },
     async countEvent(kind, staffId, nowMs, windowMs) {
       return client.tacetAdmitEvent(`${prefix}${kind}:${staffId}`, nowMs, windowMs, 0, member(nowMs));
     },
@@ -145,7 +171,11 @@ export function redisDetectionState(redis: Redis, prefix = 'tacet:detect:'): Det
       return (await redis.set(`${prefix}once:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
     },
     async clear(staffId) {
-      await redis.del(`${prefix}reads:${staffId}`, `${prefix}reads:hour:${staffId}`, `${prefix}reads:day:${staffId}`, `${prefix}photo:${staffId}`, `${prefix}denial:${staffId}`);
+      await redis.del(
+        `${prefix}reads:${staffId}`,
+        ...(['hour', 'day', 'assigned-hour', 'assigned-day'] as const).map((window) => `${prefix}reads:${window}:${staffId}`),
+        ...(['photo', 'denial', 'claim-hour', 'claim-day', 'reassign'] as const).map((kind) => `${prefix}${kind}:${staffId}`),
+      );
     },
   };
 }

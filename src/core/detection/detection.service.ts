@@ -22,10 +22,11 @@ import type { KeySource } from '../../crypto/key-source.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DetectionConfig } from '../../platform/config.js';
+import type { FrontDeskConfig } from '../../platform/front-desk-config.js';
 import { appError } from '../../platform/errors.js';
 import type { AlertInput, AlertService } from './alert.service.js';
 import { isCanary } from './canary.js';
-import { type DetectionState, memoryDetectionState } from './detection-state.js';
+import { type DetectionState, type EventKind, memoryDetectionState, type ReadWindow } from './detection-state.js';
 import type { Containment } from './containment.js';
 import { addStaffNetwork, listStaffNetworks } from './detection.repository.js';
 import { dateInZone, isOffHours, minutesInZone, networkOf } from './network.js';
@@ -38,6 +39,17 @@ export interface ReadSignal {
   readonly isRestricted: boolean;
   /** A full-size photo served (view) or downloaded: counted by the photo-burst rule. */
   readonly photo?: 'view' | 'download';
+  /** The enquiry read is assigned to the reader (decided by the door from the row, never by the caller's say-so): counted against the assigned-work allowance instead of the read limits. */
+  readonly assignedWork?: boolean;
+}
+
+/** Enquiries about to enter someone's queue: `claim` (the actor takes them) or `reassign` (the actor hands them to `toSelf` or another). */
+export interface AssignmentSignal {
+  readonly kind: 'claim' | 'reassign';
+  readonly count: number;
+  /** A reassignment to the actor themself counts as claiming too. */
+  readonly toSelf: boolean;
+  readonly clinicId: string;
 }
 
 export interface Detection {
@@ -47,9 +59,16 @@ export interface Detection {
   readonly afterDenied: (actor: StaffActor) => Promise<void>;
   /** An export was asked for (of these persons): always an alert for the DPO. */
   readonly exportAttempt: (actor: StaffActor, personIds: readonly string[], outcome: 'requested' | 'refused-frozen' | 'approved') => Promise<void>;
+  /**
+   * Count enquiries entering a queue against the actor's claim limits (and a
+   * manager's reassignments against the reassignment limit); throws
+   * ASSIGNMENT_LIMIT (nothing counted) past one, after a high alert (once a day)
+   * and a denial (so a login that keeps trying meets the repeated-denials rule).
+   */
+  readonly beforeAssign: (actor: StaffActor, assignment: AssignmentSignal) => Promise<void>;
 }
 
-export function createDetection(deps: { db: Db; clock: Clock; vault: KeySource; config: DetectionConfig; alerts: AlertService; containment: Containment; state?: DetectionState }): Detection {
+export function createDetection(deps: { db: Db; clock: Clock; vault: KeySource; config: DetectionConfig; frontDesk: Pick<FrontDeskConfig, 'assignedAllowance' | 'claimLimits' | 'reassignPerHour'>; alerts: AlertService; containment: Containment; state?: DetectionState }): Detection {
   const { db, clock, config } = deps;
   // Counters in this process, or shared by every core instance through Redis (see detection-state.ts).
   const state = deps.state ?? memoryDetectionState();
@@ -65,18 +84,31 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: KeySource; 
     await db.transaction().execute((trx) => deps.alerts.raise(trx, alert).then(() => undefined));
   }
 
-  /** Count the person in the 10-minute, hour and working-day windows; contain the account at the first one over. */
+  /** The working day is the window since local midnight. */
+  function sinceMidnight(now: Date): number {
+    return minutesInZone(now, config.businessHours.timeZone) * 60_000 + (now.getTime() % 60_000) + 1;
+  }
+
+  /**
+   * Count the person in the 10-minute, hour and working-day windows (or, for
+   * one's own assigned work, the allowance's hour and day); contain the
+   * account at the first one over.
+   */
   async function countRead(actor: StaffActor, read: ReadSignal, role: ClinicRole): Promise<void> {
     const now = clock.now();
     const limit = config.readLimits[role];
     const caps = config.readCaps[role];
-    // The working day is the window since local midnight.
-    const sinceMidnight = minutesInZone(now, config.businessHours.timeZone) * 60_000 + (now.getTime() % 60_000) + 1;
-    const windows = [
-      { name: 'short', ms: limit.windowMs, max: limit.persons, rule: 'read-velocity', within: `within ${limit.windowMs / 60_000} minutes` },
-      { name: 'hour', ms: 3_600_000, max: caps.hour, rule: 'read-velocity-hour', within: 'within an hour' },
-      { name: 'day', ms: sinceMidnight, max: caps.day, rule: 'read-daily-cap', within: 'in one working day' },
-    ] as const;
+    const allowance = deps.frontDesk.assignedAllowance[role];
+    const windows: readonly { name: ReadWindow; ms: number; max: number; rule: string; within: string }[] = read.assignedWork
+      ? [
+          { name: 'assigned-hour', ms: 3_600_000, max: allowance.hour, rule: 'assigned-work-hour', within: 'of their own assigned enquiries within an hour' },
+          { name: 'assigned-day', ms: sinceMidnight(now), max: allowance.day, rule: 'assigned-work-day', within: 'of their own assigned enquiries in one working day' },
+        ]
+      : [
+          { name: 'short', ms: limit.windowMs, max: limit.persons, rule: 'read-velocity', within: `within ${limit.windowMs / 60_000} minutes` },
+          { name: 'hour', ms: 3_600_000, max: caps.hour, rule: 'read-velocity-hour', within: 'within an hour' },
+          { name: 'day', ms: sinceMidnight(now), max: caps.day, rule: 'read-daily-cap', within: 'in one working day' },
+        ];
     for (const window of windows) {
       const counted = await state.admitPerson(window.name, actor.staffId, read.personId, now.getTime(), window.ms, window.max);
       if (!counted.allowed) {
@@ -141,6 +173,28 @@ export function createDetection(deps: { db: Db; clock: Clock; vault: KeySource; 
             ? `An export of ${count} people's data was approved by a second person.`
             : `An export of ${count} people's data was requested.`;
       await notice({ severity: outcome === 'refused-frozen' ? 'high' : 'medium', rule: 'export-attempt', staffId: actor.staffId, personIds: [...personIds], detail });
+    },
+    async beforeAssign(actor, assignment) {
+      const role = actor.clinicRoles.get(assignment.clinicId) ?? 'receptionist';
+      const now = clock.now();
+      const claims = deps.frontDesk.claimLimits[role];
+      const checks: { kind: EventKind; ms: number; max: number; what: string }[] = [];
+      if (assignment.kind === 'reassign') checks.push({ kind: 'reassign', ms: 3_600_000, max: deps.frontDesk.reassignPerHour, what: `${deps.frontDesk.reassignPerHour} reassignments within an hour` });
+      if (assignment.kind === 'claim' || assignment.toSelf) {
+        checks.push({ kind: 'claim-hour', ms: 3_600_000, max: claims.hour, what: `${claims.hour} enquiries taken into their own queue within an hour` });
+        checks.push({ kind: 'claim-day', ms: sinceMidnight(now), max: claims.day, what: `${claims.day} enquiries taken into their own queue in one working day` });
+      }
+      // Each window admits all or nothing, atomically; a refusal in a later window leaves the earlier counted (errs towards the limit).
+      for (const check of checks) {
+        const { allowed, used } = await state.admitEvents(check.kind, actor.staffId, now.getTime(), check.ms, check.max, assignment.count);
+        if (!allowed) {
+          if (await state.once(`assign-limit|${actor.staffId}|${dateInZone(now, config.businessHours.timeZone)}`, 36 * 3_600_000)) {
+            await notice({ severity: 'high', rule: 'assignment-limit', staffId: actor.staffId, detail: `Tried to take more than ${check.what} (${used} already). The assignment was refused. A stolen login filling its own queue looks like this.` });
+          }
+          await this.afterDenied(actor);
+          throw appError('ASSIGNMENT_LIMIT');
+        }
+      }
     },
     async afterDenied(actor) {
       const recent = await state.countEvent('denial', actor.staffId, clock.now().getTime(), config.denials.windowMs);

@@ -52,6 +52,8 @@ export interface AdmitRequest {
   readonly domains: readonly Domain[];
   /** Photo reads feed the photo-burst rule. */
   readonly photo?: ReadSignal['photo'];
+  /** The record is the actor's own assigned work (the door decided from the row): the assigned-work allowance counts it. */
+  readonly assignedWork?: boolean;
 }
 
 /** A granted read: opens this person's records in the granted domains. */
@@ -125,7 +127,7 @@ export function createGate(deps: GateDeps): Gate {
       throw appError('APPROVAL_REQUIRED');
     }
     try {
-      await deps.detection.beforeRead(actor, { personId: location.personId, clinicId: location.clinicIds[0] ?? '', isRestricted: location.isRestricted, ...(request.photo ? { photo: request.photo } : {}) });
+      await deps.detection.beforeRead(actor, { personId: location.personId, clinicId: location.clinicIds[0] ?? '', isRestricted: location.isRestricted, ...(request.photo ? { photo: request.photo } : {}), ...(request.assignedWork ? { assignedWork: true } : {}) });
     } catch (error) {
       // SECURITY: the read that tripped a rule is refused, and recorded as refused.
       await record(actor, { ...refused, purpose: `detection:${error instanceof AppError ? error.code : 'error'}` });

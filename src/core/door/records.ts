@@ -17,6 +17,11 @@ export interface EnquiryBodyRecord {
   readonly submittedAs: ContactRecord;
 }
 
+/** A front-desk note or call summary, or a follow-up's note (enquiry domain). */
+export interface NoteRecord {
+  readonly text: string;
+}
+
 /** A clinical note (clinical domain). */
 export interface ClinicalNoteRecord {
   readonly text: string;
@@ -67,4 +72,6 @@ export const RECORD = {
   payment: 'payment',
   signature: 'consent-signature',
   photoMeta: 'photo-meta',
+  enquiryNote: 'enquiry-note',
+  followUpNote: 'follow-up-note',
 } as const;

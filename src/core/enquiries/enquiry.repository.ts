@@ -29,7 +29,7 @@ export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: read
       let query = db
         .selectFrom('enquiries')
         .innerJoin('persons', 'persons.id', 'enquiries.person_id')
-        .select(['enquiries.id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at'])
+        .select(['enquiries.id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'enquiries.reference', 'enquiries.channel', 'enquiries.assigned_to'])
         .where('enquiries.clinic_id', '=', clinicId)
         // SECURITY: restricted persons do not exist for anyone not on their list (not even as a list row).
         .where(visiblePersons(actor))
@@ -52,7 +52,26 @@ export async function findEnquiryForRead(db: Db, enquiryId: string) {
     .selectFrom('enquiries')
     .innerJoin('clinics', 'clinics.id', 'enquiries.clinic_id')
     .innerJoin('persons', 'persons.id', 'enquiries.person_id')
-    .select(['enquiries.id', 'enquiries.person_id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.source', 'enquiries.received_at', 'enquiries.body_envelope', 'clinics.slug', 'clinics.name', 'persons.contact_envelope', 'persons.organisation_id', 'persons.is_restricted'])
+    .select([
+      'enquiries.id',
+      'enquiries.person_id',
+      'enquiries.clinic_id',
+      'enquiries.status',
+      'enquiries.source',
+      'enquiries.received_at',
+      'enquiries.body_envelope',
+      'enquiries.reference',
+      'enquiries.channel',
+      'enquiries.assigned_to',
+      'enquiries.first_response_at',
+      'enquiries.sla_due_at',
+      'enquiries.lost_reason',
+      'clinics.slug',
+      'clinics.name',
+      'persons.contact_envelope',
+      'persons.organisation_id',
+      'persons.is_restricted',
+    ])
     .where('enquiries.id', '=', enquiryId)
     .executeTakeFirst();
 }

@@ -11,9 +11,12 @@ import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { RouteHttp } from '../http/route-http.js';
 import { type BreakGlassDeps, requestBreakGlass } from '../persons/break-glass.service.js';
 import { BreakGlassGranted, EnquiryList, EnquiryStatus, EnquiryView, presentDetail, presentSummary } from './enquiry.presenter.js';
-import { findEnquiryLocation, markEnquiryStatus } from './enquiry.repository.js';
+import { findEnquiryLocation } from './enquiry.repository.js';
+import type { FrontDesk } from '../pipeline/front-desk.service.js';
+import { DEFAULT_STAGES, LOST_REASONS } from '../pipeline/stages.js';
 
-export const ENQUIRY_STATUSES = ['new', 'contacted', 'booked', 'closed'] as const;
+/** The default stage keys (an organisation's own are in pipeline_stages; the stage route checks against those). */
+export const ENQUIRY_STATUSES = DEFAULT_STAGES.map((stage) => stage.key);
 
 interface ListQuery {
   clinic?: string;
@@ -25,6 +28,7 @@ interface ListQuery {
 /** The enquiry door, the HTTP layer, and what a break-glass grant needs (its database and audit serve the status change too). */
 export interface EnquiryRouteDeps extends BreakGlassDeps {
   readonly enquiries: EnquiryDoor;
+  readonly desk: FrontDesk;
   readonly http: RouteHttp;
 }
 
@@ -36,7 +40,7 @@ export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDe
     additionalProperties: false,
     properties: {
       clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` },
-      status: { type: 'string', enum: ['', ...ENQUIRY_STATUSES] },
+      status: { type: 'string', pattern: '^$|^[a-z_]{1,40}$' },
       cursor: { type: 'string', pattern: CURSOR_PATTERN },
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     },
@@ -54,19 +58,22 @@ export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDe
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/enquiries/:id', { config: { access: 'enquiry.read' }, schema: { params: uuidParams, response: { 200: responseSchema(EnquiryView) } } }, async (request) =>
-    presentDetail(await enquiries.readEnquiry(http.actorOf(request), request.params.id, { purpose: 'enquiry-follow-up' })),
+    presentDetail(await enquiries.readEnquiry(http.actorOf(request), request.params.id, { purpose: 'enquiry-follow-up' }), deps.clock.now().toISOString()),
   );
 
-  app.put<{ Params: { id: string }; Body: { status: string } }>(
+  app.put<{ Params: { id: string }; Body: { status: string; lostReason?: (typeof LOST_REASONS)[number] } }>(
     '/api/v1/enquiries/:id/status',
-    { config: { access: 'enquiry.update' }, schema: { params: uuidParams, body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: [...ENQUIRY_STATUSES] } } }, response: { 200: responseSchema(EnquiryStatus) } } },
+    {
+      config: { access: 'enquiry.update' },
+      schema: {
+        params: uuidParams,
+        body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', pattern: '^[a-z_]{1,40}$' }, lostReason: { type: 'string', enum: [...LOST_REASONS] } } },
+        response: { 200: responseSchema(EnquiryStatus) },
+      },
+    },
     async (request) => {
-      // Authorised (and audited) exactly like a read: the door decides who may touch this enquiry.
-      const detail = await enquiries.readEnquiry(http.actorOf(request), request.params.id, { purpose: 'enquiry-status-change' });
-      await db.transaction().execute(async (trx) => {
-        await markEnquiryStatus(trx, detail.id, request.body.status);
-        await deps.audit.append(trx, [http.eventFor(request, { action: 'enquiry.update', recordRefs: [`enquiry:${detail.id}`], personIds: [detail.personId], purpose: `status:${request.body.status}`, outcome: 'success' })]);
-      });
+      // Authorised against the enquiry's person like a read (refused = not found, counted as a denial) and audited; nothing is decrypted.
+      await deps.desk.moveStage(http.actorOf(request), [request.params.id], request.body.status, request.body.lostReason);
       return { status: request.body.status };
     },
   );

@@ -25,6 +25,8 @@ import type { Logger } from '../../platform/logger.js';
 import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
+import type { FrontDesk } from '../pipeline/front-desk.service.js';
+import { registerFrontDeskRoutes } from '../pipeline/front-desk.routes.js';
 import { findStaffById } from '../../auth/staff.repository.js';
 import { staffActorFor } from '../org/org.repository.js';
 import { registerStaffRoutes } from '../people/staff.routes.js';
@@ -71,6 +73,9 @@ export interface CoreAppDeps {
   readonly audit: AuditLog;
   readonly vault: VaultService;
   readonly door: EnquiryDoor;
+  readonly desk: FrontDesk;
+  /** A shift nobody ended is over after this long. */
+  readonly shiftMaxMs: number;
   readonly patients: PatientDoor;
   readonly patientService: PatientService;
   readonly consents: ConsentService;
@@ -222,7 +227,8 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
 
   registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie, http });
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
-  registerEnquiryRoutes(app, { enquiries: deps.door, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
+  registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, http });
+  registerEnquiryRoutes(app, { enquiries: deps.door, desk: deps.desk, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
   registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
   registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http });
   registerPatientRoutes(app, { db, clock: deps.clock, patients: deps.patients, patientService: deps.patientService, http });

@@ -45,10 +45,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`UPDATE enquiries SET first_response_at = received_at WHERE status <> 'new'`.execute(db);
 
   await db.schema.createIndex('enquiries_reference_idx').on('enquiries').column('reference').execute();
-  // My queue: an assignee's enquiries, newest first.
-  await db.schema.createIndex('enquiries_assignee_idx').on('enquiries').columns(['assigned_to', 'received_at', 'id']).execute();
-  // A clinic's unassigned pool, oldest first (partial: only the unassigned).
-  await db.schema.createIndex('enquiries_pool_idx').on('enquiries').columns(['clinic_id', 'received_at', 'id']).where(sql.ref('assigned_to'), 'is', null).execute();
+  // My queue: an assignee's open enquiries (partial: won and lost ones leave the queue, however many a person has closed).
+  await db.schema.createIndex('enquiries_queue_idx').on('enquiries').columns(['assigned_to', 'received_at', 'id']).where(sql<boolean>`status NOT IN ('won', 'lost')`).execute();
+  // A clinic's unassigned pool of open enquiries.
+  await db.schema.createIndex('enquiries_pool_idx').on('enquiries').columns(['clinic_id', 'received_at', 'id']).where(sql<boolean>`assigned_to IS NULL AND status NOT IN ('won', 'lost')`).execute();
   // SLA watch: first responses still owed, by when.
   await db.schema.createIndex('enquiries_sla_idx').on('enquiries').column('sla_due_at').where(sql.ref('first_response_at'), 'is', null).execute();
   // Re-engagement: enquiries by their last activity.

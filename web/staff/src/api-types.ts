@@ -58,6 +58,8 @@ export type { EnquiryRow as EnquirySummary } from '../../../src/core/enquiries/e
 
 /** GET /api/v1/enquiries. */
 export type { EnquiryList } from '../../../src/core/enquiries/enquiry.presenter.js';
+// GET /api/v1/desk/* (the front desk: Today, my queue, pools, the board; POST claim)
+export type { Board, Claimed, DeskPage, DeskRowView as DeskRow, QueuePage, StaffChoices, Today, Vocabulary } from '../../../src/core/pipeline/front-desk.presenter.js';
 
 /** GET /api/v1/enquiries/:id. */
 export type { EnquiryView as EnquiryDetail } from '../../../src/core/enquiries/enquiry.presenter.js';

@@ -12,6 +12,7 @@ import { AlertsPage, ApprovalsPage } from './pages/Alerts.js';
 import type { AuthState, Permission } from './api-types.js';
 import { CompliancePage } from './pages/Compliance.js';
 import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
+import { PipelinePage, TodayPage } from './pages/FrontDesk.js';
 import { IncidentDetailPage } from './pages/IncidentDetail.js';
 import { IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
 import { KeysPanel } from './pages/Keys.js';
@@ -49,7 +50,9 @@ export interface StaffRoute {
 const ACCESS_REVIEWERS: readonly Permission[] = ['access.review', 'compliance.manage'];
 
 export const ROUTES: readonly StaffRoute[] = [
-  { path: '/enquiries', permission: 'enquiry.read', page: () => <EnquiryListPage />, nav: 'Enquiries', isHome: true },
+  { path: '/today', permission: 'enquiry.read', page: ({ can }) => <TodayPage canManage={can('enquiry.assign')} />, nav: 'Today', isHome: true },
+  { path: '/pipeline', permission: 'enquiry.read', page: ({ state, can }) => <PipelinePage clinics={(state.staff?.clinicRoles ?? []).map((r) => ({ id: r.clinicId, name: r.clinicName }))} canAssign={can('enquiry.assign')} />, nav: 'Pipeline' },
+  { path: '/enquiries', permission: 'enquiry.read', page: () => <EnquiryListPage />, nav: 'Enquiries' },
   // No permission: the server answers 404 for an enquiry this person may not open, and the page offers break-glass.
   { path: '/enquiries/:id', page: ({ id, can }) => <EnquiryDetailPage id={id} canConvert={can('patient.write')} /> },
   { path: '/patients', permission: 'contact.read', page: () => <PatientListPage />, nav: 'Patients' },
@@ -93,7 +96,7 @@ export const ROUTES: readonly StaffRoute[] = [
  * closed for this person (`state.blocks`), the gate page (what to do, and the
  * way to My tasks) is shown there instead.
  */
-const PERSONAL_PATHS = /^\/(|enquiries.*|patients.*|exports|approvals)$/;
+const PERSONAL_PATHS = /^\/(|today|pipeline|enquiries.*|patients.*|exports|approvals)$/;
 
 function isAllowed(route: StaffRoute, can: PageContext['can']): boolean {
   if (route.permission === undefined) return true;

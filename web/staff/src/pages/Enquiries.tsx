@@ -7,6 +7,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
 import { useAction, usePagedList } from '../hooks.js';
 import { Loading } from '../components/Loading.js';
+import { EnquiryWork } from './FrontDesk.js';
 
 export function EnquiryListPage() {
   const { rows, error, hasMore, busy, loadMore } = usePagedList('/api/v1/enquiries', (page: EnquiryList) => page.enquiries);
@@ -17,7 +18,7 @@ export function EnquiryListPage() {
       {rows && rows.length === 0 && <p>No enquiries yet.</p>}
       {rows && rows.length > 0 && (
         <Table
-          headings={['Reference', 'Clinic', 'Status', 'Received']}
+          headings={['Reference', 'Clinic', 'Stage', 'Received']}
           rows={rows.map((row) => ({ key: row.id, cells: [<Link to={`/enquiries/${row.id}`}>{row.reference}</Link>, row.clinic.name, row.status, formatWhen(row.receivedAt)] }))}
         />
       )}
@@ -112,14 +113,15 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
         <dd>{detail.contactConsent ? 'Yes' : 'No'}</dd>
         <dt>Received</dt>
         <dd>{formatWhen(detail.receivedAt)}</dd>
-        <dt>Status</dt>
-        <dd>{detail.status}</dd>
+        <dt>Source</dt>
+        <dd>{detail.channel}</dd>
       </dl>
       {props.canConvert && (
         <button type="button" onClick={() => void run(api<EnquiryConverted>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`)))}>
           Make a patient record
         </button>
       )}
+      <EnquiryWork detail={detail} onChange={load} />
     </>
   );
 }
