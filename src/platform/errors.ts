@@ -55,6 +55,7 @@ const CATALOGUE = {
   CONFLICT: [409, 'That change conflicts with the current state; reload and try again.'],
   INCIDENT_INDICATORS_REQUIRED: [409, 'Add what is known (an indicator: a login, session, address range, time window or component taken) and compute the scope before assessing.'],
   INCIDENT_SCOPE_REQUIRED: [409, 'Compute the scope from the current indicators before assessing.'],
+  ACK_TEMPLATE_INVALID: [422, 'The acknowledgement template cannot be saved: the problems are listed. Placeholders allowed: {clinic}, {reference}, {nextSteps}, {openingHours}; the body must include {reference}.'],
   LAST_FACTOR: [409, 'This is your last second factor; add another before removing it.'],
   INTERNAL: [500, 'Something went wrong. Nothing you sent has been lost; please try again.'],
 } as const satisfies Record<string, readonly [number, string]>;

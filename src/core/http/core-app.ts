@@ -62,6 +62,8 @@ import type { ComplianceService } from '../people/compliance.service.js';
 import type { AccessReviewService } from '../people/access-review.service.js';
 import { registerRightsRoutes } from '../rights/rights.routes.js';
 import type { RightsService } from '../rights/rights.service.js';
+import { registerAcknowledgementRoutes } from '../acknowledgements/acknowledgement.routes.js';
+import type { AcknowledgementService } from '../acknowledgements/acknowledgement.service.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -84,6 +86,7 @@ export interface CoreAppDeps {
   readonly compliance: ComplianceService;
   readonly reviews: AccessReviewService;
   readonly rights: RightsService;
+  readonly acknowledgements: AcknowledgementService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -237,6 +240,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerRetentionRoutes(app, { retention: deps.retention, http });
   registerComplianceRoutes(app, { db, clock: deps.clock, compliance: deps.compliance, reviews: deps.reviews, retention: deps.retention, onQueued: deps.onQueued, http });
   registerRightsRoutes(app, { rights: deps.rights, http });
+  registerAcknowledgementRoutes(app, { acknowledgements: deps.acknowledgements, http });
   registerStaffUi(app);
   registerApiReference(app);
   return app;

@@ -27,6 +27,7 @@ import { ENQUIRY_REFERENCE_CONTEXT, formatEnquiryReference } from '../../crypto/
 import { routeEnquiries } from '../pipeline/routing.js';
 import { addWorkingTime, type WorkingHours } from '../pipeline/working-time.js';
 import { channelOf } from './channel.js';
+import type { AcknowledgementQueue, AcknowledgementRequest } from '../acknowledgements/acknowledgement-queue.js';
 
 export type { QuarantineReason } from './inbox-opening.js';
 
@@ -65,7 +66,19 @@ export function ingestFrontDeskOf(config: Pick<CoreConfig, 'detection' | 'frontD
 }
 
 /** Create the ingest service. */
-export function createIngestService(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; logger: Logger; batchSize: number; frontDesk: IngestFrontDesk }): IngestService {
+export function createIngestService(deps: {
+  db: Db;
+  vault: VaultService;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  batchSize: number;
+  frontDesk: IngestFrontDesk;
+  /** Acknowledgement e-mails, queued in the batch's transaction (absent: none). */
+  acknowledgements?: AcknowledgementQueue;
+  /** Called after a batch queued mail (delivers it at once). */
+  onQueued?: () => void;
+}): IngestService {
   const { db, audit } = deps;
 
   async function runOnce(limit = deps.batchSize): Promise<IngestResult> {
@@ -75,9 +88,11 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
     const prepared = openBatch(keyring, rows, await clinicsBySlug(db));
     const at = deps.clock.now().toISOString();
     const result = { ingested: 0, duplicates: 0, quarantined: 0, quarantineReasons: {} as Partial<Record<QuarantineReason, number>> };
+    let acknowledged = 0;
 
     await db.transaction().execute(async (trx) => {
       const events: AuditEvent[] = [];
+      const acknowledgements: AcknowledgementRequest[] = [];
       const good = prepared.flatMap((p) => (p.ok ? [p.value] : []));
       const known = new Set(await findStoredSubmissions(trx, good.map((g) => g.submissionHash)));
       const people = await loadCandidates(trx, good);
@@ -121,14 +136,20 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
         });
         // The sealed form held this person's contact details and enquiry in clear: recorded as opened in both domains.
         events.push({ actor: 'system:ingest', action: 'enquiry.ingest', personIds: [person.personId], recordRefs: [`enquiry:${enquiryId}`, `inbox:${opened.row.id}`], outcome: 'success', domains: ['contact', 'enquiry'] });
+        if (opened.fields.acknowledge) acknowledgements.push({ enquiryId, personId: person.personId, clinicId: opened.clinicId, organisationId: opened.organisationId, email: opened.fields.email, reference: enquiryReference(opened.fields.sid) });
         result.ingested += 1;
       }
       writes.events.push(...(await routeEnquiries(trx, writes.enquiries, at, new Date(deps.clock.now().getTime() - deps.frontDesk.shiftMaxMs).toISOString())));
       await insertBatch(trx, writes);
+      // In this transaction: a crash before the commit queues nothing, and the retry queues it once.
+      const queued = (await deps.acknowledgements?.queue(trx, keyring, acknowledgements, new Date(at))) ?? [];
+      events.push(...queued);
+      acknowledged = queued.length;
       await audit.append(trx, events);
     });
     // Only after the commit: see the module comment.
     await deleteInboxRows(db, rows.map((row) => row.id));
+    if (acknowledged > 0) deps.onQueued?.();
     if (result.quarantined > 0) deps.logger.warn({ quarantined: result.quarantined, reasons: result.quarantineReasons }, 'sealed enquiries quarantined');
     return result;
   }

@@ -220,6 +220,14 @@ export type { ApprovalRequestList } from '../../../src/core/detection/detection.
 /** GET /api/v1/retention. */
 export type { RetentionOverview as RetentionView } from '../../../src/core/retention/retention.presenter.js';
 
+// ── Acknowledgement e-mail (core/acknowledgements/acknowledgement.presenter.ts) ──
+
+/** GET /api/v1/acknowledgement-template. */
+export type { AcknowledgementOverview } from '../../../src/core/acknowledgements/acknowledgement.presenter.js';
+
+/** POST /api/v1/acknowledgement-template/preview. */
+export type { AcknowledgementPreview } from '../../../src/core/acknowledgements/acknowledgement.presenter.js';
+
 // ── Data-subject requests (core/rights/rights.presenter.ts) ──────────────
 
 /** Each of GET /api/v1/rights/requests. */

@@ -6,6 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import { AccessReviewsPage } from './pages/AccessReviews.js';
+import { AcknowledgementPage } from './pages/Acknowledgement.js';
 import { BreakGlassReviewPage, StaffAdminPage } from './pages/Admin.js';
 import { AlertsPage, ApprovalsPage } from './pages/Alerts.js';
 import type { AuthState, Permission } from './api-types.js';
@@ -83,6 +84,8 @@ export const ROUTES: readonly StaffRoute[] = [
     page: ({ state, can }) => <AccessReviewsPage staffId={state.staff?.id ?? ''} canDecide={ACCESS_REVIEWERS.some((p) => can(p))} canOpen={can('compliance.manage')} />,
     nav: 'Access reviews',
   },
+  // The administrator (staff.manage is theirs alone) and clinic managers; the server decides per clinic.
+  { path: '/acknowledgement', permission: ['acknowledgement.manage', 'staff.manage'], page: () => <AcknowledgementPage />, nav: 'Acknowledgement e-mail' },
   { path: '/tasks', page: ({ refresh }) => <TasksPage onChange={refresh} />, nav: (state) => `My tasks${(state.blocks ?? []).length > 0 ? ' (to do)' : ''}` },
   { path: '/security', page: ({ state, refresh }) => <SecurityPage state={state} onChange={refresh} />, nav: 'Security' },
 ];
