@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
-import { createHarness, type Harness, post, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
+import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
@@ -79,6 +79,17 @@ for (const dialect of DIALECTS) {
       assert.ok(notes.every((note) => !note.body_envelope.includes('consultation')));
       // Reading the queue again opens nobody new.
       assert.equal((await get(harness, '/api/v1/desk/queue?limit=100', reception)).statusCode, 200);
+    });
+
+    it('lets the administrator rename the stages (audited), and nobody else', async () => {
+      const admin = await signIn(harness.core.app, ADMIN);
+      const put = (cookie: string, stages: unknown) => harness.core.app.inject({ method: 'PUT', url: '/api/v1/desk/stages', headers: { cookie, 'content-type': 'application/json' }, payload: JSON.stringify({ stages }) });
+      assert.equal((await put(admin, [{ key: 'contacted', label: 'Called back' }])).statusCode, 200);
+      const vocabulary = (await get(harness, '/api/v1/desk/vocabulary', reception)).json() as { stages: { key: string; label: string }[] };
+      assert.equal(vocabulary.stages.find((s) => s.key === 'contacted')?.label, 'Called back');
+      assert.equal((await put(admin, [{ key: 'invented', label: 'Nope' }])).statusCode, 400);
+      assert.notEqual((await put(reception, [{ key: 'contacted', label: 'Mine now' }])).statusCode, 200);
+      assert.ok((await harness.core.db.selectFrom('audit_events').select('action').where('action', '=', 'pipeline.stages').execute()).length === 1);
     });
 
     it('joins a repeat enquiry from the same person into one timeline', async () => {

@@ -227,7 +227,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
 
   registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie, http });
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
-  registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, http });
+  registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, audit, http });
   registerEnquiryRoutes(app, { enquiries: deps.door, desk: deps.desk, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
   registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
   registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http });

@@ -240,6 +240,11 @@ export async function listStages(db: Db, organisationId: string) {
   return db.selectFrom('pipeline_stages').select(['key', 'label', 'kind', 'position']).where('organisation_id', '=', organisationId).orderBy('position').execute();
 }
 
+/** Rename an organisation's stage (its key, kind and place stay: reports and history refer to the key). */
+export async function renameStage(db: Db, organisationId: string, key: string, label: string): Promise<void> {
+  await db.updateTable('pipeline_stages').set({ label }).where('organisation_id', '=', organisationId).where('key', '=', key).execute();
+}
+
 /** First responses overdue at `nowIso` and not yet escalated (enquiries_sla_idx), oldest due first. */
 export async function listOverdueUnescalated(db: Db, nowIso: string, limit: number) {
   return db

@@ -12,7 +12,7 @@ import { AlertsPage, ApprovalsPage } from './pages/Alerts.js';
 import type { AuthState, Permission } from './api-types.js';
 import { CompliancePage } from './pages/Compliance.js';
 import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
-import { PipelinePage, TodayPage } from './pages/FrontDesk.js';
+import { PipelinePage, StageNamesPanel, TodayPage } from './pages/FrontDesk.js';
 import { IncidentDetailPage } from './pages/IncidentDetail.js';
 import { IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
 import { KeysPanel } from './pages/Keys.js';
@@ -64,6 +64,7 @@ export const ROUTES: readonly StaffRoute[] = [
     page: () => (
       <>
         <StaffAdminPage />
+        <StageNamesPanel />
         <KeysPanel />
       </>
     ),

@@ -343,3 +343,35 @@ export function EnquiryWork(props: { detail: EnquiryDetail; onChange: () => Prom
     </>
   );
 }
+
+/** The administrator renames the organisation's pipeline stages (keys, order and kinds stay: reports and history use them). */
+export function StageNamesPanel() {
+  const vocabulary = useResource<Vocabulary>('/api/v1/desk/vocabulary');
+  const { error, busy, run } = useAction();
+  const [saved, setSaved] = useState(false);
+  if (!vocabulary.data) return vocabulary.error ? <ErrorText error={vocabulary.error} /> : <Loading />;
+  return (
+    <section aria-labelledby="stages-heading">
+      <h2 id="stages-heading">Pipeline stages</h2>
+      <p>Rename the stages to your clinics’ words. Their order, and which mean won and lost, stay as they are.</p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          setSaved(false);
+          void run(api<Vocabulary>('PUT', '/api/v1/desk/stages', { stages: vocabulary.data?.stages.map((s) => ({ key: s.key, label: String(data.get(s.key) ?? s.label) })) }).then(() => vocabulary.reload()).then(() => setSaved(true)));
+        }}
+      >
+        {vocabulary.data.stages.map((s) => (
+          <div key={s.key}>
+            <label htmlFor={`stage-${s.key}`}>{s.kind === 'open' ? `Stage ${(vocabulary.data?.stages.indexOf(s) ?? 0) + 1}` : s.kind === 'won' ? 'Won' : 'Lost'} ({s.key.replace(/_/g, ' ')})</label>
+            <input id={`stage-${s.key}`} name={s.key} defaultValue={s.label} required maxLength={60} />
+          </div>
+        ))}
+        <ErrorText error={error} />
+        {saved && <p role="status">Stage names saved.</p>}
+        <button type="submit" disabled={busy}>Save stage names</button>
+      </form>
+    </section>
+  );
+}
