@@ -26,8 +26,8 @@
  *    The host image does not interfere (the embedder knows it), so a change
  *    of about half a grey level is enough.
  *  - The change is a smooth field (bilinear between cell centres) added
- *    equally to R, G and B, then checked on the actual 8-bit pixels and
- *    corrected once.
+ *    equally to R, G and B with dithered rounding; where pixels clip at 0
+ *    or 255 the result is measured on the real pixels and corrected once.
  *  - Reading correlates again; each bit's distance from its lattice gives a
  *    confidence, and a copy counts as marked only when the mean confidence
  *    clears MIN_CONFIDENCE and the keyed tag matches.
@@ -141,43 +141,56 @@ function areaWeights(pixels: number): { first: Int32Array; w: Float64Array } {
   return { first, w };
 }
 
-/** Mean luminance (and, if asked, its variance) of every lattice cell. */
-function cellStats(rgb: Buffer, width: number, height: number, channels: number, withVariance: boolean): { mean: Float64Array; variance?: Float64Array } {
+/** Mean luminance of every lattice cell, weighting each pixel by how much of it falls in the cell. */
+function cellMeans(rgb: Buffer, width: number, height: number, channels: number): Float64Array {
   const cols = areaWeights(width);
   const rows = areaWeights(height);
   const sum = new Float64Array(CELLS);
-  const sq = withVariance ? new Float64Array(CELLS) : undefined;
-  const lineSum = new Float64Array(GRID);
-  const lineSq = new Float64Array(GRID);
+  const line = new Float64Array(GRID);
   for (let y = 0; y < height; y += 1) {
-    lineSum.fill(0);
-    if (sq) lineSq.fill(0);
+    line.fill(0);
     let i = y * width * channels;
     for (let x = 0; x < width; x += 1, i += channels) {
       const v = 0.299 * (rgb[i] as number) + 0.587 * (rgb[i + 1] as number) + 0.114 * (rgb[i + 2] as number);
       const c = cols.first[x] as number;
       const w = cols.w[x] as number;
-      lineSum[c] = (lineSum[c] as number) + w * v;
-      if (w < 1) lineSum[c + 1] = (lineSum[c + 1] as number) + (1 - w) * v;
-      if (sq) {
-        lineSq[c] = (lineSq[c] as number) + w * v * v;
-        if (w < 1) lineSq[c + 1] = (lineSq[c + 1] as number) + (1 - w) * v * v;
-      }
+      line[c] = (line[c] as number) + w * v;
+      if (w < 1) line[c + 1] = (line[c + 1] as number) + (1 - w) * v;
     }
     const r = rows.first[y] as number;
     const w = rows.w[y] as number;
-    for (const [row, weight] of w < 1 ? [[r, w], [r + 1, 1 - w]] : [[r, 1]]) {
-      const base = (row as number) * GRID;
-      for (let c = 0; c < GRID; c += 1) {
-        sum[base + c] = (sum[base + c] as number) + (weight as number) * (lineSum[c] as number);
-        if (sq) sq[base + c] = (sq[base + c] as number) + (weight as number) * (lineSq[c] as number);
-      }
-    }
+    const base = r * GRID;
+    for (let c = 0; c < GRID; c += 1) sum[base + c] = (sum[base + c] as number) + w * (line[c] as number);
+    if (w < 1) for (let c = 0; c < GRID; c += 1) sum[base + GRID + c] = (sum[base + GRID + c] as number) + (1 - w) * (line[c] as number);
   }
   const area = (width / GRID) * (height / GRID);
-  const mean = sum.map((s) => s / area);
-  if (!sq) return { mean };
-  return { mean, variance: sq.map((s, c) => Math.max(0, s / area - (mean[c] as number) ** 2)) };
+  return sum.map((s) => s / area);
+}
+
+/**
+ * Local contrast of every lattice cell: the luminance variance inside it,
+ * from every other pixel of every other row (the mask needs no more).
+ */
+function cellVariances(rgb: Buffer, width: number, height: number, channels: number): Float64Array {
+  const sum = new Float64Array(CELLS);
+  const sq = new Float64Array(CELLS);
+  const n = new Float64Array(CELLS);
+  const colCell = Int32Array.from({ length: width }, (_, x) => Math.min(GRID - 1, Math.floor((x * GRID) / width)));
+  for (let y = 0; y < height; y += 2) {
+    const base = Math.min(GRID - 1, Math.floor((y * GRID) / height)) * GRID;
+    let i = y * width * channels;
+    for (let x = 0; x < width; x += 2, i += 2 * channels) {
+      const v = 0.299 * (rgb[i] as number) + 0.587 * (rgb[i + 1] as number) + 0.114 * (rgb[i + 2] as number);
+      const c = base + (colCell[x] as number);
+      sum[c] = (sum[c] as number) + v;
+      sq[c] = (sq[c] as number) + v * v;
+      n[c] = (n[c] as number) + 1;
+    }
+  }
+  return sq.map((s, c) => {
+    const count = n[c] as number;
+    return count === 0 ? 0 : Math.max(0, s / count - ((sum[c] as number) / count) ** 2);
+  });
 }
 
 /** Separable Gaussian blur of a lattice field, zero outside (so it is its own adjoint). */
@@ -228,6 +241,29 @@ function mask(variance: Float64Array): Float64Array {
 }
 
 /**
+ * What the cell means see of a lattice change once it is drawn as a
+ * bilinear field between cell centres: per axis, 1/8 of each neighbour and
+ * 3/4 of the cell (the edge cells keep their outer half).
+ */
+function smear(field: Float64Array): Float64Array {
+  const tmp = new Float64Array(CELLS);
+  const out = new Float64Array(CELLS);
+  for (let r = 0; r < GRID; r += 1) {
+    for (let c = 0; c < GRID; c += 1) {
+      const i = r * GRID + c;
+      tmp[i] = 0.75 * (field[i] as number) + 0.125 * ((field[c > 0 ? i - 1 : i] as number) + (field[c < GRID - 1 ? i + 1 : i] as number));
+    }
+  }
+  for (let r = 0; r < GRID; r += 1) {
+    for (let c = 0; c < GRID; c += 1) {
+      const i = r * GRID + c;
+      out[i] = 0.75 * (tmp[i] as number) + 0.125 * ((tmp[r > 0 ? i - GRID : i] as number) + (tmp[r < GRID - 1 ? i + GRID : i] as number));
+    }
+  }
+  return out;
+}
+
+/**
  * The lattice change that moves every bit's correlation by `wanted`, along
  * its masked pattern. The bits' patterns barely overlap, so a few Jacobi
  * steps with the diagonal gain settle it.
@@ -241,8 +277,8 @@ function solve(wanted: Float64Array, alpha: Float64Array, layout: Layout): Float
   for (let b = 0; b < PAYLOAD_BITS; b += 1) gain[b] = (gain[b] as number) / (layout.count[b] as number);
   const amplitude = new Float64Array(PAYLOAD_BITS);
   let change = new Float64Array(CELLS);
-  for (let round = 0; round < 4; round += 1) {
-    const reached = correlate(change, layout);
+  for (let round = 0; round < 5; round += 1) {
+    const reached = correlate(smear(change), layout);
     for (let b = 0; b < PAYLOAD_BITS; b += 1) amplitude[b] = (amplitude[b] as number) + ((wanted[b] as number) - (reached[b] as number)) / (gain[b] as number);
     const chips = new Float64Array(CELLS);
     for (let c = 0; c < CELLS; c += 1) chips[c] = (layout.chip[c] as number) * (amplitude[layout.bitOf[c] as number] as number);
@@ -265,35 +301,49 @@ function bilinear(pixels: number): { lo: Int32Array; hi: Int32Array; f: Float64A
   return { lo, hi, f };
 }
 
+/** A 64 × 64 tile of rounding dither in [-1/2, 1/2), hashed (no visible order; sub-grey-level, so the tiling cannot show). */
+const DITHER_SIDE = 64;
+const DITHER: Float64Array = Float64Array.from({ length: DITHER_SIDE * DITHER_SIDE }, (_, i) => {
+  let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32 - 0.5;
+});
+
 /**
  * Add the lattice change to the pixels as a smooth field (the same to R, G
  * and B, so luminance moves by exactly that), rounding with a hashed
  * dither so that sub-grey-level changes survive on flat areas too.
+ * Returns how many pixels clipped at 0 or 255.
  */
-function apply(rgb: Buffer, width: number, height: number, channels: number, change: Float64Array): void {
+function apply(rgb: Buffer, width: number, height: number, channels: number, change: Float64Array): number {
   const cols = bilinear(width);
   const rows = bilinear(height);
   const line = new Float64Array(GRID);
+  const pixels = new Uint8ClampedArray(rgb.buffer, rgb.byteOffset, rgb.length);
+  let clipped = 0;
   for (let y = 0; y < height; y += 1) {
     const r0 = (rows.lo[y] as number) * GRID;
     const r1 = (rows.hi[y] as number) * GRID;
     const fy = rows.f[y] as number;
     for (let c = 0; c < GRID; c += 1) line[c] = (change[r0 + c] as number) * (1 - fy) + (change[r1 + c] as number) * fy;
+    const ditherRow = (y & (DITHER_SIDE - 1)) * DITHER_SIDE;
     let i = y * width * channels;
     for (let x = 0; x < width; x += 1, i += channels) {
       const fx = cols.f[x] as number;
       const d = (line[cols.lo[x] as number] as number) * (1 - fx) + (line[cols.hi[x] as number] as number) * fx;
-      let h = Math.imul(x, 0x27d4eb2d) ^ Math.imul(y, 0x165667b1);
-      h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-      const dither = ((h >>> 8) & 0xffff) / 0x10000 - 0.5;
-      const step = Math.round(d + dither);
+      const step = Math.round(d + (DITHER[ditherRow + (x & (DITHER_SIDE - 1))] as number));
       if (step === 0) continue;
-      for (let k = 0; k < 3; k += 1) {
-        const v = (rgb[i + k] as number) + step;
-        rgb[i + k] = v < 0 ? 0 : v > 255 ? 255 : v;
-      }
+      // A clamped view: writes past 0 or 255 clip instead of wrapping.
+      const low = Math.min(pixels[i] as number, pixels[i + 1] as number, pixels[i + 2] as number);
+      const high = Math.max(pixels[i] as number, pixels[i + 1] as number, pixels[i + 2] as number);
+      if (low + step < 0 || high + step > 255) clipped += 1;
+      pixels[i] = (pixels[i] as number) + step;
+      pixels[i + 1] = (pixels[i + 1] as number) + step;
+      pixels[i + 2] = (pixels[i + 2] as number) + step;
     }
   }
+  return clipped;
 }
 
 /** Where a correlation sits between bit 0's lattice (phase 0) and bit 1's (phase 1/2), in [0, 1). */
@@ -315,25 +365,26 @@ export function embedInvisibleMark(rgb: Buffer, width: number, height: number, c
   if (!large(width, height)) return;
   const layout = layoutFor(key);
   const bits = payloadBits(key, mark >>> 0);
-  const { mean, variance } = cellStats(rgb, width, height, channels, true);
-  const alpha = mask(variance as Float64Array);
-  const now = correlate(mean, layout);
+  const alpha = mask(cellVariances(rgb, width, height, channels));
+  const now = correlate(cellMeans(rgb, width, height, channels), layout);
   const target = new Float64Array(PAYLOAD_BITS);
   for (let b = 0; b < PAYLOAD_BITS; b += 1) {
     const offset = (layout.dither[b] as number) + ((bits[b] as number) * STEP) / 2;
     target[b] = offset + STEP * Math.round(((now[b] as number) - offset) / STEP);
   }
-  apply(rgb, width, height, channels, solve(target.map((t, b) => t - (now[b] as number)), alpha, layout));
-  // Rounding, clipping and the bilinear field move the result a little: measure the real pixels and correct once.
-  const reached = correlate(cellStats(rgb, width, height, channels, false).mean, layout);
+  const clipped = apply(rgb, width, height, channels, solve(target.map((t, b) => t - (now[b] as number)), alpha, layout));
+  // Rounding moves the result by a few hundredths of the lattice spacing; clipping (over- or under-exposed
+  // photos) can move it more: then measure the real pixels, and correct once.
+  if (clipped * 1000 < width * height) return;
+  const reached = correlate(cellMeans(rgb, width, height, channels), layout);
   const residual = target.map((t, b) => t - (reached[b] as number));
-  if (residual.some((r) => Math.abs(r) > STEP / 32)) apply(rgb, width, height, channels, solve(residual, alpha, layout));
+  if (residual.some((r) => Math.abs(r) > STEP / 16)) apply(rgb, width, height, channels, solve(residual, alpha, layout));
 }
 
 /** The payload bits read from raw RGB pixels, and how sure each is (1 = on its lattice, 0 = halfway). */
 function extract(rgb: Buffer, width: number, height: number, channels: number, key: Uint8Array): { bits: number[]; confidence: number } {
   const layout = layoutFor(key);
-  const values = correlate(cellStats(rgb, width, height, channels, false).mean, layout);
+  const values = correlate(cellMeans(rgb, width, height, channels), layout);
   const bits: number[] = [];
   let sure = 0;
   for (let b = 0; b < PAYLOAD_BITS; b += 1) {
