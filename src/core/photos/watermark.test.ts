@@ -101,13 +101,15 @@ describe('photo watermark', () => {
     assert.ok(step < 0.4, `largest step of the 8x8-averaged change: ${step.toFixed(3)} grey levels`);
   });
 
-  it('traces a smooth-skin photo after quality 70 and a 50% resize, and after a blur meant to wipe it', async () => {
+  it('traces a smooth-skin photo after quality 70 and a 50% resize, and after a blur or a contrast change meant to wipe it', async () => {
     const mark = 0x5bd1e995;
     const served = await watermarkImage(await skinPhoto(1200, 900, 22), viewer, mark, key);
     const halved = await sharp(served).resize({ width: 600 }).jpeg({ quality: 70 }).toBuffer();
-    const blurred = await sharp(served).blur(2).jpeg({ quality: 70 }).toBuffer();
+    const blurred = await sharp(served).blur(3).jpeg({ quality: 70 }).toBuffer();
+    const flattened = await sharp(served).linear(0.9, 12).jpeg({ quality: 70 }).toBuffer();
     assert.equal(await readMark(halved, key), mark);
     assert.equal(await readMark(blurred, key), mark);
+    assert.equal(await readMark(flattened, key), mark);
   });
 
   it('traces nobody from an unmarked skin photo or a marked one read with another key, even after the same edits', async () => {

@@ -14,17 +14,21 @@
  *
  *  - The luminance is averaged over a GRID × GRID lattice laid over the image
  *    in proportion to its size (so a resized copy lands on the same lattice).
- *  - Each lattice cell belongs to one payload bit and carries a ±1 chip; the
- *    cell order and the chips come from a keystream under the marker key, so
- *    without the key neither where a bit lives nor its sign is known. A bit's
- *    pattern is its chips, each spread into a smooth Gaussian bump (no edges,
- *    so no grid can show); its correlation with the image is the bit's value.
+ *  - Each lattice cell belongs to one payload bit and carries a ±1 chip
+ *    (half of a bit's chips each way); the cell order and the chips come
+ *    from a keystream under the marker key, so without the key neither
+ *    where a bit lives nor its sign is known. A bit's pattern is its chips,
+ *    each spread into a smooth Gaussian bump (no edges, so no grid can
+ *    show); its correlation with the image, less the image's local mean
+ *    (so shading, brightness and contrast barely reach it), is the bit's
+ *    value.
  *  - Embedding moves each bit's correlation onto the nearest point of the
  *    lattice that codes the bit (spacing STEP, keyed dither), along the
  *    bit's pattern weighted by a perceptual mask: textured cells take up to
- *    MASK_MAX times the change of smooth skin, so flat areas carry little.
+ *    MASK_MAX / MASK_MIN (8) times the change of smooth skin, so flat areas
+ *    carry little.
  *    The host image does not interfere (the embedder knows it), so a change
- *    of about half a grey level is enough.
+ *    of about half a grey level on average is enough.
  *  - The change is a smooth field (bilinear between cell centres) added
  *    equally to R, G and B with dithered rounding; where pixels clip at 0
  *    or 255 the result is measured on the real pixels and corrected once.
@@ -55,7 +59,7 @@ const RADIUS = 3;
  * few in texture): SSIM >= 0.99 against the unmarked image with room for
  * JPEG quality 70 after halving (docs/benchmarks.md).
  */
-const STRENGTH = 1.25;
+const STRENGTH = 0.9;
 /** Local contrast (grey levels, standard deviation inside a cell) at which the mask starts adding strength. */
 const MASK_FLOOR = 3;
 /** Smooth cells get MASK_MIN of the base change, textured ones up to MASK_MAX. */
@@ -101,23 +105,35 @@ const layouts = new WeakMap<Uint8Array, Layout>();
 function layoutFor(key: Uint8Array): Layout {
   const cached = layouts.get(key);
   if (cached) return cached;
-  const stream = keystream(key, 'photo-mark-layout', CELLS * 4 + CELLS / 8 + PAYLOAD_BITS * 4);
+  const stream = keystream(key, 'photo-mark-layout', CELLS * 8 + PAYLOAD_BITS * 4);
+  const uniform = (i: number) => stream.readUInt32BE(i * 4) / 2 ** 32;
   // Every bit gets CELLS / PAYLOAD_BITS cells (give or take one), scattered by a keyed shuffle.
   const bitOf = Uint8Array.from({ length: CELLS }, (_, i) => i % PAYLOAD_BITS);
   for (let i = CELLS - 1; i > 0; i -= 1) {
-    const j = Math.floor((stream.readUInt32BE(i * 4) / 2 ** 32) * (i + 1));
+    const j = Math.floor(uniform(i) * (i + 1));
     const t = bitOf[i] as number;
     bitOf[i] = bitOf[j] as number;
     bitOf[j] = t;
   }
+  // Each bit's chips are half +1 and half -1, in keyed order: they sum to zero (to within one), so the image's
+  // overall brightness, and any change of it, falls out of the correlation instead of dwarfing the mark.
   const chip = new Float64Array(CELLS);
   const count = new Float64Array(PAYLOAD_BITS);
-  for (let i = 0; i < CELLS; i += 1) {
-    chip[i] = ((stream[CELLS * 4 + (i >> 3)] as number) >> (i & 7)) & 1 ? 1 : -1;
-    const b = bitOf[i] as number;
-    count[b] = (count[b] as number) + 1;
+  const cellsOf: number[][] = Array.from({ length: PAYLOAD_BITS }, () => []);
+  for (let c = 0; c < CELLS; c += 1) (cellsOf[bitOf[c] as number] as number[]).push(c);
+  let draw = CELLS;
+  for (const [b, cells] of cellsOf.entries()) {
+    const signs: number[] = cells.map((_, k) => (k % 2 === 0 ? 1 : -1));
+    for (let k = signs.length - 1; k > 0; k -= 1) {
+      const j = Math.floor(uniform(draw++) * (k + 1));
+      const t = signs[k] as number;
+      signs[k] = signs[j] as number;
+      signs[j] = t;
+    }
+    for (const [k, c] of cells.entries()) chip[c] = signs[k] as number;
+    count[b] = cells.length;
   }
-  const dither = Float64Array.from({ length: PAYLOAD_BITS }, (_, b) => (stream.readUInt32BE(CELLS * 4 + CELLS / 8 + b * 4) / 2 ** 32) * STEP);
+  const dither = Float64Array.from({ length: PAYLOAD_BITS }, (_, b) => uniform(CELLS * 2 + b) * STEP);
   const layout = { bitOf, chip, count, dither };
   layouts.set(key, layout);
   return layout;
@@ -220,9 +236,39 @@ function blur(field: Float64Array): Float64Array {
   return out;
 }
 
+/** Half-width, in cells, of the local mean taken out before correlating. */
+const LOCAL = 3;
+
+/**
+ * The field less its local mean (a (2 LOCAL + 1)-cell box): the photo's own
+ * shading, and any change of its contrast or brightness, then barely
+ * reaches the correlation, while the mark's bumps (narrower) mostly pass.
+ */
+function highPass(field: Float64Array): Float64Array {
+  const tmp = new Float64Array(CELLS);
+  const out = new Float64Array(CELLS);
+  for (let r = 0; r < GRID; r += 1) {
+    for (let c = 0; c < GRID; c += 1) {
+      let s = 0;
+      let n = 0;
+      for (let k = Math.max(0, c - LOCAL); k <= Math.min(GRID - 1, c + LOCAL); k += 1, n += 1) s += field[r * GRID + k] as number;
+      tmp[r * GRID + c] = s / n;
+    }
+  }
+  for (let r = 0; r < GRID; r += 1) {
+    for (let c = 0; c < GRID; c += 1) {
+      let s = 0;
+      let n = 0;
+      for (let k = Math.max(0, r - LOCAL); k <= Math.min(GRID - 1, r + LOCAL); k += 1, n += 1) s += tmp[k * GRID + c] as number;
+      out[r * GRID + c] = (field[r * GRID + c] as number) - s / n;
+    }
+  }
+  return out;
+}
+
 /** Each bit's correlation: the mean of its chips times the blurred lattice field over its cells. */
 function correlate(field: Float64Array, layout: Layout): Float64Array {
-  const blurred = blur(field);
+  const blurred = blur(highPass(field));
   const out = new Float64Array(PAYLOAD_BITS);
   for (let c = 0; c < CELLS; c += 1) {
     const b = layout.bitOf[c] as number;
@@ -277,7 +323,7 @@ function solve(wanted: Float64Array, alpha: Float64Array, layout: Layout): Float
   for (let b = 0; b < PAYLOAD_BITS; b += 1) gain[b] = (gain[b] as number) / (layout.count[b] as number);
   const amplitude = new Float64Array(PAYLOAD_BITS);
   let change = new Float64Array(CELLS);
-  for (let round = 0; round < 5; round += 1) {
+  for (let round = 0; round < 8; round += 1) {
     const reached = correlate(smear(change), layout);
     for (let b = 0; b < PAYLOAD_BITS; b += 1) amplitude[b] = (amplitude[b] as number) + ((wanted[b] as number) - (reached[b] as number)) / (gain[b] as number);
     const chips = new Float64Array(CELLS);
