@@ -169,7 +169,7 @@ describe('the staff UI at 390, 768 and 1280 px, light and dark', { skip: BROWSER
     const found: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const [name, pathname] of main) {
+      for (const [, pathname] of main) {
         for (const width of [390, 1280]) {
           await page.setViewportSize({ width, height: 900 });
           await open(page, pathname);

@@ -1,7 +1,7 @@
 /** One incident, step by step: indicators, scope, assessment and decision, reports, notices to people, containment and evidence. */
 import { useState } from 'react';
 import { api, formatWhen } from '../api.js';
-import type { Incident, NoticeCounts } from '../api-types.js';
+import type { Incident, NoticeCounts, StaffDirectory } from '../api-types.js';
 import { useConfirm } from '../components/ConfirmDialog.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { StaffPicker } from '../components/NamePicker.js';
@@ -16,6 +16,8 @@ export function IncidentDetailPage(props: { id: string }) {
   const { data: notices, reload: reloadNotices } = useResource<NoticeCounts>(`/api/v1/incidents/${props.id}/notices`);
   const { busy, run } = useAction(setError);
   const [kind, setKind] = useState('staff');
+  const { data: directory } = useResource<StaffDirectory>('/api/v1/staff/directory');
+  const staffNames = new Map((directory?.staff ?? []).map((s) => [s.id, s.name]));
   const { ask, dialog } = useConfirm();
   const act: IncidentAct = (method, url, body, after) =>
     void run(
@@ -43,7 +45,7 @@ export function IncidentDetailPage(props: { id: string }) {
         <ul>
           {incident.indicators.map((i) => (
             <li key={i.id}>
-              {i.kind}: <code>{i.value}</code> {i.from && `from ${formatWhen(i.from)}`} {i.to && `to ${formatWhen(i.to)}`}
+              {i.kind}: {i.kind === 'staff' && staffNames.get(i.value) ? <strong>{staffNames.get(i.value)}</strong> : <code>{i.value}</code>} {i.from && `from ${formatWhen(i.from)}`} {i.to && `to ${formatWhen(i.to)}`}
             </li>
           ))}
         </ul>
