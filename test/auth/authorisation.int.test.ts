@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
       for (const route of table) assert.ok(isRouteAccess(route.access, ROUTE_PERMISSIONS), `${route.method} ${route.url}`);
       const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
       // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in, the API contract and its reference page.
-      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|acknowledgement|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state|api\/openapi\.json|api\/reference|api\/reference\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-32x32\.png|reference\.js|reference\.css))$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|acknowledgement|consent-forms|today|pipeline|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state|api\/openapi\.json|api\/reference|api\/reference\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-32x32\.png|reference\.js|reference\.css))$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
     });
 
     it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {
@@ -155,6 +155,8 @@ for (const dialect of DIALECTS) {
         '/api/v1/staff/:id/roles': { id: adminId, body: { orgRole: null, clinicRoles: [] } },
         '/api/v1/staff/:id/disable': { id: adminId },
         '/api/v1/staff/:id/unlock': { id: adminId },
+        '/api/v1/staff/:id/enable': { id: adminId },
+        '/api/v1/staff/:id/clinic-roles/:clinicId': { id: adminId, body: { role: 'receptionist' } },
         '/api/v1/persons/:id/restriction': { id: personB, body: { isRestricted: true, staffIds: [] } },
         '/api/v1/break-glass/:id/review': { id: grantId, body: { outcome: 'unjustified' } },
         '/api/v1/me/sessions/:id': { id: adminSession },
@@ -217,7 +219,7 @@ for (const dialect of DIALECTS) {
       await stepUp(app, cookies['reception'] as string, RECEPTION.email);
       for (const route of routes) {
         const target = targets[route.url] as { id: string; body?: unknown };
-        const url = route.url.replace(':id', target.id).replace(':version', '1').replace(':staffId', adminId);
+        const url = route.url.replace(':id', target.id).replace(':version', '1').replace(':staffId', adminId).replace(':clinicId', harness.clinicIds['clinic-a'] as string);
         for (const attacker of attackers) {
           // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
           if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/') || route.url.startsWith('/api/v1/follow-ups/'))) continue;

@@ -30,6 +30,9 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRouteDe
 
   app.get('/api/v1/consent-forms', { config: { access: 'staff' }, schema: { response: { 200: responseSchema(ConsentFormList) } } }, async (request) => ({ forms: await consents.listForms(http.actorOf(request).organisationId) }));
 
+  // Every version, old ones too (they stay for the signatures that name them): the administrator's history of each form.
+  app.get('/api/v1/consent-forms/versions', { config: { access: 'consent.forms' }, schema: { response: { 200: responseSchema(ConsentFormList) } } }, async (request) => ({ forms: await consents.listFormVersions(http.actorOf(request).organisationId) }));
+
   app.post<{ Body: { kind: string; procedureKey: string; title: string; body: string } }>(
     '/api/v1/consent-forms',
     {

@@ -104,6 +104,11 @@ export function createConsentService(deps: ConsentDeps) {
       });
     },
 
+    /** Every version of every form, by procedure key and newest first (for the administrator's form history). */
+    async listFormVersions(organisationId: string): Promise<FormView[]> {
+      return (await listFormVersions(db, organisationId)).map(present);
+    },
+
     /** Current version of every form (older versions stay for the signatures that reference them). */
     async listForms(organisationId: string): Promise<FormView[]> {
       const rows = await listFormVersions(db, organisationId);

@@ -87,6 +87,31 @@ export async function disableStaff(db: Db, staffId: string, at: string): Promise
   await db.updateTable('staff').set({ disabled_at: at }).where('id', '=', staffId).where('disabled_at', 'is', null).execute();
 }
 
+/** Re-enable a disabled staff member (their roles were kept; sessions ended when they were disabled). Answers whether they were disabled. */
+export async function enableStaff(db: Db, staffId: string): Promise<boolean> {
+  const result = await db.updateTable('staff').set({ disabled_at: null }).where('id', '=', staffId).where('disabled_at', 'is not', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Give a staff member a role at one clinic (replacing the role they held there, if any). */
+export async function setClinicRole(db: Db, staffId: string, clinicId: string, role: ClinicRole): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('staff_clinic_roles').where('staff_id', '=', staffId).where('clinic_id', '=', clinicId).execute();
+    await trx.insertInto('staff_clinic_roles').values({ staff_id: staffId, clinic_id: clinicId, role }).execute();
+  });
+}
+
+/** Take away a staff member's role at one clinic. Answers whether they held one. */
+export async function removeClinicRole(db: Db, staffId: string, clinicId: string): Promise<boolean> {
+  const result = await db.deleteFrom('staff_clinic_roles').where('staff_id', '=', staffId).where('clinic_id', '=', clinicId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** The staff directory of an organisation: ids and names only, by name (for pickers; names are not patient data). */
+export async function listStaffDirectory(db: Db, organisationId: string) {
+  return db.selectFrom('staff').select(['id', 'display_name', 'disabled_at']).where('organisation_id', '=', organisationId).orderBy('display_name').execute();
+}
+
 /** Lift a lock and an export freeze (an administrator's decision). */
 export async function clearStaffLocks(db: Db, staffId: string): Promise<void> {
   await db.updateTable('staff').set({ locked_at: null, lock_reason: null, exports_frozen_at: null }).where('id', '=', staffId).execute();

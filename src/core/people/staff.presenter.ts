@@ -1,6 +1,6 @@
 /** Response shapes for clinics and staff administration (never raw rows: no password hash leaves). */
 import { z } from 'zod';
-import type { ClinicRole } from '../../auth/roles.js';
+import { type ClinicRole, ORG_ROLES, orgRoleGrants } from '../../auth/roles.js';
 import type { ClinicRow, StaffRow } from '../../db/tables.js';
 
 export const Clinic = z.object({ id: z.string(), slug: z.string(), name: z.string() });
@@ -20,16 +20,25 @@ export const StaffMember = z.object({
   lockReason: z.string().nullable(),
   /** How many passkeys, and whether an authenticator app is enrolled. */
   factors: z.object({ passkeys: z.number(), totp: z.boolean() }),
+  /** Sign-in factors locked after repeated failures (password, totp, recovery, passkey). */
+  lockedFactors: z.array(z.string()),
+  /** The organisation roles whose holders may unlock this account (and the factors). */
+  unlockRoles: z.array(z.string()),
 });
 export type StaffMember = z.infer<typeof StaffMember>;
 
 export const StaffList = z.object({ staff: z.array(StaffMember) });
 export type StaffList = z.infer<typeof StaffList>;
 
+/** One entry of the staff directory (what a name picker offers): no email, no roles. */
+export const StaffDirectoryEntry = z.object({ id: z.string(), name: z.string(), isDisabled: z.boolean() });
+export const StaffDirectory = z.object({ staff: z.array(StaffDirectoryEntry) });
+export type StaffDirectory = z.infer<typeof StaffDirectory>;
+
 export const StaffCreated = z.object({ id: z.string() });
 export type StaffCreated = z.infer<typeof StaffCreated>;
 
-/** An administrative act's answer: `updated`, `unlocked`; `disabled` also says how many sessions ended. */
+/** An administrative act's answer: `updated`, `unlocked`, `enabled`; `disabled` also says how many sessions ended. */
 export const StaffActResult = z.object({ status: z.string(), sessionsRevoked: z.number().optional() });
 export type StaffActResult = z.infer<typeof StaffActResult>;
 
@@ -37,7 +46,10 @@ export function presentClinic(clinic: ClinicRow): Clinic {
   return { id: clinic.id, slug: clinic.slug, name: clinic.name };
 }
 
-export function presentStaffMember(row: StaffRow, roles: ReadonlyMap<string, ClinicRole>, factors: { passkeys: readonly unknown[]; hasTotp: boolean }): StaffMember {
+/** The organisation roles that hold staff.manage: who may unlock an account (the unlock route's access). */
+export const UNLOCK_ROLES: readonly string[] = ORG_ROLES.filter((role) => orgRoleGrants(role, 'staff.manage'));
+
+export function presentStaffMember(row: StaffRow, roles: ReadonlyMap<string, ClinicRole>, factors: { passkeys: readonly unknown[]; hasTotp: boolean }, lockedFactors: readonly string[]): StaffMember {
   return {
     id: row.id,
     email: row.email,
@@ -48,5 +60,7 @@ export function presentStaffMember(row: StaffRow, roles: ReadonlyMap<string, Cli
     lockedAt: row.locked_at,
     lockReason: row.lock_reason,
     factors: { passkeys: factors.passkeys.length, totp: factors.hasTotp },
+    lockedFactors: [...lockedFactors],
+    unlockRoles: [...UNLOCK_ROLES],
   };
 }

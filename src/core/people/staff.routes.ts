@@ -1,7 +1,10 @@
 /**
  * Staff administration (administrators, after step-up): create staff with
- * roles per clinic, change roles, disable leavers at once (sessions revoked;
- * never deleted: the audit trail names them), unlock locked factors.
+ * roles per clinic (one role in each of several clinics: add or remove one
+ * at a time, or replace them all), disable leavers at once (sessions
+ * revoked; never deleted: the audit trail names them) and re-enable them,
+ * unlock locked factors. Every signed-in staff member may read the staff
+ * directory (ids and names, for name pickers: staff names are not patient data).
  */
 import type { FastifyInstance } from 'fastify';
 import type { MfaService } from '../../auth/mfa.service.js';
@@ -9,16 +12,16 @@ import { checkPassword, normalisePassword } from '../../auth/password-policy.js'
 import { CLINIC_ROLES, type ClinicRole, ORG_ROLES, type OrgRole } from '../../auth/roles.js';
 import type { SessionService } from '../../auth/session.service.js';
 import { clinicRolesOf, findStaffById } from '../../auth/staff.repository.js';
-import type { Throttle } from '../../auth/throttle.js';
+import { passwordSubject, type Throttle } from '../../auth/throttle.js';
 import { hashPassword } from '../../crypto/passphrase.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
 import type { RouteHttp } from '../http/route-http.js';
-import { clearStaffLocks, createStaff, disableStaff, isStaffEmailTaken, listClinics, listStaffOfOrganisation, setStaffRoles } from '../org/org.repository.js';
+import { clearStaffLocks, createStaff, disableStaff, enableStaff, isStaffEmailTaken, listClinics, listStaffDirectory, listStaffOfOrganisation, removeClinicRole, setClinicRole, setStaffRoles } from '../org/org.repository.js';
 import { passwordContextOf } from '../org/password-context.js';
-import { ClinicList, presentClinic, presentStaffMember, StaffActResult, StaffCreated, StaffList, type StaffMember } from './staff.presenter.js';
+import { ClinicList, presentClinic, presentStaffMember, StaffActResult, StaffCreated, StaffDirectory, StaffList, type StaffMember } from './staff.presenter.js';
 
 const rolesSchema = {
   orgRole: { type: ['string', 'null'], enum: [...ORG_ROLES, null] },
@@ -40,7 +43,7 @@ export interface StaffRouteDeps {
   readonly clock: Clock;
   readonly mfa: Pick<MfaService, 'status'>;
   readonly sessions: Pick<SessionService, 'revokeAll'>;
-  readonly throttle: Pick<Throttle, 'unlockAccount'>;
+  readonly throttle: Pick<Throttle, 'unlockAccount' | 'isLocked'>;
   readonly http: RouteHttp;
 }
 
@@ -63,6 +66,19 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRouteDeps):
     if (unknown.length > 0) throw appError('VALIDATION_FAILED', ['clinicRoles']);
   }
 
+  /** Which sign-in factors of this account are locked (the password counter is keyed by email, the others by id). */
+  async function lockedFactorsOf(row: { id: string; email: string }): Promise<string[]> {
+    const locked: string[] = [];
+    if (await deps.throttle.isLocked('password', passwordSubject(row.email))) locked.push('password');
+    for (const kind of ['totp', 'recovery', 'passkey'] as const) if (await deps.throttle.isLocked(kind, row.id)) locked.push(kind);
+    return locked;
+  }
+
+  app.get('/api/v1/staff/directory', { config: { access: 'staff' }, schema: { response: { 200: responseSchema(StaffDirectory) } } }, async (request): Promise<StaffDirectory> => {
+    const actor = http.actorOf(request);
+    return { staff: (await listStaffDirectory(db, actor.organisationId)).map((row) => ({ id: row.id, name: row.display_name, isDisabled: row.disabled_at !== null })) };
+  });
+
   app.get('/api/v1/clinics', { config: { access: 'staff' }, schema: { response: { 200: responseSchema(ClinicList) } } }, async (request): Promise<ClinicList> => {
     const actor = http.actorOf(request);
     return { clinics: (await listClinics(db)).filter((c) => c.organisation_id === actor.organisationId).map(presentClinic) };
@@ -75,7 +91,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRouteDeps):
     for (const row of rows) {
       const roles = await clinicRolesOf(db, row.id);
       const factors = await deps.mfa.status(row.id);
-      staff.push(presentStaffMember(row, roles, factors));
+      staff.push(presentStaffMember(row, roles, factors, await lockedFactorsOf(row)));
     }
     return { staff };
   });
@@ -142,5 +158,38 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRouteDeps):
     await clearStaffLocks(db, staff.id);
     await http.record(request, { action: 'staff.unlock', outcome: 'success', recordRefs: [`staff:${staff.id}`] });
     return { status: 'unlocked' };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/v1/staff/:id/enable', { config: { access: 'staff.manage' }, schema: { params: uuidParams, ...actResult } }, async (request): Promise<StaffActResult> => {
+    await http.requireStepUp(request);
+    const actor = http.actorOf(request);
+    const staff = await staffInOrganisation(actor.organisationId, request.params.id);
+    if (!(await enableStaff(db, staff.id))) throw appError('CONFLICT');
+    await http.record(request, { action: 'staff.enable', outcome: 'success', recordRefs: [`staff:${staff.id}`] });
+    return { status: 'enabled' };
+  });
+
+  const clinicRoleParams = { type: 'object', required: ['id', 'clinicId'], properties: { id: { type: 'string', pattern: UUID_PATTERN }, clinicId: { type: 'string', pattern: UUID_PATTERN } } } as const;
+  app.put<{ Params: { id: string; clinicId: string }; Body: { role: ClinicRole } }>(
+    '/api/v1/staff/:id/clinic-roles/:clinicId',
+    { config: { access: 'staff.manage' }, schema: { params: clinicRoleParams, body: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { type: 'string', enum: [...CLINIC_ROLES] } } }, ...actResult } },
+    async (request): Promise<StaffActResult> => {
+      await http.requireStepUp(request);
+      const actor = http.actorOf(request);
+      const staff = await staffInOrganisation(actor.organisationId, request.params.id);
+      await assertClinicsInOrganisation(actor.organisationId, [request.params.clinicId]);
+      await setClinicRole(db, staff.id, request.params.clinicId, request.body.role);
+      await http.record(request, { action: 'staff.roles.change', outcome: 'success', recordRefs: [`staff:${staff.id}`, `clinic:${request.params.clinicId}`], purpose: `clinic-role:${request.body.role}` });
+      return { status: 'updated' };
+    },
+  );
+
+  app.delete<{ Params: { id: string; clinicId: string } }>('/api/v1/staff/:id/clinic-roles/:clinicId', { config: { access: 'staff.manage' }, schema: { params: clinicRoleParams, ...actResult } }, async (request): Promise<StaffActResult> => {
+    await http.requireStepUp(request);
+    const actor = http.actorOf(request);
+    const staff = await staffInOrganisation(actor.organisationId, request.params.id);
+    if (!(await removeClinicRole(db, staff.id, request.params.clinicId))) throw appError('NOT_FOUND');
+    await http.record(request, { action: 'staff.roles.change', outcome: 'success', recordRefs: [`staff:${staff.id}`, `clinic:${request.params.clinicId}`], purpose: 'clinic-role:removed' });
+    return { status: 'updated' };
   });
 }

@@ -1,5 +1,10 @@
-/** Staff UI shell: the sign-in stages, then the menu and the page for the path (both from the route table, routes.tsx). */
-import { useCallback, useEffect, useState } from 'react';
+/**
+ * Staff UI shell: the sign-in stages, then the menu and the page for the path
+ * (both from the route table, routes.tsx). On narrow screens the menu folds
+ * behind a "Menu" disclosure button (styles.css decides the width); it closes
+ * again on every move to another page.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
 import type { AuthState, Permission } from './api-types.js';
 import { Loading } from './components/Loading.js';
@@ -18,6 +23,9 @@ export function App() {
 function StaffApp(props: { path: string }) {
   const { path } = props;
   const [state, setState] = useState<AuthState | undefined>();
+  const [isMenuOpen, setMenuOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  useEffect(() => setMenuOpen(false), [path]);
   const refresh = useCallback(async () => setState(await api<AuthState>('GET', '/api/v1/auth/state')), []);
   useEffect(() => {
     void refresh();
@@ -36,23 +44,42 @@ function StaffApp(props: { path: string }) {
   };
   const context = { state, can, refresh };
 
+  const menu = menuFor(context);
+  // The menu entry of this page: the longest menu path that starts it (so /incidents/… marks Incidents).
+  const current = menu.filter((item) => path === item.path || path.startsWith(`${item.path}/`)).sort((a, b) => b.path.length - a.path.length)[0]?.path;
+
   return (
     <>
+      <a className="skip" href="#main" onClick={(event) => {
+        event.preventDefault();
+        mainRef.current?.focus();
+      }}>
+        Skip to content
+      </a>
       <header className="top">
         <span className="brand">Tacet</span>
-        <nav aria-label="Main">
-          {menuFor(context).map((item) => (
-            <Link key={item.path} to={item.path}>
-              {item.label}
-            </Link>
-          ))}
-        </nav>
-        <span className="who">{state.staff?.name}</span>
-        <button type="button" className="link" onClick={() => void signOut()}>
-          Sign out
+        <button type="button" className="menu-toggle" aria-expanded={isMenuOpen} aria-controls="main-menu" onClick={() => setMenuOpen((open) => !open)}>
+          Menu
         </button>
+        <div id="main-menu" className={isMenuOpen ? 'menu open' : 'menu'}>
+          <nav aria-label="Main">
+            {menu.map((item) => (
+              <Link key={item.path} to={item.path} isCurrent={item.path === current}>
+                {item.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="account">
+            <span className="who">{state.staff?.name}</span>
+            <button type="button" className="link" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        </div>
       </header>
-      <main>{pageFor(path, context)}</main>
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        {pageFor(path, context)}
+      </main>
     </>
   );
 }

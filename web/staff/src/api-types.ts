@@ -193,6 +193,9 @@ export type { StaffMember } from '../../../src/core/people/staff.presenter.js';
 /** GET /api/v1/staff. */
 export type { StaffList } from '../../../src/core/people/staff.presenter.js';
 
+/** GET /api/v1/staff/directory: ids and names, for name pickers. */
+export type { StaffDirectory } from '../../../src/core/people/staff.presenter.js';
+
 // ── Break-glass (core/persons/person-access.presenter.ts) ────────────────
 
 /** Each of GET /api/v1/break-glass (grants awaiting review). */

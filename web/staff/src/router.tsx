@@ -8,11 +8,12 @@ export function navigate(path: string): void {
 }
 
 /** An in-app link: a plain click navigates in place; Ctrl/Cmd-click opens the real URL. */
-export function Link(props: { to: string; children: ReactNode; className?: string }) {
+export function Link(props: { to: string; children: ReactNode; className?: string; isCurrent?: boolean }) {
   return (
     <a
       href={props.to}
       className={props.className}
+      {...(props.isCurrent ? { 'aria-current': 'page' as const } : {})}
       onClick={(event) => {
         if (event.metaKey || event.ctrlKey) return;
         event.preventDefault();

@@ -11,6 +11,7 @@ import { BreakGlassReviewPage, StaffAdminPage } from './pages/Admin.js';
 import { AlertsPage, ApprovalsPage } from './pages/Alerts.js';
 import type { AuthState, Permission } from './api-types.js';
 import { CompliancePage } from './pages/Compliance.js';
+import { ConsentFormsPage } from './pages/ConsentForms.js';
 import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
 import { PipelinePage, StageNamesPanel, TodayPage } from './pages/FrontDesk.js';
 import { IncidentDetailPage } from './pages/IncidentDetail.js';
@@ -61,15 +62,16 @@ export const ROUTES: readonly StaffRoute[] = [
   {
     path: '/staff',
     permission: 'staff.manage',
-    page: () => (
+    page: ({ state, refresh }) => (
       <>
-        <StaffAdminPage />
+        <StaffAdminPage state={state} onChange={refresh} />
         <StageNamesPanel />
         <KeysPanel />
       </>
     ),
     nav: 'Staff',
   },
+  { path: '/consent-forms', permission: 'consent.forms', page: () => <ConsentFormsPage />, nav: 'Consent forms' },
   { path: '/break-glass', permission: 'break-glass.review', page: () => <BreakGlassReviewPage />, nav: 'Break-glass review' },
   { path: '/alerts', permission: 'alerts.manage', page: () => <AlertsPage />, nav: 'Alerts' },
   { path: '/incidents', permission: 'incident.manage', page: () => <IncidentListPage />, nav: 'Incidents' },

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, formatWhen } from '../api.js';
 import type { AccessReview, AccessReviewsOpened } from '../api-types.js';
 import { useAction, useResource } from '../hooks.js';
+import { useConfirm } from '../components/ConfirmDialog.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
 
@@ -10,9 +11,11 @@ export function AccessReviewsPage(props: { staffId: string; canDecide: boolean; 
   const { data, error, setError, reload } = useResource<AccessReview[]>('/api/v1/access-reviews');
   const [note, setNote] = useState<string>();
   const { run } = useAction(setError);
+  const { ask, dialog } = useConfirm();
   const decide = (review: string, staff: string, decision: 'kept' | 'removed') => run(api('POST', `/api/v1/access-reviews/${review}/items/${staff}`, { decision }).then(reload));
   return (
     <>
+      {dialog}
       <h1>Access reviews</h1>
       <p>Each quarter, every clinic’s manager confirms that each person still needs their role. A role not confirmed by the due date is suspended until someone confirms it.</p>
       {props.canOpen && (
@@ -46,8 +49,8 @@ export function AccessReviewsPage(props: { staffId: string; canDecide: boolean; 
                     <button type="button" onClick={() => void decide(review.id, item.staffId, 'kept')}>
                       Still needed
                     </button>
-                    <button type="button" className="secondary" onClick={() => void decide(review.id, item.staffId, 'removed')}>
-                      Remove role
+                    <button type="button" className="secondary" onClick={() => ask({ title: `Remove ${item.name}’s role?`, message: `${item.name} loses the ${item.role} role at ${review.clinicName} at once.`, action: `Remove ${item.name}’s role` }, () => decide(review.id, item.staffId, 'removed'))}>
+                      Remove role<span className="visually-hidden"> of {item.name}</span>
                     </button>
                   </span>
                 ) : (

@@ -216,7 +216,10 @@ export function CompliancePage() {
         }}
       >
         <label htmlFor="policy-slug">Short name (the same name publishes a new version)</label>
-        <input id="policy-slug" name="slug" pattern="[a-z0-9][a-z0-9-]{1,60}" placeholder="information-security" required />
+        <input id="policy-slug" name="slug" pattern="[a-z0-9][a-z0-9\-]{1,60}" title="Lower-case letters, digits and hyphens, starting with a letter or digit (2 to 61 characters)" aria-describedby="policy-slug-hint" placeholder="information-security" required />
+        <p id="policy-slug-hint" className="field-hint">
+          Lower-case letters, digits and hyphens, like information-security.
+        </p>
         <label htmlFor="policy-title">Title</label>
         <input id="policy-title" name="title" required minLength={3} />
         <label htmlFor="policy-body">Text</label>

@@ -1,7 +1,10 @@
 /** One incident, step by step: indicators, scope, assessment and decision, reports, notices to people, containment and evidence. */
+import { useState } from 'react';
 import { api, formatWhen } from '../api.js';
-import type { Incident, NoticeCounts } from '../api-types.js';
+import type { Incident, NoticeCounts, StaffDirectory } from '../api-types.js';
+import { useConfirm } from '../components/ConfirmDialog.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { StaffPicker } from '../components/NamePicker.js';
 import { RotateKeys } from '../components/RotateKeys.js';
 import { useAction, useResource } from '../hooks.js';
 import { Link } from '../router.js';
@@ -12,6 +15,10 @@ export function IncidentDetailPage(props: { id: string }) {
   const { data: incident, error, setError, reload } = useResource<Incident>(`/api/v1/incidents/${props.id}`);
   const { data: notices, reload: reloadNotices } = useResource<NoticeCounts>(`/api/v1/incidents/${props.id}/notices`);
   const { busy, run } = useAction(setError);
+  const [kind, setKind] = useState('staff');
+  const { data: directory } = useResource<StaffDirectory>('/api/v1/staff/directory');
+  const staffNames = new Map((directory?.staff ?? []).map((s) => [s.id, s.name]));
+  const { ask, dialog } = useConfirm();
   const act: IncidentAct = (method, url, body, after) =>
     void run(
       api(method, url, body).then((r) => {
@@ -23,6 +30,7 @@ export function IncidentDetailPage(props: { id: string }) {
   const base = `/api/v1/incidents/${incident.id}`;
   return (
     <>
+      {dialog}
       <p>
         <Link to="/incidents">← Incidents</Link>
       </p>
@@ -37,7 +45,7 @@ export function IncidentDetailPage(props: { id: string }) {
         <ul>
           {incident.indicators.map((i) => (
             <li key={i.id}>
-              {i.kind}: <code>{i.value}</code> {i.from && `from ${formatWhen(i.from)}`} {i.to && `to ${formatWhen(i.to)}`}
+              {i.kind}: {i.kind === 'staff' && staffNames.get(i.value) ? <strong>{staffNames.get(i.value)}</strong> : <code>{i.value}</code>} {i.from && `from ${formatWhen(i.from)}`} {i.to && `to ${formatWhen(i.to)}`}
             </li>
           ))}
         </ul>
@@ -49,15 +57,21 @@ export function IncidentDetailPage(props: { id: string }) {
           }}
         >
           <label htmlFor="kind">Kind</label>
-          <select id="kind" name="kind">
-            <option value="staff">Staff account (id)</option>
+          <select id="kind" name="kind" value={kind} onChange={(event) => setKind(event.target.value)}>
+            <option value="staff">Staff account</option>
             <option value="session">Session (id from the audit log)</option>
             <option value="ip-range">Address range (e.g. 203.0.113.0/24)</option>
             <option value="window">Everything read in a time window</option>
             <option value="component">Compromised component</option>
           </select>
-          <label htmlFor="value">Value (for components: intake-tier, database-copy, backup, blob-store, or key:vault / key:contact.v1 …)</label>
-          <input id="value" name="value" required maxLength={100} />
+          {kind === 'staff' ? (
+            <StaffPicker id="value" name="value" label="Staff member (by name)" required includeDisabled />
+          ) : (
+            <>
+              <label htmlFor="value">Value (for components: intake-tier, database-copy, backup, blob-store, or key:vault / key:contact.v1 …)</label>
+              <input id="value" name="value" required maxLength={100} />
+            </>
+          )}
           <label htmlFor="from">From</label>
           <input id="from" name="from" type="datetime-local" />
           <label htmlFor="to">To</label>
@@ -125,18 +139,25 @@ export function IncidentDetailPage(props: { id: string }) {
           <RotateKeys url={`${base}/containment/keys`} onDone={() => void reload()} />
         </details>
         <div className="row">
-          <button type="button" className="secondary" disabled={busy} onClick={() => act('POST', `${base}/containment/sessions`, {})}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => ask({ title: 'Sign everyone out?', message: 'Every staff session in the organisation ends at once, yours too: everyone signs in again with their second factor.', action: 'Sign everyone out' }, () => act('POST', `${base}/containment/sessions`, {}))}
+          >
             Sign everyone out
           </button>
           <form
             className="row"
             onSubmit={(event) => {
               event.preventDefault();
-              act('POST', `${base}/containment/sessions`, { staffId: String(new FormData(event.currentTarget).get('staffId')) });
+              const form = event.currentTarget;
+              const staffId = String(new FormData(form).get('staffId'));
+              const name = (form.querySelector('[role=combobox]') as HTMLInputElement | null)?.value ?? 'this staff member';
+              ask({ title: `Sign out and lock ${name}?`, message: `Every session of ${name} ends and the account is locked: they cannot sign in until an administrator unlocks it after review.`, action: `Lock ${name}` }, () => act('POST', `${base}/containment/sessions`, { staffId }));
             }}
           >
-            <label htmlFor="contain-staff">Staff id</label>
-            <input id="contain-staff" name="staffId" pattern="[0-9a-f-]{36}" required />
+            <StaffPicker id="contain-staff" name="staffId" label="Staff member" required />
             <button type="submit" className="secondary" disabled={busy}>
               Sign out and lock this account
             </button>

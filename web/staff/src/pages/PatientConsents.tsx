@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, formatWhen } from '../api.js';
 import type { ConsentForm, ConsentFormList, ConsentLink, Patient } from '../api-types.js';
+import { useConfirm } from '../components/ConfirmDialog.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { SCOPE_LABELS, SigningPanel } from '../components/SigningPanel.js';
 import { Table } from '../components/Table.js';
@@ -12,12 +13,14 @@ export function Consents(props: { patient: Patient; canManage: boolean; onChange
   const [signing, setSigning] = useState<ConsentForm>();
   const [link, setLink] = useState<string>();
   const { error, run } = useAction();
+  const { ask, dialog } = useConfirm();
   useEffect(() => {
     if (props.canManage) void api<ConsentFormList>('GET', '/api/v1/consent-forms').then((r) => setForms(r.forms));
   }, [props.canManage]);
   const pick = (id: string) => forms.find((f) => f.id === id);
   return (
     <section>
+      {dialog}
       <h2>Consent</h2>
       <p>
         Photo consent now:{' '}
@@ -29,7 +32,13 @@ export function Consents(props: { patient: Patient; canManage: boolean; onChange
             key={scope}
             type="button"
             className="secondary"
-            onClick={() => void run(api('POST', `/api/v1/patients/${props.patient.id}/photo-consent/withdraw`, { scope }).then(props.onChange))}
+            onClick={() =>
+              ask({
+                title: `Withdraw consent for “${SCOPE_LABELS[scope]?.split(' (')[0] ?? scope}” photos?`,
+                message: `From now on this patient’s photos can no longer be shown or used for ${SCOPE_LABELS[scope]?.split(' (')[0]?.toLowerCase() ?? scope}. Only a newly signed photo consent form grants it again.`,
+                action: 'Withdraw consent',
+              }, () => run(api('POST', `/api/v1/patients/${props.patient.id}/photo-consent/withdraw`, { scope }).then(props.onChange)))
+            }
           >
             Withdraw “{scope}”
           </button>
@@ -66,6 +75,9 @@ export function Consents(props: { patient: Patient; canManage: boolean; onChange
             </button>
           </div>
         </form>
+      )}
+      {props.canManage && forms.length === 0 && (
+        <p className="hint">No consent form exists yet: an administrator or the data-protection officer creates them under Consent forms.</p>
       )}
       {link && (
         <p className="notice">

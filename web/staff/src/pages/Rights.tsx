@@ -5,6 +5,7 @@
  * rectify, extend or refuse. Also the record of processing activities.
  */
 import { useState } from 'react';
+import { useConfirm } from '../components/ConfirmDialog.js';
 import { api, formatWhen } from '../api.js';
 import type { AuthState, PersonMatch, RightsRequest } from '../api-types.js';
 import { useAction, useResource } from '../hooks.js';
@@ -23,9 +24,11 @@ const EXCEPTIONS: Record<string, string> = {
 /** What the DPO can do with a request; `run` is the page's (its errors show at the top). */
 function RequestActions(props: { request: RightsRequest; onDone: () => void; run: (work: Promise<unknown>) => Promise<void> }) {
   const { request, onDone, run } = props;
+  const { ask, dialog } = useConfirm();
   if (request.status !== 'open') return <span>{request.outcome}</span>;
   return (
     <div className="row">
+      {dialog}
       {(request.kind === 'access' || request.kind === 'portability') && (
         <>
           <a href={`/api/v1/rights/requests/${request.id}/export`}>Download the export (ZIP)</a>
@@ -39,7 +42,11 @@ function RequestActions(props: { request: RightsRequest; onDone: () => void; run
           onSubmit={(event) => {
             event.preventDefault();
             const exceptions = new FormData(event.currentTarget).getAll('exception').map(String);
-            void run(api('POST', `/api/v1/rights/requests/${request.id}/erase`, { exceptions }).then(onDone));
+            ask({
+              title: 'Erase this person’s data?',
+              message: exceptions.length === 0 ? 'Everything held about this person is erased, irreversibly: their keys are destroyed, so no backup can bring it back.' : `Everything not covered by the ${exceptions.length} exception(s) ticked is erased, irreversibly; what the exceptions cover is kept and restricted.`,
+              action: 'Erase irreversibly',
+            }, () => run(api('POST', `/api/v1/rights/requests/${request.id}/erase`, { exceptions }).then(onDone)));
           }}
         >
           <fieldset>

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, formatWhen } from '../api.js';
 import type { AuthState, RecoveryCodesIssued, StaffFactors, StaffSession, StaffSessionList } from '../api-types.js';
+import { useConfirm } from '../components/ConfirmDialog.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
 import { EnrolFactors } from '../components/EnrolFactors.js';
@@ -22,9 +23,13 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
     void run(load());
   }, [load, run]);
   const act = (work: Promise<unknown>) => run(work.then(load).then(props.onChange));
+  const { ask, dialog } = useConfirm();
+  /** Ask first, then do it (the work starts only once confirmed). */
+  const confirmThen = (request: Parameters<typeof ask>[0], work: () => Promise<unknown>) => ask(request, () => act(work()));
 
   return (
     <>
+      {dialog}
       <h1>Security</h1>
       <ErrorText error={error} />
       {codes && <RecoveryCodes codes={codes} onDone={() => setCodes(undefined)} />}
@@ -34,16 +39,16 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
           {factors?.passkeys.map((p) => (
             <li key={p.id}>
               Passkey added {formatWhen(p.createdAt)}, last used {formatWhen(p.lastUsedAt)}{' '}
-              <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/factors/passkey/${encodeURIComponent(p.id)}`))}>
-                Remove
+              <button type="button" className="link" onClick={() => confirmThen({ title: 'Remove this passkey?', message: `The passkey added ${formatWhen(p.createdAt)} will no longer sign you in. Keep at least one other way to sign in.`, action: 'Remove passkey' }, () => api('DELETE', `/api/v1/me/factors/passkey/${encodeURIComponent(p.id)}`))}>
+                Remove<span className="visually-hidden"> the passkey added {formatWhen(p.createdAt)}</span>
               </button>
             </li>
           ))}
           {factors?.hasTotp && (
             <li>
               Authenticator app{' '}
-              <button type="button" className="link" onClick={() => act(api('DELETE', '/api/v1/me/factors/totp'))}>
-                Remove
+              <button type="button" className="link" onClick={() => confirmThen({ title: 'Remove the authenticator app?', message: 'Its codes will no longer sign you in. Keep at least one other way to sign in.', action: 'Remove authenticator app' }, () => api('DELETE', '/api/v1/me/factors/totp'))}>
+                Remove<span className="visually-hidden"> the authenticator app</span>
               </button>
             </li>
           )}
@@ -74,14 +79,14 @@ export function SecurityPage(props: { state: AuthState; onChange: () => Promise<
               s.isCurrent ? (
                 'This browser'
               ) : (
-                <button type="button" className="link" onClick={() => act(api('DELETE', `/api/v1/me/sessions/${s.id}`))}>
-                  Sign out
+                <button type="button" className="link" onClick={() => confirmThen({ title: 'Sign out that browser?', message: `${s.userAgent ?? 'That browser'} is signed out at once; anything unsaved there is lost.`, action: 'Sign it out' }, () => api('DELETE', `/api/v1/me/sessions/${s.id}`))}>
+                  Sign out<span className="visually-hidden"> that browser</span>
                 </button>
               ),
             ],
           }))}
         />
-        <button type="button" onClick={() => act(api('POST', '/api/v1/auth/logout-everywhere').then(() => window.location.assign('/')))}>
+        <button type="button" onClick={() => confirmThen({ title: 'Sign out everywhere?', message: 'Every browser where you are signed in, this one too, is signed out at once.', action: 'Sign out everywhere' }, () => api('POST', '/api/v1/auth/logout-everywhere').then(() => window.location.assign('/')))}>
           Sign out everywhere
         </button>
       </section>
