@@ -14,6 +14,7 @@ import type { Clock } from '../platform/clock.js';
 import type { CoreConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { createEnquiryDoor, type EnquiryDoor } from './door/enquiry-door.js';
+import { createQuarantineDoor, type QuarantineDoor } from './door/quarantine-door.js';
 import { createCheckpointService, type CheckpointService } from '../audit/checkpoint.service.js';
 import { createAlertService } from './detection/alert.service.js';
 import { createContainment } from './detection/containment.js';
@@ -54,6 +55,8 @@ export interface CoreRuntime {
   readonly audit: AuditLog;
   readonly vault: VaultService;
   readonly door: EnquiryDoor;
+  /** The needs-attention list: quarantined envelopes opened through the gate's unowned entrance. */
+  readonly quarantine: QuarantineDoor;
   readonly patients: PatientDoor;
   /** The in-memory name index behind patient search (built at unseal). */
   readonly patientIndex: PatientIndex;
@@ -106,6 +109,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
   const gate = createGate({ db, vault, audit, clock, detection });
   const door = createEnquiryDoor({ db, vault, audit, clock, detection, gate });
+  const quarantine = createQuarantineDoor({ db, vault, audit, clock, detection, gate, frontDesk: ingestFrontDeskOf(config) });
   const patientIndex = createPatientIndex({ db, vault, audit, clock });
   const patients = createPatientDoor({ db, gate, vault, index: patientIndex });
   const blobs = blobStoreFor(config);
@@ -170,6 +174,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    quarantine,
     desk,
     shiftMaxMs: config.frontDesk.shiftMaxMs,
     patients,
@@ -225,6 +230,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    quarantine,
     patients,
     patientIndex,
     photos,
