@@ -160,7 +160,7 @@ for (const dialect of DIALECTS) {
         const shred = await harness.core.db.selectFrom('shred_log').selectAll().where('person_id', '=', id).executeTakeFirstOrThrow();
         assert.equal(shred.reason, 'quarantine-discard:unreadable');
         const event = (await auditOf('enquiry.quarantine.discard')).at(-1);
-        assert.ok(event?.record_refs.includes(id));
+        assert.ok(event && event.record_refs.includes(id));
         assert.equal(event.purpose, `${reason}:unreadable`);
         assert.equal((await post(harness.core.app, `/api/v1/needs-attention/${id}/discard`, reception, { reason: 'unreadable' })).statusCode, 404, 'gone');
       }

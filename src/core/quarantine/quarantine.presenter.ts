@@ -26,11 +26,15 @@ export const QuarantineItem = z.object({
   ageMinutes: z.number().int(),
 });
 
+export type QuarantineItem = z.infer<typeof QuarantineItem>;
+
 /** A page, newest first; `nextCursor` asks for the next, null on the last page. */
 export const QuarantineList = z.object({ items: z.array(QuarantineItem), nextCursor: z.string().nullable() });
+export type QuarantineList = z.infer<typeof QuarantineList>;
 
 /** How many rows the reader may work on (the menu's badge). */
 export const QuarantineCount = z.object({ count: z.number().int() });
+export type QuarantineCount = z.infer<typeof QuarantineCount>;
 
 const FieldValue = z.union([z.string(), z.boolean()]);
 
@@ -43,9 +47,11 @@ export const QuarantineView = QuarantineItem.extend({
   reference: z.string().nullable(),
   clinicChoices: z.array(Clinic),
 });
+export type QuarantineView = z.infer<typeof QuarantineView>;
 
 /** What an accept stored. */
 export const QuarantineAccepted = z.object({ enquiryId: z.string().nullable(), reference: z.string(), isDuplicate: z.boolean() });
+export type QuarantineAccepted = z.infer<typeof QuarantineAccepted>;
 
 /** A discard done. */
 export const QuarantineDiscarded = z.object({ discarded: z.literal(true) });

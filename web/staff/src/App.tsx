@@ -44,6 +44,7 @@ function StaffApp(props: { path: string }) {
           {menuFor(context).map((item) => (
             <Link key={item.path} to={item.path}>
               {item.label}
+              {item.badge?.(path)}
             </Link>
           ))}
         </nav>
