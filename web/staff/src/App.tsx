@@ -44,7 +44,8 @@ function StaffApp(props: { path: string }) {
           {menuFor(context).map((item) => (
             <Link key={item.path} to={item.path}>
               {item.label}
-              {item.badge?.(path)}
+              {/* A blocked person's count would only be refused (and recorded as refused): no badge until the gate opens. */}
+              {(state.blocks ?? []).length === 0 && item.badge?.(path)}
             </Link>
           ))}
         </nav>
