@@ -12,7 +12,7 @@ export type ClinicRole = (typeof CLINIC_ROLES)[number];
 export const ORG_ROLES = ['administrator', 'dpo'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
-/** Permissions held in a clinic: all but `access.review` (re-certifying the clinic's staff) open that clinic's people. */
+/** Permissions held in a clinic: all but `access.review` (re-certifying the clinic's staff) and `acknowledgement.manage` (the clinic's acknowledgement e-mail) open that clinic's people. */
 export const CLINIC_PERMISSIONS = [
   'enquiry.read',
   'enquiry.update',
@@ -28,12 +28,13 @@ export const CLINIC_PERMISSIONS = [
   'financial.read',
   'financial.write',
   'access.review',
+  'acknowledgement.manage',
 ] as const;
 export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
 
-/** Clinic permissions that reach patients' personal data (everything but reviewing staff access). */
+/** Clinic permissions that reach patients' personal data (everything but reviewing staff access and editing the acknowledgement e-mail). */
 export function isPersonalDataPermission(permission: string): boolean {
-  return (CLINIC_PERMISSIONS as readonly string[]).includes(permission) && permission !== 'access.review';
+  return (CLINIC_PERMISSIONS as readonly string[]).includes(permission) && permission !== 'access.review' && permission !== 'acknowledgement.manage';
 }
 
 /** Permissions held across the organisation: administration and oversight, no personal data. */
@@ -53,7 +54,7 @@ const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> =
   practitioner: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write', 'photo.export'],
   // Managers approve photo exports (second person) and run the money; they do not see clinical content.
   // Managers also hand enquiries out (enquiry.assign): reassigning is rate-limited like claiming (front-desk-config.ts).
-  clinic_manager: ['enquiry.read', 'enquiry.update', 'enquiry.assign', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write', 'access.review'],
+  clinic_manager: ['enquiry.read', 'enquiry.update', 'enquiry.assign', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write', 'access.review', 'acknowledgement.manage'],
 };
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {

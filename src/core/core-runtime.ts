@@ -27,6 +27,8 @@ import { createOutboxService, type OutboxService } from './detection/outbox.serv
 import { createCoreApp } from './http/core-app.js';
 import { createFrontDesk, type FrontDesk } from './pipeline/front-desk.service.js';
 import { createIngestService, ingestFrontDeskOf, type IngestService } from './ingest/ingest.service.js';
+import { createAcknowledgementQueue } from './acknowledgements/acknowledgement-queue.js';
+import { createAcknowledgementService } from './acknowledgements/acknowledgement.service.js';
 import { purgeSpentFormTokens } from './ingest/spent-form-tokens.repository.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createGate } from './door/admission.js';
@@ -143,13 +145,16 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const throttle = createThrottle({ db, clock });
   const mfa = createMfaService({ db, vault, clock, rp: { name: config.webauthn.rpName, id: config.webauthn.rpId, origin: config.webauthn.origin } });
   const sessions = createSessionService({ db, clock, idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const desk = createFrontDesk({ db, vault, audit, clock, gate, detection, reengageMs: config.frontDesk.reengageMs });
+  // Acknowledgement e-mails only with a mail server: without TACET_SMTP_URL nothing is queued (and the template page says so).
+  const ackSettings = { isEnabled: config.detection.smtpUrl !== undefined, from: config.detection.ackFrom, timeZone: config.detection.businessHours.timeZone };
+  const acknowledgements = createAcknowledgementService({ db, audit, clock, settings: ackSettings });
+  const desk = createFrontDesk({ db, vault, audit, clock, gate, detection, reengageMs: config.frontDesk.reengageMs, isMailConfigured: config.detection.smtpUrl !== undefined, onQueued: kickOutbox });
   // Every minute, one instance: overdue first responses escalated, idle enquiries given a re-engagement follow-up.
   const frontDeskJob = async () => {
     await leases.exclusive('front-desk', 60_000, async () => ({ escalated: await desk.escalateOverdue(), reengaged: await desk.reengageIdle() }));
   };
   const frontDeskNow = () => void frontDeskJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'front-desk job failed; it runs again in a minute'));
-  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config) });
+  const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
 
   let running: Promise<void> | undefined;
   const ingestNow = (): Promise<void> => {
@@ -187,6 +192,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     compliance,
     reviews,
     rights,
+    acknowledgements,
     sessions,
     mfa,
     throttle,

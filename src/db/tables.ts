@@ -8,6 +8,7 @@
  * A new table goes into its area's file and into `Database` below; the type
  * check then asks for its backup classification (core/backup/backup-tables.ts).
  */
+import type { AcknowledgementDaysTable, AcknowledgementTemplatesTable } from './tables/acknowledgements.js';
 import type { AuditBlocksTable, AuditEventsTable } from './tables/audit.js';
 import type { AlertsTable, AuditCheckpointsTable, CanaryMarkersTable, DetectionDailyReadsTable, NotificationOutboxTable, OrgSettingsTable, ReadApprovalsTable, StaffNetworksTable } from './tables/detection.js';
 import type { EnquiriesTable, EnquiryEventsTable, EnquiryNotesTable, FollowUpsTable, InboxQuarantineTable, PipelineStagesTable, StaffShiftsTable } from './tables/enquiries.js';
@@ -23,6 +24,7 @@ import type { PersonKeysTable, PersonsTable } from './tables/persons.js';
 import type { PhotoExportsTable, PhotoMarksTable, PhotosTable } from './tables/photos.js';
 import type { KeyMaterialTable, VaultTable } from './tables/vault.js';
 
+export type * from './tables/acknowledgements.js';
 export type * from './tables/audit.js';
 export type * from './tables/detection.js';
 export type * from './tables/enquiries.js';
@@ -72,6 +74,9 @@ export interface Database extends InboxDatabase {
   enquiry_notes: EnquiryNotesTable;
   follow_ups: FollowUpsTable;
   staff_shifts: StaffShiftsTable;
+  // Acknowledgement e-mails (tables/acknowledgements.ts)
+  acknowledgement_templates: AcknowledgementTemplatesTable;
+  acknowledgement_days: AcknowledgementDaysTable;
   // The audit chain (tables/audit.ts)
   audit_events: AuditEventsTable;
   audit_blocks: AuditBlocksTable;

@@ -11,7 +11,8 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkFormToken, type FormTokenUse, formTokenUse, issueFormToken } from '../crypto/form-token.js';
-import { ENQUIRY_SUITE } from '../crypto/enquiry-suite.js';
+import { sha256Hex } from '../crypto/digest.js';
+import { ENQUIRY_REFERENCE_CONTEXT, ENQUIRY_SUITE, formatEnquiryReference } from '../crypto/enquiry-suite.js';
 import { randomToken, randomSecret } from '../crypto/random.js';
 import { importSealingKey, sealEnquiry, type SealingKey } from '../crypto/seal.js';
 import type { InboxDb } from '../db/tables/intake.js';
@@ -21,9 +22,9 @@ import { AppError, appError } from '../platform/errors.js';
 import { createHttpApp } from '../platform/http/http-app.js';
 import type { Logger } from '../platform/logger.js';
 import { readAsset } from '../platform/paths.js';
-import { enquiryFieldsSchema, invalidFieldNames } from './enquiry-fields.js';
+import { captureOrigin, enquiryFieldsSchema, FIELD_MESSAGES, fieldErrors, ORIGIN_MAX, UTM_PARAMS } from './enquiry-fields.js';
 import { FRESH_TOKEN_HEADER, intakeSchemas, registerIntakeOpenApi, type SealedBody } from './intake-contract.js';
-import { renderEnquiryPage, renderMessagePage, type TypedValues } from './form-page.js';
+import { ORIGIN_FIELDS, type OriginFields, renderEnquiryPage, renderMessagePage, renderThanksPage, type TypedValues } from './form-page.js';
 import { acceptSubmission } from './inbox-writer.js';
 import type { Publication } from './publication.js';
 
@@ -51,7 +52,33 @@ function issueField(issue: ValidationIssue): string {
 }
 
 /** The no-JS form's fields that are given back as typed when the form must be sent again. */
-const TYPED = ['name', 'email', 'phone', 'dob', 'address', 'procedure', 'message', 'consent'] as const;
+const TYPED = ['name', 'email', 'phone', 'dob', 'address', 'procedure', 'message', 'consent', 'acknowledge'] as const;
+
+/**
+ * Where a visitor to the hosted page came from, carried through the no-JS form: the UTM parameters of the
+ * page's query, and of the Referer only its origin (SECURITY: a referring page's path or query can carry
+ * personal data; a browser's own referrer policy usually sends no more). A referral from the intake itself is not one.
+ */
+function originOfRequest(query: Record<string, unknown>, referer: string | undefined, host: string | undefined): OriginFields {
+  const origin: Record<string, string> = {};
+  for (const [param, key] of UTM_PARAMS) {
+    const value = query[param];
+    if (typeof value === 'string' && value.trim()) origin[param] = value.trim().slice(0, ORIGIN_MAX[key]);
+  }
+  if (referer && URL.canParse(referer)) {
+    const url = new URL(referer);
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && url.host !== host) origin['referrer'] = url.origin;
+  }
+  return origin;
+}
+
+/** The notice on a form given back for no fault of its fields (the same words as ENQUIRY_TOO_FAST's). */
+const SEND_AGAIN = 'Please check your details and send again.';
+
+/** The reference the person is shown (the core stores the same: enquiryReference in ingest.service.ts). */
+function referenceOf(sid: string): string {
+  return formatEnquiryReference(sha256Hex(`${ENQUIRY_REFERENCE_CONTEXT}${sid}`));
+}
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -82,16 +109,25 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
   // The published contract (GET /v1/openapi.json) sees every route registered after it.
   await registerIntakeOpenApi(app, { rateLimit: pageLimit });
 
-  // A token for sending the same form again after a spent or expired one. Back-dated by the minimum fill
-  // time: this person already took it (the token they sent is proof), and must not be refused as too fast.
-  const againToken = () => issueFormToken(formSecret, clock.now().getTime() - config.minFillMs);
-  const isSendAgain = (error: unknown): error is AppError => error instanceof AppError && (error.code === 'ENQUIRY_FORM_ALREADY_USED' || error.code === 'ENQUIRY_FORM_EXPIRED');
+  /**
+   * The token for sending the same form again after a refusal the person fixes that way, or undefined for
+   * a refusal they cannot (a bot's). After a spent or expired token it is back-dated by the minimum fill
+   * time: this person already took that long (the token they sent is proof). After a too-fast post it is
+   * not: SECURITY: a bot that re-posts at once is refused again, and must wait like anyone filling the form.
+   */
+  const freshTokenFor = (error: unknown): string | undefined => {
+    if (!(error instanceof AppError)) return undefined;
+    if (error.code === 'ENQUIRY_TOO_FAST') return issueFormToken(formSecret, clock.now().getTime());
+    if (error.code === 'ENQUIRY_FORM_ALREADY_USED' || error.code === 'ENQUIRY_FORM_EXPIRED') return issueFormToken(formSecret, clock.now().getTime() - config.minFillMs);
+    return undefined;
+  };
 
   /** Refuse bots; for a good token, what spending it records (spent only when the submission is accepted). */
   function checkBot(formToken: string, honeypot: string | undefined): FormTokenUse {
     if (honeypot) throw appError('ENQUIRY_REJECTED_AS_AUTOMATED');
     const verdict = checkFormToken(formSecret, formToken, clock.now().getTime(), config.minFillMs, config.maxFormAgeMs);
     if (verdict === 'expired') throw appError('ENQUIRY_FORM_EXPIRED');
+    if (verdict === 'too-fast') throw appError('ENQUIRY_TOO_FAST');
     if (verdict !== 'ok') throw appError('ENQUIRY_REJECTED_AS_AUTOMATED');
     return formTokenUse(formToken, config.maxFormAgeMs);
   }
@@ -118,15 +154,17 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').header('Cross-Origin-Resource-Policy', 'cross-origin').send(formCss),
   );
 
-  app.get<{ Querystring: { clinic?: string } }>('/enquire', { config: { access: 'public', rateLimit: pageLimit } }, async (request, reply) => {
-    const clinic = typeof request.query.clinic === 'string' && clinics.has(request.query.clinic) ? request.query.clinic : undefined;
-    const body = renderEnquiryPage({ publication, formToken: issueFormToken(formSecret, clock.now().getTime()), submissionId: randomToken(16), ...(clinic ? { clinic } : {}) });
+  app.get<{ Querystring: Record<string, unknown> }>('/enquire', { config: { access: 'public', rateLimit: pageLimit } }, async (request, reply) => {
+    const clinic = typeof request.query['clinic'] === 'string' && clinics.has(request.query['clinic']) ? request.query['clinic'] : undefined;
+    const body = renderEnquiryPage({
+      publication,
+      formToken: issueFormToken(formSecret, clock.now().getTime()),
+      submissionId: randomToken(16),
+      origin: originOfRequest(request.query, request.headers.referer, request.headers.host),
+      ...(clinic ? { clinic } : {}),
+    });
     return reply.type('text/html; charset=utf-8').send(body);
   });
-
-  app.get('/enquire/thanks', { config: { access: 'public', rateLimit: pageLimit } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(renderMessagePage('Thank you', 'Your enquiry has been sent securely. The clinic team will be in touch.')),
-  );
 
   app.get('/v1/publication', { config: { access: 'public', rateLimit: pageLimit }, schema: intakeSchemas.publication }, async () => {
     return { ...publication, suite: ENQUIRY_SUITE, formToken: issueFormToken(formSecret, clock.now().getTime()), submissionId: randomToken(16) };
@@ -151,7 +189,8 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
         await acceptSubmission(deps.db, token, { clinic: body.clinic, kid: body.kid, enc: body.enc, ct: body.ct, source: 'js' }, clock.now().toISOString());
       } catch (error) {
         // The form script puts this token in place, so the person can send what they typed again.
-        if (isSendAgain(error)) void reply.header(FRESH_TOKEN_HEADER, againToken());
+        const fresh = freshTokenFor(error);
+        if (fresh) void reply.header(FRESH_TOKEN_HEADER, fresh);
         throw error;
       }
       return reply.status(202).send({ status: 'accepted' });
@@ -162,32 +201,39 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
     const form = request.body;
     if (!form || typeof form !== 'object') throw appError('BAD_REQUEST');
     const text = (name: string): string | undefined => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const isTicked = (name: string) => text(name) === 'yes' || text(name) === 'on';
     const clinic = text('clinic') ?? '';
-    // A refusal the person fixes by sending again (a spent or expired token) gives them the same form back,
-    // filled in as they left it, with a fresh token and the same submission id (so a repeat is one enquiry at ingest).
-    const sendAgain = (error: AppError) => {
-      const sid = text('sid') ?? '';
+    const origin = Object.fromEntries(ORIGIN_FIELDS.flatMap((name) => (text(name) ? [[name, text(name)]] : []))) as OriginFields;
+    const sid = text('sid') ?? '';
+    const isSidGood = enquiryFieldsSchema.shape.sid.safeParse(sid).success;
+    // Whatever stops this post, the person gets the same form back, filled in as they left it, with the same
+    // submission id (so a repeat is one enquiry at ingest): nothing typed is lost at the form.
+    const formAgain = (status: number, formToken: string, errors: Record<string, string>, notice?: string) => {
       const typed = Object.fromEntries(TYPED.flatMap((name) => (text(name) === undefined ? [] : [[name, text(name)]]))) as TypedValues;
       const page = renderEnquiryPage({
         publication,
-        formToken: againToken(),
-        submissionId: enquiryFieldsSchema.shape.sid.safeParse(sid).success ? sid : randomToken(16),
+        formToken,
+        submissionId: isSidGood ? sid : randomToken(16),
         values: typed,
-        notice: error.message,
+        errors,
+        origin,
+        ...(notice ? { notice } : {}),
         ...(clinics.has(clinic) ? { clinic } : {}),
       });
       // SECURITY: the page carries what they typed: never stored by a cache.
-      return reply.status(error.status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(page);
+      return reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(page);
     };
-    let token: FormTokenUse;
+    // A bot's refusal (honeypot, forged token) is final; a too-fast, spent or expired token gives the form back.
+    let bot: { readonly token: FormTokenUse } | { readonly refusal: AppError; readonly fresh: string };
     try {
-      token = checkBot(text('formToken') ?? '', text('website'));
+      bot = { token: checkBot(text('formToken') ?? '', text('website')) };
     } catch (error) {
-      if (isSendAgain(error)) return sendAgain(error);
-      return reply.status(422).type('text/html; charset=utf-8').send(renderMessagePage('Please try again', (error as Error).message));
+      const fresh = freshTokenFor(error);
+      if (fresh === undefined) return reply.status(422).type('text/html; charset=utf-8').send(renderMessagePage('Please try again', (error as Error).message));
+      bot = { refusal: error as AppError, fresh };
     }
     const parsed = enquiryFieldsSchema.safeParse({
-      sid: text('sid'),
+      sid,
       name: text('name'),
       email: text('email'),
       phone: text('phone'),
@@ -195,21 +241,31 @@ export async function createIntakeApp(deps: IntakeDeps): Promise<FastifyInstance
       address: text('address') || undefined,
       procedure: text('procedure'),
       message: text('message') ?? '',
-      consent: text('consent') === 'yes' || text('consent') === 'on',
+      consent: isTicked('consent'),
+      acknowledge: isTicked('acknowledge'),
+      origin: captureOrigin({ ...Object.fromEntries(UTM_PARAMS.map(([param, key]) => [key, origin[param]])), referrer: origin.referrer }),
     });
-    const invalid = [...(clinics.has(clinic) ? [] : ['clinic']), ...(parsed.success ? [] : invalidFieldNames(parsed.error))];
-    if (!parsed.success || invalid.length > 0) {
-      return reply.status(400).type('text/html; charset=utf-8').send(renderMessagePage('Some details need attention', 'Please check these fields:', invalid));
+    // A bad submission id is the page's fault, not the person's: the form comes back with a fresh one.
+    const errors: Record<string, string> = { ...(clinics.has(clinic) ? {} : { clinic: FIELD_MESSAGES.clinic }), ...(parsed.success ? {} : fieldErrors(parsed.error)) };
+    delete errors['sid'];
+    const hasErrors = Object.keys(errors).length > 0;
+    if ('refusal' in bot) return formAgain(hasErrors ? 400 : bot.refusal.status, bot.fresh, errors, bot.refusal.message);
+    if (!parsed.success || hasErrors) {
+      // The token is still unspent (only an accepted enquiry spends it), so the same one goes back.
+      return formAgain(400, text('formToken') ?? '', errors, hasErrors ? undefined : SEND_AGAIN);
     }
     // SECURITY: sealed here, in memory; the plaintext is never written anywhere.
     const sealed = sealEnquiry(activeKey, clinic, new TextEncoder().encode(JSON.stringify(parsed.data)));
     try {
-      await acceptSubmission(deps.db, token, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
+      await acceptSubmission(deps.db, bot.token, { clinic, kid: activeKey.kid, enc: sealed.enc, ct: sealed.ct, source: 'form' }, clock.now().toISOString());
     } catch (error) {
-      if (isSendAgain(error)) return sendAgain(error);
+      const fresh = freshTokenFor(error);
+      if (fresh) return formAgain((error as AppError).status, fresh, {}, (error as AppError).message);
       throw error;
     }
-    return reply.redirect(`/enquire/thanks`, 303);
+    // The thank-you is the answer to the post itself: the reference is never put in a URL.
+    const thanks = renderThanksPage({ publication, reference: referenceOf(parsed.data.sid), isAcknowledged: parsed.data.acknowledge });
+    return reply.status(200).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(thanks);
   });
 
   publicationSetters.set(app, usePublication);

@@ -19,7 +19,7 @@ export const INTAKE_OPENAPI_PATH = '/v1/openapi.json';
 export const FRESH_TOKEN_HEADER = 'tacet-form-token';
 
 /** The hosted form: its pages (the no-JS form posts to `/enquire` and answers HTML) and its script and style. */
-const HOSTED_FORM: ReadonlySet<string> = new Set(['/', '/enquire', '/enquire/thanks', '/form.js', '/form.css']);
+const HOSTED_FORM: ReadonlySet<string> = new Set(['/', '/enquire', '/form.js', '/form.css']);
 
 /** Routes left out of the intake's contract: the hosted form's HTML pages and static assets. */
 export function isIntakeHiddenRoute(url: string): boolean {
@@ -69,8 +69,8 @@ export const PublicationAnswer = publicationSchema.extend({
 export const Accepted = z.object({ status: z.literal('accepted') }).describe('The sealed enquiry is stored for the clinic team (a repeat of one already stored is absorbed).');
 
 const ENQUIRIES_DESCRIPTION = [
-  `Seal the enquiry's fields as JSON (\`sid\`, \`name\`, \`email\`, \`phone\`, \`procedure\`, \`consent\`, and optionally \`dob\`, \`address\`, \`message\`) with RFC 9180 HPKE, suite \`${ENQUIRY_SUITE}\` (base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM), to the \`publicKey\` of the \`activeKid\` that \`GET /v1/publication\` lists, with info \`${ENQUIRY_HPKE_INFO}\` and additional data \`${ENQUIRY_HPKE_INFO}|clinic=<clinic>|kid=<kid>\`.`,
-  `Send \`enc\` and \`ct\` in base64url with that \`kid\`, the clinic's slug and the \`formToken\` from the same publication (one token per enquiry); after a spent or expired token the refusal carries a fresh one in the \`${FRESH_TOKEN_HEADER}\` header, so the same sealed enquiry can be sent again.`,
+  `Seal the enquiry's fields as JSON (\`sid\`, \`name\`, \`email\`, \`phone\`, \`procedure\`, \`consent\`, and optionally \`dob\`, \`address\`, \`message\`, \`acknowledge\` (e-mail a confirmation) and \`origin\` (\`utmSource\`, \`utmMedium\`, \`utmCampaign\`, \`utmTerm\`, \`utmContent\`, \`referrer\`, \`page\`)); check them first with the form's own rules (\`src/intake/enquiry-fields.ts\`), since a sealed enquiry that breaks them is only found at the core; then seal them with RFC 9180 HPKE, suite \`${ENQUIRY_SUITE}\` (base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM), to the \`publicKey\` of the \`activeKid\` that \`GET /v1/publication\` lists, with info \`${ENQUIRY_HPKE_INFO}\` and additional data \`${ENQUIRY_HPKE_INFO}|clinic=<clinic>|kid=<kid>\`.`,
+  `Send \`enc\` and \`ct\` in base64url with that \`kid\`, the clinic's slug and the \`formToken\` from the same publication (one token per enquiry); after a spent or expired token, or one sent sooner than a person could fill the form (\`ENQUIRY_TOO_FAST\`), the refusal carries a fresh one in the \`${FRESH_TOKEN_HEADER}\` header, so the same sealed enquiry can be sent again (after a too-fast one, no sooner than that minimum again).`,
   'The hosted form’s script, `web/form/form.ts` in the Tacet repository, is the reference implementation.',
 ].join(' ');
 

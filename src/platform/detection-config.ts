@@ -37,6 +37,8 @@ export interface DetectionConfig {
   readonly businessHours: { readonly start: number; readonly end: number; readonly timeZone: string };
   readonly smtpUrl: string | undefined;
   readonly alertFrom: string;
+  /** The sender of acknowledgement e-mails to enquirers (TACET_ACK_FROM, else TACET_ALERT_FROM). */
+  readonly ackFrom: string;
   readonly alertEmails: readonly string[];
   readonly webhook: { readonly url: string; readonly secret: string } | undefined;
   readonly checkpointMs: number;
@@ -84,6 +86,8 @@ export const alertingEnv = {
     .default('Europe/London'),
   TACET_SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
   TACET_ALERT_FROM: z.string().email().default('tacet-alerts@localhost'),
+  /** The sender of acknowledgement e-mails to enquirers (default: TACET_ALERT_FROM). */
+  TACET_ACK_FROM: z.string().email().optional(),
   TACET_ALERT_EMAILS: z.string().optional(),
   TACET_ALERT_WEBHOOK_URL: z.string().url().optional(),
   TACET_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
@@ -134,6 +138,7 @@ export function detectionConfig(v: DetectionValues): DetectionConfig {
     businessHours: { start: minutesOfDay(start), end: minutesOfDay(end), timeZone: v.TACET_TIMEZONE },
     smtpUrl: v.TACET_SMTP_URL,
     alertFrom: v.TACET_ALERT_FROM,
+    ackFrom: v.TACET_ACK_FROM ?? v.TACET_ALERT_FROM,
     alertEmails: (v.TACET_ALERT_EMAILS ?? '').split(',').map((e) => e.trim()).filter(Boolean),
     webhook: v.TACET_ALERT_WEBHOOK_URL && v.TACET_ALERT_WEBHOOK_SECRET ? { url: v.TACET_ALERT_WEBHOOK_URL, secret: v.TACET_ALERT_WEBHOOK_SECRET } : undefined,
     checkpointMs: v.TACET_AUDIT_CHECKPOINT_MINUTES * 60_000,

@@ -22,6 +22,7 @@ const CATALOGUE = {
   ENQUIRY_UNKNOWN_KEY: [422, 'The enquiry was sealed to a key this service does not publish. Reload the form and try again.'],
   ENQUIRY_UNKNOWN_CLINIC: [422, 'That clinic is not known.'],
   ENQUIRY_REJECTED_AS_AUTOMATED: [422, 'The submission looked automated. Please reload the form and try again.'],
+  ENQUIRY_TOO_FAST: [422, 'Please check your details and send again.'],
   ENQUIRY_FORM_EXPIRED: [422, 'The form expired. Please reload it and submit again.'],
   ENQUIRY_FORM_ALREADY_USED: [409, 'This form was already sent once, so it was not accepted again. If you meant to send another enquiry, check the details and send it again.'],
   LOGIN_FAILED: [401, 'Email or password is incorrect.'],
@@ -55,6 +56,7 @@ const CATALOGUE = {
   CONFLICT: [409, 'That change conflicts with the current state; reload and try again.'],
   INCIDENT_INDICATORS_REQUIRED: [409, 'Add what is known (an indicator: a login, session, address range, time window or component taken) and compute the scope before assessing.'],
   INCIDENT_SCOPE_REQUIRED: [409, 'Compute the scope from the current indicators before assessing.'],
+  ACK_TEMPLATE_INVALID: [422, 'The acknowledgement template cannot be saved: the problems are listed. Placeholders allowed: {clinic}, {reference}, {nextSteps}, {openingHours}; the body must include {reference}.'],
   LAST_FACTOR: [409, 'This is your last second factor; add another before removing it.'],
   INTERNAL: [500, 'Something went wrong. Nothing you sent has been lost; please try again.'],
 } as const satisfies Record<string, readonly [number, string]>;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createHarness, type Harness } from './harness.js';
+import { createHarness, type Harness, type HarnessOptions } from './harness.js';
 
 export const CHROMIUM_PATH = process.env['TACET_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -27,10 +27,10 @@ export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results')
  * a secure context, so the real __Host- cookie is exercised). Seed it, then
  * `listen()`.
  */
-export async function createBrowserHarness(env: Record<string, string> = {}): Promise<{ harness: Harness; coreUrl: string; listen: () => Promise<void> }> {
+export async function createBrowserHarness(env: Record<string, string> = {}, options: Pick<HarnessOptions, 'formSecret'> = {}): Promise<{ harness: Harness; coreUrl: string; listen: () => Promise<void> }> {
   const port = await freePort();
   const coreUrl = `http://localhost:${port}`;
-  const harness = await createHarness('sqlite', { env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000', ...env } });
+  const harness = await createHarness('sqlite', { ...options, env: { TACET_COOKIE_SECURE: 'true', TACET_CORE_ORIGIN: coreUrl, TACET_AUTH_RATE_MAX: '1000', ...env } });
   return { harness, coreUrl, listen: async () => void (await harness.core.app.listen({ host: '127.0.0.1', port })) };
 }
 

@@ -135,7 +135,7 @@ export async function submitEnquiries(harness: Harness, enquiries: readonly unkn
   for (const [i, fields] of enquiries.entries()) {
     const clinic = typeof options.clinic === 'function' ? options.clinic(i) : (options.clinic ?? 'clinic-a');
     const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: fastSealedBody(harness.publication, clinic, fields, await formToken(harness.intake)) });
-    assert.equal(response.statusCode, 202, `enquiry ${i} was not accepted`);
+    assert.equal(response.statusCode, 202, `enquiry ${i} was not accepted: ${response.body}`);
   }
   if (options.ingest ?? true) await harness.core.ingest.drain();
 }

@@ -1,4 +1,4 @@
-/** Test images: photo-like pixels (for watermark robustness), camera EXIF with GPS, and multipart bodies. */
+/** Test images: photo-like pixels (for watermark robustness and invisibility), camera EXIF with GPS, and multipart bodies. */
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 
@@ -23,6 +23,62 @@ export async function photoLike(width: number, height: number, seed: number): Pr
     }
   }
   return sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/**
+ * A clinical-photo-like image, as raw RGB: skin over most of the frame with
+ * smooth, soft shading (a lit cheek-like dome, a slow gradient across the
+ * frame, a soft shadow), a blurred background, mild Gaussian sensor noise
+ * (sigma about 1.5 grey levels, as a phone camera leaves after its own
+ * denoising), and a textured band (hair-like strands and fine grain) along
+ * one side. Smooth skin is where a blocky watermark shows; the texture is
+ * where a perceptual mask may hide more of it.
+ */
+export function skinPhotoRaw(width: number, height: number, seed: number): { data: Buffer; width: number; height: number; channels: 3 } {
+  const data = Buffer.alloc(width * height * 3);
+  let state = seed >>> 0 || 1;
+  const uniform = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return (state + 0.5) / 2 ** 32;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const m = Math.min(width, height);
+  const cx = width * 0.52;
+  const cy = height * 0.48;
+  const band = width * 0.16;
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const i = (y * width + x) * 3;
+      // Skin: base tone, slow vertical falloff, a soft lit dome and a soft shadow.
+      const dome = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * (0.28 * m) ** 2));
+      const shadow = 1 / (1 + Math.exp(-(x - width * 0.78) / (0.05 * width)));
+      let light = 0.78 + 0.22 * dome - 0.1 * (y / height) - 0.18 * shadow;
+      let r = 236 * light;
+      let g = 182 * light;
+      let b = 150 * light;
+      // Texture on the left: hair-like strands plus grain, fading softly into skin.
+      const inBand = 1 / (1 + Math.exp((x - band) / (0.01 * width)));
+      if (inBand > 0.01) {
+        const strands = Math.sin(x * 0.9 + 6 * Math.sin(y * 0.021) + 3 * Math.sin(y * 0.11)) * Math.sin(x * 0.23 + y * 0.05);
+        const t = 70 + 40 * strands + 18 * gaussian();
+        r = r * (1 - inBand) + t * 1.05 * inBand;
+        g = g * (1 - inBand) + t * 0.8 * inBand;
+        b = b * (1 - inBand) + t * 0.62 * inBand;
+        light = 0;
+      }
+      const n = 1.5 * gaussian();
+      data[i] = Math.max(0, Math.min(255, Math.round(r + n)));
+      data[i + 1] = Math.max(0, Math.min(255, Math.round(g + n)));
+      data[i + 2] = Math.max(0, Math.min(255, Math.round(b + n)));
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
+/** {@link skinPhotoRaw} as a JPEG at quality 92 (as a phone would store it). */
+export async function skinPhoto(width: number, height: number, seed: number): Promise<Buffer> {
+  const raw = skinPhotoRaw(width, height, seed);
+  return sharp(raw.data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
 }
 
 /** Values planted in camera EXIF: none may survive upload. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fromBase64Url, toBase64Url } from '../../src/crypto/bytes.js';
+import { FIELD_MESSAGES } from '../../src/intake/enquiry-fields.js';
 import { fastSealedBody, formBody, generateEnquiries, generateEnquiry } from '../helpers/enquiries.js';
 import { createHarness, formToken, type Harness, submitEnquiries } from '../helpers/harness.js';
 
@@ -84,7 +85,7 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
     assert.equal(code(unknownClinic), 'ENQUIRY_UNKNOWN_CLINIC');
     const form = await harness.intake.app.inject({ method: 'POST', url: '/enquire', payload: formBody('no-such-clinic', generateEnquiry(12), token), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(form.statusCode, 400);
-    assert.match(form.body, /Clinic/);
+    assert.match(form.body, new RegExp(FIELD_MESSAGES.clinic));
   });
 
   it('stops bots: honeypot filled, forged token', async () => {
@@ -96,14 +97,15 @@ describe('intake refuses bad input clearly and keeps what it has', () => {
     assert.equal(code(forged), 'ENQUIRY_REJECTED_AS_AUTOMATED');
   });
 
-  it('answers a no-JS form with missing fields with a page naming them, and stores nothing', async () => {
+  it('answers a no-JS form with missing fields with the form again, saying what each needs, and stores nothing', async () => {
     const before_ = (await inboxRows(harness)).length;
     const fields = { ...generateEnquiry(14), email: 'not-an-email', procedure: '' };
     const response = await harness.intake.app.inject({ method: 'POST', url: '/enquire', payload: formBody('clinic-a', fields, token), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(response.statusCode, 400);
-    assert.match(response.body, /Email/);
-    assert.match(response.body, /Procedure of interest/);
-    assert.doesNotMatch(response.body, /not-an-email/);
+    assert.match(response.body, new RegExp(FIELD_MESSAGES.email));
+    assert.match(response.body, new RegExp(FIELD_MESSAGES.procedure));
+    // The person's own typing goes back to them in the form (no-store), never into an API error.
+    assert.match(response.body, /value="not-an-email"/);
     assert.equal((await inboxRows(harness)).length, before_);
   });
 

@@ -47,6 +47,8 @@ export const TABLE_BACKUP = {
   enquiry_notes: 'backed-up',
   follow_ups: 'backed-up',
   staff_shifts: 'excluded: transient (who is on shift now; a restored installation starts with nobody on shift)',
+  acknowledgement_templates: 'backed-up',
+  acknowledgement_days: 'excluded: transient (who was acknowledged today, purged after two days; a restore at worst sends one more acknowledgement that day)',
   audit_events: 'backed-up',
   audit_blocks: 'backed-up',
   patients: 'backed-up',

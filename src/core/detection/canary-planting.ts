@@ -55,7 +55,7 @@ export async function plantCanaries(
   if (rows.length !== options.count) throw new Error(`only ${rows.length} of ${options.count} canaries were ingested`);
   const at = deps.clock.now().toISOString();
   await markCanaries(deps.db, deps.vault.keyring(), rows.map((r) => r.person_id), at);
-  // SECURITY: canary enquiries are old business — closed, or booked where they became patients below — so the
+  // SECURITY: canary enquiries are old business — closed (lost), or won where they became patients below, and in nobody's queue or pool — so the
   // front desk triaging new enquiries never opens one, while anyone walking every enquiry meets them.
   await closeEnquiries(deps.db, rows.map((r) => r.id));
   let patients = 0;

@@ -26,14 +26,14 @@ export async function listEnquiriesBySubmission(db: Db, submissionHashes: readon
   return db.selectFrom('enquiries').select(['id', 'person_id', 'clinic_id', 'received_at', 'submission_hash']).where('submission_hash', 'in', [...submissionHashes]).orderBy('received_at').execute();
 }
 
-/** Close these enquiries. */
+/** Close these enquiries (out of every queue and pool: routing may have given one to someone on shift while they were planted). */
 export async function closeEnquiries(db: Db, enquiryIds: readonly string[]): Promise<void> {
-  await db.updateTable('enquiries').set({ status: 'lost', lost_reason: 'closed' }).where('id', 'in', [...enquiryIds]).execute();
+  await db.updateTable('enquiries').set({ status: 'lost', lost_reason: 'closed', assigned_to: null, assigned_at: null }).where('id', 'in', [...enquiryIds]).execute();
 }
 
-/** Mark an enquiry booked (it became a patient). */
+/** Mark an enquiry won (it became a patient): closed business, in nobody's queue or pool. */
 export async function markEnquiryBooked(db: Db, enquiryId: string): Promise<void> {
-  await db.updateTable('enquiries').set({ status: 'consultation_booked' }).where('id', '=', enquiryId).execute();
+  await db.updateTable('enquiries').set({ status: 'won', assigned_to: null, assigned_at: null }).where('id', '=', enquiryId).execute();
 }
 
 /** Ids of the enabled staff with a role in `clinicId`. */

@@ -71,8 +71,8 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
   let queue: Promise<{ sent: number; failed: number }> = Promise.resolve({ sent: 0, failed: 0 });
 
   async function deliver(row: { id: string; channel: string; target: string; payload: string }): Promise<void> {
-    if (row.channel === 'notice-email') {
-      // A breach notice: address and letter are sealed; opened only here, only to hand to the mail server.
+    if (row.channel === 'notice-email' || row.channel === 'ack-email') {
+      // A breach notice or an enquiry's acknowledgement: address and letter are sealed; opened only here, only to hand to the mail server.
       if (!config.smtpUrl) throw new Error('no SMTP server configured (TACET_SMTP_URL)');
       if (!deps.vault?.isUnsealed()) throw new Error('vault sealed: notices wait until it is unsealed');
       const notice = openOutboxPayload(deps.vault.keyring(), row.id, row.payload) as { to: string; subject: string; text: string; from?: string };
@@ -113,8 +113,8 @@ export function createOutboxService(deps: { db: Db; clock: Clock; config: Detect
     for (const row of due) {
       try {
         await deliver(row);
-        // A delivered notice's sealed address and letter are no longer needed: drop them.
-        await markNotificationSent(db, row.id, { at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, isPayloadDropped: row.channel === 'notice-email' });
+        // A delivered notice's or acknowledgement's sealed address and letter are no longer needed: drop them.
+        await markNotificationSent(db, row.id, { at: clock.now().toISOString(), attempts: Number(row.attempts) + 1, isPayloadDropped: row.channel === 'notice-email' || row.channel === 'ack-email' });
         sent += 1;
       } catch (error) {
         const attempts = Number(row.attempts) + 1;

@@ -67,6 +67,8 @@ export interface QueueItem {
 export interface EnquiryListFilter {
   readonly clinicId?: string;
   readonly status?: string;
+  /** Exactly this reference (a person quoting it on the phone). */
+  readonly reference?: string;
   readonly limit: number;
   /** Where the previous page ended (keyset.ts). */
   readonly after?: Keyset;

@@ -21,7 +21,7 @@ export async function findEnquiryLocation(db: Db, enquiryId: string) {
  * enquiries_clinic_list_idx (or enquiries_clinic_status_list_idx with a
  * status), each row's person by primary key; merged in keyset.ts.
  */
-export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: readonly string[], filter: { readonly status?: string; readonly after?: Keyset; readonly limit: number }) {
+export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: readonly string[], filter: { readonly status?: string; readonly reference?: string; readonly after?: Keyset; readonly limit: number }) {
   const [labels, ...pages] = await Promise.all([
     findClinicLabels(db, clinicIds),
     ...clinicIds.map((clinicId) => {
@@ -37,6 +37,7 @@ export async function listEnquiryRows(db: Db, actor: StaffActor, clinicIds: read
         .orderBy('enquiries.id', 'desc')
         .limit(filter.limit);
       if (filter.status) query = query.where('enquiries.status', '=', filter.status);
+      if (filter.reference) query = query.where('enquiries.reference', '=', filter.reference);
       const after = filter.after;
       if (after) query = query.where((eb) => eb(eb.refTuple('enquiries.received_at', 'enquiries.id'), '<', eb.tuple(after.at, after.id)));
       return query.execute();

@@ -21,6 +21,7 @@ export const ENQUIRY_STATUSES = DEFAULT_STAGES.map((stage) => stage.key);
 interface ListQuery {
   clinic?: string;
   status?: string;
+  reference?: string;
   cursor?: string;
   limit?: number;
 }
@@ -41,6 +42,7 @@ export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDe
     properties: {
       clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` },
       status: { type: 'string', pattern: '^$|^[a-z_]{1,40}$' },
+      reference: { type: 'string', pattern: '^$|^ENQ-[0-9A-Za-z-]{8,11}$' },
       cursor: { type: 'string', pattern: CURSOR_PATTERN },
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     },
@@ -52,6 +54,7 @@ export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDe
       limit: query.limit ?? 50,
       ...(query.clinic ? { clinicId: query.clinic } : {}),
       ...(query.status ? { status: query.status } : {}),
+      ...(query.reference ? { reference: query.reference.toUpperCase() } : {}),
       ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
     });
     return { enquiries: page.enquiries.map(presentSummary), nextCursor: page.nextCursor };

@@ -64,6 +64,8 @@ import type { ComplianceService } from '../people/compliance.service.js';
 import type { AccessReviewService } from '../people/access-review.service.js';
 import { registerRightsRoutes } from '../rights/rights.routes.js';
 import type { RightsService } from '../rights/rights.service.js';
+import { registerAcknowledgementRoutes } from '../acknowledgements/acknowledgement.routes.js';
+import type { AcknowledgementService } from '../acknowledgements/acknowledgement.service.js';
 
 /** What the core app is built from. */
 export interface CoreAppDeps {
@@ -87,6 +89,7 @@ export interface CoreAppDeps {
   readonly compliance: ComplianceService;
   readonly reviews: AccessReviewService;
   readonly rights: RightsService;
+  readonly acknowledgements: AcknowledgementService;
   readonly sessions: SessionService;
   readonly logins: LoginService;
   readonly mfa: MfaService;
@@ -227,7 +230,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
 
   registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie, http });
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
-  registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, http });
+  registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, audit, http });
   registerEnquiryRoutes(app, { enquiries: deps.door, desk: deps.desk, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
   registerQuarantineRoutes(app, { quarantine: deps.quarantine, clock: deps.clock, http });
   registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
@@ -241,6 +244,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerRetentionRoutes(app, { retention: deps.retention, http });
   registerComplianceRoutes(app, { db, clock: deps.clock, compliance: deps.compliance, reviews: deps.reviews, retention: deps.retention, onQueued: deps.onQueued, http });
   registerRightsRoutes(app, { rights: deps.rights, http });
+  registerAcknowledgementRoutes(app, { acknowledgements: deps.acknowledgements, http });
   registerStaffUi(app);
   registerApiReference(app);
   return app;

@@ -19,6 +19,8 @@ import type { VaultService } from '../vault/vault.service.js';
 import { openBatch, type QuarantineReason } from './inbox-opening.js';
 import { type BatchWrites, clinicsBySlug, deleteInboxRows, insertBatch, listInboxBatch } from './ingest.repository.js';
 import { type IngestFrontDesk, stageSubmissions } from './store-submissions.js';
+import type { AcknowledgementQueue, AcknowledgementRequest } from '../acknowledgements/acknowledgement-queue.js';
+import { enquiryReference } from './enquiry-reference.js';
 
 export type { QuarantineReason } from './inbox-opening.js';
 
@@ -48,7 +50,19 @@ export function ingestFrontDeskOf(config: Pick<CoreConfig, 'detection' | 'frontD
 }
 
 /** Create the ingest service. */
-export function createIngestService(deps: { db: Db; vault: VaultService; audit: AuditLog; clock: Clock; logger: Logger; batchSize: number; frontDesk: IngestFrontDesk }): IngestService {
+export function createIngestService(deps: {
+  db: Db;
+  vault: VaultService;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  batchSize: number;
+  frontDesk: IngestFrontDesk;
+  /** Acknowledgement e-mails, queued in the batch's transaction (absent: none). */
+  acknowledgements?: AcknowledgementQueue;
+  /** Called after a batch queued mail (delivers it at once). */
+  onQueued?: () => void;
+}): IngestService {
   const { db, audit } = deps;
 
   async function runOnce(limit = deps.batchSize): Promise<IngestResult> {
@@ -58,6 +72,7 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
     const prepared = openBatch(keyring, rows, await clinicsBySlug(db));
     const at = deps.clock.now().toISOString();
     const result = { ingested: 0, duplicates: 0, quarantined: 0, quarantineReasons: {} as Partial<Record<QuarantineReason, number>> };
+    let acknowledged = 0;
 
     await db.transaction().execute(async (trx) => {
       const events: AuditEvent[] = [];
@@ -84,10 +99,18 @@ export function createIngestService(deps: { db: Db; vault: VaultService; audit: 
       result.ingested += staged.stored.length;
       result.duplicates += staged.duplicates.length;
       await insertBatch(trx, writes);
+      const acknowledgements: AcknowledgementRequest[] = staged.stored
+        .filter(({ opened }) => opened.fields.acknowledge)
+        .map(({ opened, enquiryId, personId }) => ({ enquiryId, personId, clinicId: opened.clinicId, organisationId: opened.organisationId, email: opened.fields.email, reference: enquiryReference(opened.fields.sid) }));
+      // In this transaction: a crash before the commit queues nothing, and the retry queues it once.
+      const queued = (await deps.acknowledgements?.queue(trx, keyring, acknowledgements, new Date(at))) ?? [];
+      events.push(...queued);
+      acknowledged = queued.length;
       await audit.append(trx, events);
     });
     // Only after the commit: see the module comment.
     await deleteInboxRows(db, rows.map((row) => row.id));
+    if (acknowledged > 0) deps.onQueued?.();
     if (result.quarantined > 0) deps.logger.warn({ quarantined: result.quarantined, reasons: result.quarantineReasons }, 'sealed enquiries quarantined');
     return result;
   }

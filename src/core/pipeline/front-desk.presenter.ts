@@ -68,3 +68,11 @@ export function presentDeskRow(row: DeskRow, clinic: ClinicLabel, staffNames: Re
 export function presentQueueItem(item: QueueItem, clinic: ClinicLabel, nowIso: string): z.infer<typeof QueueRowView> {
   return { id: item.id, reference: item.reference, clinic, stage: item.status, receivedAt: item.receivedAt, sla: { state: slaState(item.firstResponseAt, item.slaDueAt, nowIso), dueAt: item.slaDueAt }, name: item.name, procedure: item.procedure };
 }
+
+export type QueuePage = z.infer<typeof QueuePage>;
+export type DeskPage = z.infer<typeof DeskPage>;
+export type Board = z.infer<typeof Board>;
+export type Claimed = z.infer<typeof Claimed>;
+export type Vocabulary = z.infer<typeof Vocabulary>;
+export type StaffChoices = z.infer<typeof StaffChoices>;
+export type Today = z.infer<typeof Today>;

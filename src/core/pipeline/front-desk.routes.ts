@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { clinicsWith, hasClinicPermission } from '../../auth/policy.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
 import { CURSOR_PATTERN, decodeCursor } from '../../db/keyset.js';
 import type { Clock } from '../../platform/clock.js';
@@ -16,7 +17,7 @@ import type { RouteHttp } from '../http/route-http.js';
 import { findClinicLabels } from '../org/org.repository.js';
 import { type FrontDesk, MAX_BULK } from './front-desk.service.js';
 import { Board, Claimed, Created, DeskPage, Done, presentDeskRow, presentQueueItem, QueuePage, Reassigned, StaffChoices, Today, Vocabulary } from './front-desk.presenter.js';
-import { countByStage, countPools, countQueue, type DeskRow, findStaffNames, listAppointmentsBetween, listBoardRows, listClinicStaff, listOpenFollowUps, listOverdueIn, listPoolRows, listStages } from './queue.repository.js';
+import { countByStage, countPools, countQueue, type DeskRow, findStaffNames, listAppointmentsBetween, listBoardRows, listClinicStaff, listOpenFollowUps, listOverdueIn, listPoolRows, listStages, renameStage } from './queue.repository.js';
 import { listShiftsOf } from './routing.repository.js';
 import { CALL_OUTCOMES, FOLLOW_UP_KINDS, LOST_REASONS } from './stages.js';
 
@@ -26,6 +27,7 @@ export interface FrontDeskRouteDeps {
   readonly door: EnquiryDoor;
   readonly desk: FrontDesk;
   readonly shiftMaxMs: number;
+  readonly audit: AuditLog;
   readonly http: RouteHttp;
 }
 
@@ -50,10 +52,38 @@ export function registerFrontDeskRoutes(app: FastifyInstance, deps: FrontDeskRou
     return rows.map((row) => presentDeskRow(row, clinic(row.clinic_id), names, now));
   }
 
-  app.get('/api/v1/desk/vocabulary', { config: { access: 'enquiry.read' }, schema: { response: { 200: responseSchema(Vocabulary) } } }, async (request) => {
+  app.get('/api/v1/desk/vocabulary', { config: { access: 'staff' }, schema: { response: { 200: responseSchema(Vocabulary) } } }, async (request) => {
     const stages = await listStages(db, http.actorOf(request).organisationId);
     return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind })), lostReasons: [...LOST_REASONS], callOutcomes: [...CALL_OUTCOMES], followUpKinds: [...FOLLOW_UP_KINDS] };
   });
+
+  app.put<{ Body: { stages: { key: string; label: string }[] } }>(
+    '/api/v1/desk/stages',
+    {
+      config: { access: 'staff.manage' },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['stages'],
+          additionalProperties: false,
+          properties: { stages: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object', required: ['key', 'label'], additionalProperties: false, properties: { key: { type: 'string', pattern: '^[a-z_]{1,40}$' }, label: { type: 'string', minLength: 1, maxLength: 60 } } } } },
+        },
+        response: { 200: responseSchema(Vocabulary) },
+      },
+    },
+    async (request) => {
+      const actor = http.actorOf(request);
+      const known = new Set((await listStages(db, actor.organisationId)).map((s) => s.key));
+      const unknown = request.body.stages.filter((s) => !known.has(s.key)).map((s) => `stages.${s.key}`);
+      if (unknown.length > 0) throw appError('VALIDATION_FAILED', unknown);
+      await db.transaction().execute(async (trx) => {
+        for (const stage of request.body.stages) await renameStage(trx, actor.organisationId, stage.key, stage.label.trim());
+        await deps.audit.append(trx, [http.eventFor(request, { action: 'pipeline.stages', recordRefs: request.body.stages.map((s) => `stage:${s.key}`), personIds: [], outcome: 'success' })]);
+      });
+      const stages = await listStages(db, actor.organisationId);
+      return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind })), lostReasons: [...LOST_REASONS], callOutcomes: [...CALL_OUTCOMES], followUpKinds: [...FOLLOW_UP_KINDS] };
+    },
+  );
 
   app.get('/api/v1/desk/today', { config: { access: 'enquiry.read' }, schema: { response: { 200: responseSchema(Today) } } }, async (request) => {
     const actor = http.actorOf(request);

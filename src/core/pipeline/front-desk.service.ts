@@ -35,6 +35,7 @@ import {
   insertFollowUp,
   insertNote,
   listClinicStaff,
+  listClinicManagerEmails,
   listIdle,
   listOverdueUnescalated,
   listStages,
@@ -44,6 +45,8 @@ import {
   moveToStage,
 } from './queue.repository.js';
 import { endShift, startShift } from './routing.repository.js';
+import { queueNotifications } from '../detection/outbox.repository.js';
+import { findClinicLabels } from '../org/org.repository.js';
 import type { CallOutcome, FollowUpKind, LostReason } from './stages.js';
 
 /** What the front desk is built from. */
@@ -55,6 +58,10 @@ export interface FrontDeskDeps {
   readonly gate: Gate;
   readonly detection: Detection;
   readonly reengageMs: number;
+  /** With an SMTP server, escalations are also e-mailed to the clinic's managers (counts and clinic only). */
+  readonly isMailConfigured: boolean;
+  /** Called after notifications were queued (delivers them at once). */
+  readonly onQueued?: () => void;
 }
 
 /** At most this many enquiries in one bulk action. */
@@ -244,9 +251,21 @@ export function createFrontDesk(deps: FrontDeskDeps): FrontDesk {
       if (overdue.length === 0) return 0;
       await db.transaction().execute(async (trx) => {
         await markEscalated(trx, overdue.map((e) => e.id), at);
+        if (deps.isMailConfigured) {
+          for (const [clinicId, group] of groupBy(overdue, (e) => e.clinic_id)) {
+            const clinic = (await findClinicLabels(trx, [clinicId])).get(clinicId)?.name ?? 'a clinic';
+            const message = {
+              subject: `[Tacet] ${group.length} ${group.length === 1 ? 'enquiry is' : 'enquiries are'} past the first-response time at ${clinic}`,
+              text: `${group.length} new ${group.length === 1 ? 'enquiry has' : 'enquiries have'} not been answered within the first-response time at ${clinic}.\n\nOpen Tacet → Today to see them and assign them. This message contains no patient data.`,
+            };
+            const rows = (await listClinicManagerEmails(trx, clinicId)).map((email) => ({ id: newId(), alert_id: null, channel: 'staff-email', target: email, payload: JSON.stringify(message), created_at: at, next_attempt_at: at, sent_at: null, last_error: null }));
+            if (rows.length > 0) await queueNotifications(trx, rows);
+          }
+        }
         await insertDeskEvents(trx, overdue.map((e) => deskEvent(e, null, 'escalated', 'first-response-overdue', at)));
         await deps.audit.append(trx, [{ actor: 'system:front-desk', action: 'enquiry.escalate', recordRefs: overdue.map((e) => `enquiry:${e.id}`), purpose: 'first-response-overdue', outcome: 'success' }]);
       });
+      if (deps.isMailConfigured && deps.onQueued) setImmediate(deps.onQueued);
       return overdue.length;
     },
 

@@ -240,6 +240,11 @@ export async function listStages(db: Db, organisationId: string) {
   return db.selectFrom('pipeline_stages').select(['key', 'label', 'kind', 'position']).where('organisation_id', '=', organisationId).orderBy('position').execute();
 }
 
+/** Rename an organisation's stage (its key, kind and place stay: reports and history refer to the key). */
+export async function renameStage(db: Db, organisationId: string, key: string, label: string): Promise<void> {
+  await db.updateTable('pipeline_stages').set({ label }).where('organisation_id', '=', organisationId).where('key', '=', key).execute();
+}
+
 /** First responses overdue at `nowIso` and not yet escalated (enquiries_sla_idx), oldest due first. */
 export async function listOverdueUnescalated(db: Db, nowIso: string, limit: number) {
   return db
@@ -303,6 +308,20 @@ export async function listClinicStaff(db: Db, clinicId: string) {
     .where('staff.disabled_at', 'is', null)
     .orderBy('staff.display_name')
     .execute();
+}
+
+/** E-mail addresses of the active clinic managers of a clinic (escalations go to them). */
+export async function listClinicManagerEmails(db: Db, clinicId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff_clinic_roles')
+    .innerJoin('staff', 'staff.id', 'staff_clinic_roles.staff_id')
+    .select('staff.email')
+    .where('staff_clinic_roles.clinic_id', '=', clinicId)
+    .where('staff_clinic_roles.role', '=', 'clinic_manager')
+    .where('staff_clinic_roles.suspended_at', 'is', null)
+    .where('staff.disabled_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.email);
 }
 
 /** Display names of staff members. */

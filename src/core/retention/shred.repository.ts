@@ -22,7 +22,7 @@ export async function shredPersons(trx: Db, personIds: readonly string[], log: {
     await trx.deleteFrom('patients').where('id', 'in', patients).execute();
   }
   await trx.deleteFrom('enquiries').where('person_id', 'in', personIds).execute();
-  for (const table of ['restricted_access', 'care_relationships', 'break_glass_grants', 'read_approvals'] as const) await trx.deleteFrom(table).where('person_id', 'in', personIds).execute();
+  for (const table of ['restricted_access', 'care_relationships', 'break_glass_grants', 'read_approvals', 'acknowledgement_days'] as const) await trx.deleteFrom(table).where('person_id', 'in', personIds).execute();
   await trx.deleteFrom('persons').where('id', 'in', personIds).execute();
   // 2. The shred log (ids only): restoring an older backup replays it, so a shredded person stays shredded.
   for (let i = 0; i < personIds.length; i += 500) {

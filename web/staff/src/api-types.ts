@@ -58,6 +58,8 @@ export type { EnquiryRow as EnquirySummary } from '../../../src/core/enquiries/e
 
 /** GET /api/v1/enquiries. */
 export type { EnquiryList } from '../../../src/core/enquiries/enquiry.presenter.js';
+// GET /api/v1/desk/* (the front desk: Today, my queue, pools, the board; POST claim)
+export type { Board, Claimed, DeskPage, DeskRowView as DeskRow, QueuePage, StaffChoices, Today, Vocabulary } from '../../../src/core/pipeline/front-desk.presenter.js';
 
 /** GET /api/v1/enquiries/:id. */
 export type { EnquiryView as EnquiryDetail } from '../../../src/core/enquiries/enquiry.presenter.js';
@@ -217,6 +219,14 @@ export type { ApprovalRequestList } from '../../../src/core/detection/detection.
 
 /** GET /api/v1/retention. */
 export type { RetentionOverview as RetentionView } from '../../../src/core/retention/retention.presenter.js';
+
+// ── Acknowledgement e-mail (core/acknowledgements/acknowledgement.presenter.ts) ──
+
+/** GET /api/v1/acknowledgement-template. */
+export type { AcknowledgementOverview } from '../../../src/core/acknowledgements/acknowledgement.presenter.js';
+
+/** POST /api/v1/acknowledgement-template/preview. */
+export type { AcknowledgementPreview } from '../../../src/core/acknowledgements/acknowledgement.presenter.js';
 
 // ── Data-subject requests (core/rights/rights.presenter.ts) ──────────────
 

@@ -6,12 +6,14 @@
  */
 import type { ReactNode } from 'react';
 import { AccessReviewsPage } from './pages/AccessReviews.js';
+import { AcknowledgementPage } from './pages/Acknowledgement.js';
 import { BreakGlassReviewPage, StaffAdminPage } from './pages/Admin.js';
 import { AlertsPage, ApprovalsPage } from './pages/Alerts.js';
 import type { AuthState, Permission } from './api-types.js';
 import { CompliancePage } from './pages/Compliance.js';
 import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
 import { NeedsAttentionBadge, NeedsAttentionDetailPage, NeedsAttentionListPage } from './pages/NeedsAttention.js';
+import { PipelinePage, StageNamesPanel, TodayPage } from './pages/FrontDesk.js';
 import { IncidentDetailPage } from './pages/IncidentDetail.js';
 import { IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
 import { KeysPanel } from './pages/Keys.js';
@@ -51,7 +53,9 @@ export interface StaffRoute {
 const ACCESS_REVIEWERS: readonly Permission[] = ['access.review', 'compliance.manage'];
 
 export const ROUTES: readonly StaffRoute[] = [
-  { path: '/enquiries', permission: 'enquiry.read', page: () => <EnquiryListPage />, nav: 'Enquiries', isHome: true },
+  { path: '/today', permission: 'enquiry.read', page: ({ can }) => <TodayPage canManage={can('enquiry.assign')} />, nav: 'Today', isHome: true },
+  { path: '/pipeline', permission: 'enquiry.read', page: ({ state, can }) => <PipelinePage clinics={(state.staff?.clinicRoles ?? []).map((r) => ({ id: r.clinicId, name: r.clinicName }))} canAssign={can('enquiry.assign')} />, nav: 'Pipeline' },
+  { path: '/enquiries', permission: 'enquiry.read', page: () => <EnquiryListPage />, nav: 'Enquiries' },
   // No permission: the server answers 404 for an enquiry this person may not open, and the page offers break-glass.
   { path: '/enquiries/:id', page: ({ id, can }) => <EnquiryDetailPage id={id} canConvert={can('patient.write')} /> },
   // Who may correct and accept an enquiry (receptionists, clinic managers); the server decides which rows.
@@ -66,6 +70,7 @@ export const ROUTES: readonly StaffRoute[] = [
     page: () => (
       <>
         <StaffAdminPage />
+        <StageNamesPanel />
         <KeysPanel />
       </>
     ),
@@ -86,6 +91,8 @@ export const ROUTES: readonly StaffRoute[] = [
     page: ({ state, can }) => <AccessReviewsPage staffId={state.staff?.id ?? ''} canDecide={ACCESS_REVIEWERS.some((p) => can(p))} canOpen={can('compliance.manage')} />,
     nav: 'Access reviews',
   },
+  // The administrator (staff.manage is theirs alone) and clinic managers; the server decides per clinic.
+  { path: '/acknowledgement', permission: ['acknowledgement.manage', 'staff.manage'], page: () => <AcknowledgementPage />, nav: 'Acknowledgement e-mail' },
   { path: '/tasks', page: ({ refresh }) => <TasksPage onChange={refresh} />, nav: (state) => `My tasks${(state.blocks ?? []).length > 0 ? ' (to do)' : ''}` },
   { path: '/security', page: ({ state, refresh }) => <SecurityPage state={state} onChange={refresh} />, nav: 'Security' },
 ];
@@ -96,7 +103,7 @@ export const ROUTES: readonly StaffRoute[] = [
  * closed for this person (`state.blocks`), the gate page (what to do, and the
  * way to My tasks) is shown there instead.
  */
-const PERSONAL_PATHS = /^\/(|enquiries.*|needs-attention.*|patients.*|exports|approvals)$/;
+const PERSONAL_PATHS = /^\/(|today|pipeline|enquiries.*|needs-attention.*|patients.*|exports|approvals)$/;
 
 function isAllowed(route: StaffRoute, can: PageContext['can']): boolean {
   if (route.permission === undefined) return true;

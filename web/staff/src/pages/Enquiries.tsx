@@ -7,17 +7,36 @@ import { ErrorText } from '../components/ErrorText.js';
 import { Table } from '../components/Table.js';
 import { useAction, usePagedList } from '../hooks.js';
 import { Loading } from '../components/Loading.js';
+import { EnquiryWork } from './FrontDesk.js';
 
 export function EnquiryListPage() {
-  const { rows, error, hasMore, busy, loadMore } = usePagedList('/api/v1/enquiries', (page: EnquiryList) => page.enquiries);
+  const [reference, setReference] = useState('');
+  const { rows, error, hasMore, busy, loadMore } = usePagedList(reference ? `/api/v1/enquiries?reference=${encodeURIComponent(reference)}` : '/api/v1/enquiries', (page: EnquiryList) => page.enquiries);
   return (
     <>
       <h1>Enquiries</h1>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setReference(String(new FormData(event.currentTarget).get('reference') ?? '').trim().toUpperCase());
+        }}
+      >
+        <label htmlFor="find-reference">Find by reference</label>
+        <input id="find-reference" name="reference" placeholder="ENQ-XXXXX-XXXXX" pattern="[Ee][Nn][Qq]-[0-9A-Za-z\-]{8,11}" title="A reference like ENQ-7K2QF-M9XHD" />
+        <button type="submit">Find</button>
+        {reference && (
+          <button type="button" className="secondary" onClick={() => setReference('')}>
+            Show all
+          </button>
+        )}
+      </form>
       <ErrorText error={error} />
-      {rows && rows.length === 0 && <p>No enquiries yet.</p>}
+      {rows && rows.length === 0 && <p>{reference ? `No enquiry with the reference ${reference} that you may see.` : 'No enquiries yet.'}</p>}
       {rows && rows.length > 0 && (
         <Table
-          headings={['Reference', 'Clinic', 'Status', 'Received']}
+          headings={['Reference', 'Clinic', 'Stage', 'Received']}
           rows={rows.map((row) => ({ key: row.id, cells: [<Link to={`/enquiries/${row.id}`}>{row.reference}</Link>, row.clinic.name, row.status, formatWhen(row.receivedAt)] }))}
         />
       )}
@@ -112,14 +131,15 @@ export function EnquiryDetailPage(props: { id: string; canConvert: boolean }) {
         <dd>{detail.contactConsent ? 'Yes' : 'No'}</dd>
         <dt>Received</dt>
         <dd>{formatWhen(detail.receivedAt)}</dd>
-        <dt>Status</dt>
-        <dd>{detail.status}</dd>
+        <dt>Source</dt>
+        <dd>{detail.channel}</dd>
       </dl>
       {props.canConvert && (
         <button type="button" onClick={() => void run(api<EnquiryConverted>('POST', `/api/v1/enquiries/${props.id}/convert`).then((r) => navigate(`/patients/${r.patientId}`)))}>
           Make a patient record
         </button>
       )}
+      <EnquiryWork detail={detail} onChange={load} />
     </>
   );
 }
