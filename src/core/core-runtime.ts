@@ -111,7 +111,6 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
   const checkpoints = createCheckpointService({ db, vault, clock, config: config.detection, logger, onQueued: kickOutbox });
   const gate = createGate({ db, vault, audit, clock, detection });
   const door = createEnquiryDoor({ db, vault, audit, clock, detection, gate });
-  const quarantine = createQuarantineDoor({ db, vault, audit, clock, detection, gate, frontDesk: ingestFrontDeskOf(config) });
   const patientIndex = createPatientIndex({ db, vault, audit, clock });
   const patients = createPatientDoor({ db, gate, vault, index: patientIndex });
   const blobs = blobStoreFor(config);
@@ -154,6 +153,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     await leases.exclusive('front-desk', 60_000, async () => ({ escalated: await desk.escalateOverdue(), reengaged: await desk.reengageIdle() }));
   };
   const frontDeskNow = () => void frontDeskJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'front-desk job failed; it runs again in a minute'));
+  const quarantine = createQuarantineDoor({ db, vault, audit, clock, detection, gate, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
   const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
 
   let running: Promise<void> | undefined;

@@ -12,6 +12,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { generateEnquiry } from '../helpers/enquiries.js';
 import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, submitEnquiries } from '../helpers/harness.js';
 import { futureDob, type Quarantined, quarantinedId, quarantineEveryReason } from '../helpers/quarantine.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaffViaApi } from '../helpers/staff.js';
 
 const RECEPTION_B = { email: 'reception-b@clinic.test', password: 'amber crossing willow 58', name: 'Reception B' };
@@ -40,11 +41,13 @@ for (const dialect of DIALECTS) {
     let made: Quarantined;
     let reception: string;
     let admin: string;
+    let smtp: TestSmtp;
     const get = (url: string, cookie: string) => harness.core.app.inject({ url, headers: { cookie } });
     const auditOf = (action: string) => harness.core.db.selectFrom('audit_events').select(['action', 'record_refs', 'person_ids', 'purpose', 'outcome', 'seq']).where('action', '=', action).orderBy('seq').execute();
 
     before(async () => {
-      harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000' } });
+      smtp = await startSmtp();
+      harness = await createHarness(dialect, { env: { TACET_AUTH_RATE_MAX: '1000', TACET_SMTP_URL: smtp.url } });
       await createStaffViaApi(harness.core.app, [
         { ...RECEPTION_B, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-b'] as string, role: 'receptionist' }] },
         { ...NURSE, orgRole: null, clinicRoles: [{ clinicId: harness.clinicIds['clinic-a'] as string, role: 'nurse' }] },
@@ -53,7 +56,10 @@ for (const dialect of DIALECTS) {
       reception = await signIn(harness.core.app, RECEPTION);
       admin = await signIn(harness.core.app, ADMIN);
     });
-    after(async () => harness?.close());
+    after(async () => {
+      await harness?.close();
+      await smtp?.stop();
+    });
 
     it('lists the clinic’s quarantined rows to its receptionist, metadata only, and the unattributed one to managers only', async () => {
       const list = (await get('/api/v1/needs-attention', reception)).json<{ items: Item[]; nextCursor: string | null }>();
@@ -129,6 +135,9 @@ for (const dialect of DIALECTS) {
       const event = (await auditOf('enquiry.quarantine.accept')).at(-1);
       assert.ok(event && event.record_refs.includes(id) && event.person_ids.length > 0);
       assert.equal(event.purpose, 'invalid-fields:corrected:dob');
+      // The person asked for an acknowledgement: queued with the accept, as ingest would have.
+      const acks = await harness.core.db.selectFrom('notification_outbox').select('id').where('channel', '=', 'ack-email').execute();
+      assert.equal(acks.length, 1);
       // The same person sending again later is matched to the same person (blind index), as ingest does.
       await submitEnquiries(harness, [{ ...generateEnquiry(5), email: made['invalid-fields'].fields?.email }]);
       const persons = await harness.core.db.selectFrom('enquiries').select('person_id').execute();

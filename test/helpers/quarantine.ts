@@ -34,13 +34,14 @@ function tamper(ct: string): string {
 }
 
 /** What each quarantined row was made from: its fields when there were any. */
-export type Quarantined = Record<QuarantineReason, { readonly fields?: GeneratedEnquiry }>;
+export type Quarantined = Record<QuarantineReason, { readonly fields?: GeneratedEnquiry & { acknowledge?: boolean } }>;
 
 /** One quarantined row per reason (clinic-a, except unknown-clinic's `clinic-gone`), ingested. Returns the fields used. */
 export async function quarantineEveryReason(harness: Harness, seed = 900): Promise<Quarantined> {
   const db = harness.core.db;
   const at = new Date().toISOString();
-  const invalid = { ...generateEnquiry(seed), dob: futureDob() };
+  // The person asked for an acknowledgement: accepting it must send one, as ingest would have.
+  const invalid = { ...generateEnquiry(seed), dob: futureDob(), acknowledge: true };
   const response = await harness.intake.app.inject({ method: 'POST', url: '/v1/enquiries', payload: await browserSealedBody(harness.publication, 'clinic-a', invalid, await formToken(harness.intake)) });
   assert.equal(response.statusCode, 202, 'the public API accepts what it cannot see inside');
   const unknownClinic = generateEnquiry(seed + 1);

@@ -33,6 +33,7 @@ import { openInboxEnvelope, toOpened } from '../ingest/inbox-opening.js';
 import { type BatchWrites, insertBatch } from '../ingest/ingest.repository.js';
 import { type IngestFrontDesk, stageSubmissions } from '../ingest/store-submissions.js';
 import { type ClinicRef, countOrganisations, countQuarantine, deleteQuarantined, findQuarantined, listClinicRefs, listQuarantinePage, logDiscard, type QuarantineListRow, type QuarantineRow, type QuarantineScope } from '../quarantine/quarantine.repository.js';
+import type { AcknowledgementQueue } from '../acknowledgements/acknowledgement-queue.js';
 import type { Gate, GateDeps } from './admission.js';
 
 /** Why staff discard a quarantined enquiry (recorded as a code: free text could hold personal data). */
@@ -106,7 +107,16 @@ function issuesOf(json: unknown): { field: string; message: string }[] {
 }
 
 /** Create the quarantine door (on the core's one gate). */
-export function createQuarantineDoor(deps: GateDeps & { readonly gate: Gate; readonly audit: AuditLog; readonly frontDesk: IngestFrontDesk }): QuarantineDoor {
+export function createQuarantineDoor(
+  deps: GateDeps & {
+    readonly gate: Gate;
+    readonly audit: AuditLog;
+    readonly frontDesk: IngestFrontDesk;
+    /** Acknowledgement e-mails for an accepted enquiry whose person asked, queued in the accept's transaction as the ingest does (absent: none). */
+    readonly acknowledgements?: AcknowledgementQueue;
+    readonly onQueued?: () => void;
+  },
+): QuarantineDoor {
   const { db, gate } = deps;
 
   /** The clinics and unattributed rows this actor may work on. */
@@ -205,6 +215,7 @@ export function createQuarantineDoor(deps: GateDeps & { readonly gate: Gate; rea
       const now = deps.clock.now();
       const at = now.toISOString();
       const staff = actorEvent(actor);
+      let hasQueued = false;
       const stored = await db.transaction().execute(async (trx) => {
         const events: AuditEvent[] = [];
         const writes: BatchWrites = { persons: [], personKeys: [], enquiries: [], quarantine: [], events: [] };
@@ -221,9 +232,14 @@ export function createQuarantineDoor(deps: GateDeps & { readonly gate: Gate; rea
         // SECURITY: the row goes in the same transaction as the enquiry it became; a concurrent accept finds it gone and stores nothing.
         if ((await deleteQuarantined(trx, row.id)) === 0) throw appError('NOT_FOUND');
         await insertBatch(trx, writes);
+        const asked = staged.stored.filter((s) => s.opened.fields.acknowledge).map((s) => ({ enquiryId: s.enquiryId, personId: s.personId, clinicId: s.opened.clinicId, organisationId: s.opened.organisationId, email: s.opened.fields.email, reference: enquiryReference(s.opened.fields.sid) }));
+        const queued = (await deps.acknowledgements?.queue(trx, keyring, asked, now)) ?? [];
+        events.push(...queued);
         await deps.audit.append(trx, events);
+        if (queued.length > 0) hasQueued = true;
         return staged.stored[0];
       });
+      if (hasQueued) deps.onQueued?.();
       return { enquiryId: stored?.enquiryId ?? null, reference: enquiryReference(parsed.data.sid), isDuplicate: stored === undefined };
     },
 
