@@ -53,7 +53,7 @@ export async function runRestore(options: { in: string; passphraseFile?: string;
 export async function runShredLogExport(options: { out: string }): Promise<void> {
   await withDatabase(async ({ db }) => {
     const count = await exportShredLog(db, options.out);
-    process.stdout.write(`${count} shredded people written to ${options.out}.\n`);
+    process.stdout.write(`${count} shredded people (and discarded quarantined enquiries) written to ${options.out}.\n`);
   });
 }
 

@@ -14,6 +14,7 @@ import type { Clock } from '../platform/clock.js';
 import type { CoreConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { createEnquiryDoor, type EnquiryDoor } from './door/enquiry-door.js';
+import { createQuarantineDoor, type QuarantineDoor } from './door/quarantine-door.js';
 import { createCheckpointService, type CheckpointService } from '../audit/checkpoint.service.js';
 import { createAlertService } from './detection/alert.service.js';
 import { createContainment } from './detection/containment.js';
@@ -56,6 +57,8 @@ export interface CoreRuntime {
   readonly audit: AuditLog;
   readonly vault: VaultService;
   readonly door: EnquiryDoor;
+  /** The needs-attention list: quarantined envelopes opened through the gate's unowned entrance. */
+  readonly quarantine: QuarantineDoor;
   readonly patients: PatientDoor;
   /** The in-memory name index behind patient search (built at unseal). */
   readonly patientIndex: PatientIndex;
@@ -150,6 +153,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     await leases.exclusive('front-desk', 60_000, async () => ({ escalated: await desk.escalateOverdue(), reengaged: await desk.reengageIdle() }));
   };
   const frontDeskNow = () => void frontDeskJob().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'front-desk job failed; it runs again in a minute'));
+  const quarantine = createQuarantineDoor({ db, vault, audit, clock, detection, gate, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
   const ingest = createIngestService({ db, vault, audit, clock, logger, batchSize: config.ingestBatch, frontDesk: ingestFrontDeskOf(config), acknowledgements: createAcknowledgementQueue(ackSettings), onQueued: kickOutbox });
 
   let running: Promise<void> | undefined;
@@ -175,6 +179,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    quarantine,
     desk,
     shiftMaxMs: config.frontDesk.shiftMaxMs,
     patients,
@@ -231,6 +236,7 @@ export async function createCoreRuntime(deps: { config: CoreConfig; logger: Logg
     audit,
     vault,
     door,
+    quarantine,
     patients,
     patientIndex,
     photos,

@@ -52,6 +52,7 @@ const CATALOGUE = {
   COMPLIANCE_REQUIRED: [403, 'Before you can open patient records, finish your security tasks: the reasons are listed (second factor, training, policy). Open “My tasks”.'],
   SELF_CERTIFICATION: [403, 'Nobody can re-certify their own access; another manager or the administrator must do it.'],
   REQUEST_CLOSED: [409, 'This request is already closed.'],
+  QUARANTINE_NOT_OPENABLE: [409, 'This enquiry cannot be opened, so it cannot be accepted. Keep it, or discard it with a reason.'],
   CONFLICT: [409, 'That change conflicts with the current state; reload and try again.'],
   INCIDENT_INDICATORS_REQUIRED: [409, 'Add what is known (an indicator: a login, session, address range, time window or component taken) and compute the scope before assessing.'],
   INCIDENT_SCOPE_REQUIRED: [409, 'Compute the scope from the current indicators before assessing.'],

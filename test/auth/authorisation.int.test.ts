@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
       for (const route of table) assert.ok(isRouteAccess(route.access, ROUTE_PERMISSIONS), `${route.method} ${route.url}`);
       const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
       // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in, the API contract and its reference page.
-      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|acknowledgement|consent-forms|today|pipeline|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state|api\/openapi\.json|api\/reference|api\/reference\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-32x32\.png|reference\.js|reference\.css))$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|needs-attention|needs-attention\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|acknowledgement|consent-forms|today|pipeline|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state|api\/openapi\.json|api\/reference|api\/reference\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-32x32\.png|reference\.js|reference\.css))$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
     });
 
     it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {
@@ -143,6 +143,9 @@ for (const dialect of DIALECTS) {
       const moduleId = (await harness.core.db.selectFrom('training_modules').select('id').executeTakeFirstOrThrow()).id;
       const followUpId = '11111111-2222-4333-8444-888888888888';
       await harness.core.db.insertInto('follow_ups').values({ id: followUpId, enquiry_id: enquiries['a1'] as string, clinic_id: harness.clinicIds['clinic-a'] as string, person_id: (await harness.core.db.selectFrom('enquiries').select('person_id').where('id', '=', enquiries['a1'] as string).executeTakeFirstOrThrow()).person_id, assignee_id: null, kind: 'call-back', due_at: at, created_at: at, created_by: adminId, done_at: null, note_envelope: null }).execute();
+      // A quarantined envelope of clinic A (Needs attention).
+      const quarantineId = '11111111-2222-4333-8444-999999999999';
+      await harness.core.db.insertInto('inbox_quarantine').values({ id: quarantineId, received_at: at, clinic_slug: 'clinic-a', key_id: 'intake.v1', enc: 'e', ct: 'c', source: 'js', reason: 'open-failed', quarantined_at: at }).execute();
       const slot = { kind: 'consultation', startsAt: '2027-01-05T10:00:00Z', endsAt: '2027-01-05T10:30:00Z' };
       // Targets belong to clinic A, the administrator, or (for clinic-scoped reads) clinic B seen from clinic A.
       const targets: Record<string, { id: string; body?: unknown }> = {
@@ -152,6 +155,9 @@ for (const dialect of DIALECTS) {
         '/api/v1/enquiries/:id/follow-ups': { id: enquiries['a1'] as string, body: { kind: 'call-back', dueAt: '2027-01-05T10:00:00Z' } },
         '/api/v1/enquiries/:id/release': { id: enquiries['a1'] as string },
         '/api/v1/follow-ups/:id/done': { id: followUpId },
+        '/api/v1/needs-attention/:id': { id: quarantineId },
+        '/api/v1/needs-attention/:id/accept': { id: quarantineId, body: { fields: {} } },
+        '/api/v1/needs-attention/:id/discard': { id: quarantineId, body: { reason: 'spam' } },
         '/api/v1/staff/:id/roles': { id: adminId, body: { orgRole: null, clinicRoles: [] } },
         '/api/v1/staff/:id/disable': { id: adminId },
         '/api/v1/staff/:id/unlock': { id: adminId },
@@ -221,8 +227,8 @@ for (const dialect of DIALECTS) {
         const target = targets[route.url] as { id: string; body?: unknown };
         const url = route.url.replace(':id', target.id).replace(':version', '1').replace(':staffId', adminId).replace(':clinicId', harness.clinicIds['clinic-a'] as string);
         for (const attacker of attackers) {
-          // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals): her job, not an IDOR.
-          if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/') || route.url.startsWith('/api/v1/follow-ups/'))) continue;
+          // Clinic A's receptionist may legitimately work on clinic A's enquiries (status, approvals, follow-ups, what needs attention): her job, not an IDOR.
+          if (attacker.who.includes('receptionist') && (route.url.startsWith('/api/v1/enquiries/') || route.url.startsWith('/api/v1/approval-requests/') || route.url.startsWith('/api/v1/follow-ups/') || route.url.startsWith('/api/v1/needs-attention/'))) continue;
           // ... and on clinic A's patients' contact details, appointments and consents (not their clinical record, photos or money).
           if (attacker.who.includes('receptionist') && /^\/api\/v1\/patients\/:id(\/appointments|\/consents|\/photo-consent\/withdraw|\/consent-links)?$/.test(route.url)) continue;
           const before_ = await deniedCount(harness);

@@ -20,6 +20,7 @@ import { createPatientWithPhotos, photoHashes, startRestored, tacet } from '../h
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type GeneratedEnquiry, generateEnquiries } from '../helpers/enquiries.js';
 import { ADMIN, createHarness, type Harness, PASSPHRASE, RECEPTION, shareAuthenticators, signIn, submitEnquiries } from '../helpers/harness.js';
+import { quarantinedId, quarantineEveryReason } from '../helpers/quarantine.js';
 
 for (const dialect of DIALECTS) {
   describe(`backup and restore (${dialect})`, () => {
@@ -47,6 +48,8 @@ for (const dialect of DIALECTS) {
       const patient = await createPatientWithPhotos(harness, ['front', 'back']);
       patientId = patient.patientId;
       photos = await photoHashes(harness.core, patient.photoIds);
+      // Envelopes waiting under Needs attention are backed up too (one is discarded after the backup).
+      await quarantineEveryReason(harness);
     });
 
     after(async () => {
@@ -77,7 +80,10 @@ for (const dialect of DIALECTS) {
       erased = (await harness.core.db.selectFrom('persons').select('id').where('id', '!=', patientPerson).executeTakeFirstOrThrow()).id;
       const request = await harness.core.rights.create(actor, { personId: erased, kind: 'erasure' });
       await harness.core.rights.erase(actor, request.id, []);
-      assert.match((await tacet(env, 'shred-log', '--out', files.shredLog)).stdout, /^1 shredded people written/);
+      // And a receptionist's colleague discards a damaged envelope from Needs attention.
+      const discarded = await quarantinedId(harness, 'open-failed');
+      await harness.core.quarantine.discard(actor, discarded, 'unreadable');
+      assert.match((await tacet(env, 'shred-log', '--out', files.shredLog)).stdout, /^2 shredded people \(and discarded quarantined enquiries\) written/);
 
       target = await freshDatabase(dialect);
       const targetEnv = { ...process.env, ...target.env, TACET_BLOB_DIR: env['TACET_BLOB_DIR'] as string, TACET_LOG_LEVEL: 'silent' };
@@ -96,6 +102,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await db.selectFrom('person_keys').select('domain').where('person_id', '=', erased).execute()).length, 0);
       assert.equal((await db.selectFrom('shred_log').select('reason').where('person_id', '=', erased).executeTakeFirstOrThrow()).reason, `erasure:${request.id}`);
       assert.equal((await db.selectFrom('persons').select('id').execute()).length, 11);
+      // The discarded envelope is deleted again; the four others still need attention.
+      assert.deepEqual((await db.selectFrom('inbox_quarantine').select('reason').orderBy('reason').execute()).map((r) => r.reason), ['invalid-fields', 'invalid-json', 'unknown-clinic', 'unknown-key']);
       const verdict = await verifyAuditChain(db);
       assert.ok(verdict.ok);
       // Staff sign in again (sessions are not backed up) and read through the door as before.

@@ -1,7 +1,8 @@
 /**
  * The single door: only the gate (src/core/door/admission.ts) unwraps a
  * person key, decrypts a person record or derives a file key, and only the
- * ingest opens sealed enquiries. A person key is opaque: its DEK cannot be
+ * ingest (and the quarantine door, after the gate) opens sealed enquiries.
+ * A person key is opaque: its DEK cannot be
  * read or forged outside src/crypto. A new code path that decrypts personal
  * data anywhere else fails this test.
  */
@@ -47,6 +48,14 @@ describe('single door to personal data', () => {
 
   it('only the ingest opens sealed enquiries', () => {
     assert.deepEqual(callers(/\bopenEnquiry\b/).sort(), ['src/core/ingest/inbox-opening.ts', 'src/crypto/open.ts']);
+  });
+
+  it('a quarantined envelope is opened only by the ingest and the quarantine door (after the gate admits the read)', () => {
+    assert.deepEqual(callers(/\bopenInboxEnvelope\b/).sort(), ['src/core/door/quarantine-door.ts', 'src/core/ingest/inbox-opening.ts']);
+    const door = fs.readFileSync(path.join(root, 'src/core/door/quarantine-door.ts'), 'utf8');
+    // The one decrypting call sits right after the admission it depends on.
+    assert.match(door, /await gate\.admitUnowned\([^;]*;\s*return openInboxEnvelope\(/);
+    assert.equal(door.match(/openInboxEnvelope\(/g)?.length, 1);
   });
 
   it('only src/crypto imports node:crypto', () => {

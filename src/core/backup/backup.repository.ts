@@ -159,6 +159,13 @@ export async function insertShredLogEntries(trx: Db, entries: readonly { personI
   for (const entry of entries) await trx.insertInto('shred_log').values({ person_id: entry.personId, shredded_at: entry.at, reason: entry.reason }).onConflict((oc) => oc.column('person_id').doNothing()).execute();
 }
 
+/** Delete the quarantined envelopes among `ids` (staff discarded them after the backup was taken); how many went. */
+export async function deleteDiscardedQuarantine(trx: Db, ids: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += 500) deleted += Number((await trx.deleteFrom('inbox_quarantine').where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst()).numDeletedRows);
+  return deleted;
+}
+
 /** The whole shred log, oldest first. */
 export async function listShredLog(db: Db): Promise<Selectable<ShredLogTable>[]> {
   return db.selectFrom('shred_log').selectAll().orderBy('shredded_at').execute();

@@ -22,7 +22,7 @@ import { BackupError } from './backup-error.js';
 import { hashedPassThrough, readBackupHeader, signedText } from './backup-file.js';
 import { keyringFrom, type UnsealMaterial, vaultKeyOf } from './backup-keyring.js';
 import { type BackedUpTable, isBackedUpTable } from './backup-tables.js';
-import { createRestoreManifest, dropRestoreManifest, findPresentPersonIds, findPublicKey, findRestoreManifest, hasVault, insertRestoreManifest, insertShredLogEntries, insertStoredRows, insertVaultRow, type StoredRow, useStreamingCache } from './backup.repository.js';
+import { createRestoreManifest, deleteDiscardedQuarantine, dropRestoreManifest, findPresentPersonIds, findPublicKey, findRestoreManifest, hasVault, insertRestoreManifest, insertShredLogEntries, insertStoredRows, insertVaultRow, type StoredRow, useStreamingCache } from './backup.repository.js';
 import { assertPhotoBlobsPresent, restoreAtomically } from './restore-target.js';
 
 export interface RestoreReport {
@@ -132,6 +132,9 @@ export async function restoreBackup(deps: { db: Db; blobs: BlobStore }, file: st
       await insertShredLogEntries(trx, shredLog);
       const blobs = present.length === 0 ? [] : await shredPersons(trx, present, { reason: 'restore:shred-log-replay', at: new Date().toISOString() });
       rows['shred-replayed'] = present.length;
+      // Quarantined envelopes discarded since (ADR 0020) are deleted again.
+      const rediscarded = await deleteDiscardedQuarantine(trx, shredLog.filter((s) => s.reason.startsWith('quarantine-discard:')).map((s) => s.personId));
+      if (rediscarded > 0) rows['quarantine-discards-replayed'] = rediscarded;
       shreddedBlobs = blobs;
       // Verify before the commit: every photo blob is there, every person key, contact record and photo opens, the audit chain holds.
       await assertPhotoBlobsPresent(trx, deps.blobs);

@@ -56,6 +56,20 @@ export interface AdmitRequest {
   readonly assignedWork?: boolean;
 }
 
+/** What an unowned read opens: counted by detection under `subjectId`, in the clinic it belongs to. */
+export interface UnownedSubject {
+  readonly subjectId: string;
+  readonly clinicId: string;
+}
+
+/** An unowned read about to happen: recorded with the key domains its plaintext belongs to. */
+export interface UnownedRequest {
+  readonly action: string;
+  readonly recordRefs: readonly string[];
+  readonly purpose: string;
+  readonly domains: readonly Domain[];
+}
+
 /** A granted read: opens this person's records in the granted domains. */
 export interface Admission {
   readonly personId: string;
@@ -69,6 +83,14 @@ export interface Admission {
 export interface Gate {
   readonly facts: (actor: StaffActor, location: PersonLocation) => Promise<PersonFacts>;
   readonly admit: (actor: StaffActor, location: PersonLocation | undefined, request: AdmitRequest) => Promise<Admission>;
+  /**
+   * A read of personal data that belongs to no person yet (a quarantined
+   * envelope): the caller has decided tenancy; this runs compliance,
+   * lockdown and detection (counting `subjectId` like a person) and commits
+   * the success event. It returns nothing to open with: the caller decrypts
+   * only after it resolves (quarantine-door.ts).
+   */
+  readonly admitUnowned: (actor: StaffActor, subject: UnownedSubject, request: UnownedRequest) => Promise<void>;
   /** Record a refusal (and count it for the repeated-denials rule), then throw NOT_FOUND. */
   readonly deny: (actor: StaffActor, action: string, recordRefs: readonly string[], personIds?: readonly string[]) => Promise<never>;
   /** Record a door event; `domains` (the key domains opened) defaults to none. */
@@ -110,6 +132,37 @@ export function createGate(deps: GateDeps): Gate {
     return hasOpenRightsRequest(db, location.personId, actor.organisationId);
   }
 
+  /**
+   * Steps 3 to 5 of every admission: compliance blocks, lockdown approval,
+   * detection. `subjectId` is what the read rules count: a person, or the
+   * quarantined envelope an unowned read opens.
+   */
+  async function screen(actor: StaffActor, subject: { subjectId: string; clinicId: string; isRestricted: boolean }, request: Pick<AdmitRequest, 'photo' | 'assignedWork'>, refused: Parameters<Gate['record']>[1]): Promise<void> {
+    if (actor.blocks.length > 0) {
+      // SECURITY: no second factor, training out of date or a policy not acknowledged: nothing opens (the routes refuse first; this is the backstop).
+      await record(actor, { ...refused, purpose: `compliance:${actor.blocks.join(',')}` });
+      throw appError('COMPLIANCE_REQUIRED', actor.blocks);
+    }
+    if ((await isLockdown(db)) && !(await hasApproval(db, actor.staffId, subject.subjectId, deps.clock.now().toISOString()))) {
+      await record(actor, { ...refused, purpose: 'lockdown:approval-required' });
+      throw appError('APPROVAL_REQUIRED');
+    }
+    try {
+      await deps.detection.beforeRead(actor, { personId: subject.subjectId, clinicId: subject.clinicId, isRestricted: subject.isRestricted, ...(request.photo ? { photo: request.photo } : {}), ...(request.assignedWork ? { assignedWork: true } : {}) });
+    } catch (error) {
+      // SECURITY: the read that tripped a rule is refused, and recorded as refused.
+      await record(actor, { ...refused, purpose: `detection:${error instanceof AppError ? error.code : 'error'}` });
+      throw error;
+    }
+  }
+
+  async function admitUnowned(actor: StaffActor, subject: UnownedSubject, request: UnownedRequest): Promise<void> {
+    // SECURITY: the door decided tenancy; a refusal there is `deny` (audited, counted, 404) and never reaches this.
+    const refused = { action: request.action, recordRefs: request.recordRefs, personIds: [], outcome: 'denied' as const };
+    await screen(actor, { subjectId: subject.subjectId, clinicId: subject.clinicId, isRestricted: false }, {}, refused);
+    await record(actor, { ...refused, outcome: 'success', purpose: request.purpose, domains: request.domains });
+  }
+
   async function admit(actor: StaffActor, location: PersonLocation | undefined, request: AdmitRequest): Promise<Admission> {
     // SECURITY: forbidden and absent look the same to the caller (404).
     if (!location) return deny(actor, request.action, request.recordRefs);
@@ -117,22 +170,7 @@ export function createGate(deps: GateDeps): Gate {
     const isAllowed = request.permission === 'rights.manage' ? await isFulfillingRightsRequest(actor, location) : canAccessPerson(actor, request.permission, personFacts);
     if (!isAllowed) return deny(actor, request.action, request.recordRefs, [location.personId]);
     const refused = { action: request.action, recordRefs: request.recordRefs, personIds: [location.personId], outcome: 'denied' as const };
-    if (actor.blocks.length > 0) {
-      // SECURITY: no second factor, training out of date or a policy not acknowledged: nothing opens (the routes refuse first; this is the backstop).
-      await record(actor, { ...refused, purpose: `compliance:${actor.blocks.join(',')}` });
-      throw appError('COMPLIANCE_REQUIRED', actor.blocks);
-    }
-    if ((await isLockdown(db)) && !(await hasApproval(db, actor.staffId, location.personId, deps.clock.now().toISOString()))) {
-      await record(actor, { ...refused, purpose: 'lockdown:approval-required' });
-      throw appError('APPROVAL_REQUIRED');
-    }
-    try {
-      await deps.detection.beforeRead(actor, { personId: location.personId, clinicId: location.clinicIds[0] ?? '', isRestricted: location.isRestricted, ...(request.photo ? { photo: request.photo } : {}), ...(request.assignedWork ? { assignedWork: true } : {}) });
-    } catch (error) {
-      // SECURITY: the read that tripped a rule is refused, and recorded as refused.
-      await record(actor, { ...refused, purpose: `detection:${error instanceof AppError ? error.code : 'error'}` });
-      throw error;
-    }
+    await screen(actor, { subjectId: location.personId, clinicId: location.clinicIds[0] ?? '', isRestricted: location.isRestricted }, request, refused);
     const keyring = deps.vault.keyring();
     const rows = request.domains.length === 0 ? [] : await findWrappedKeys(db, location.personId, request.domains);
     // SECURITY: the event names every domain whose key this admission can open (asked for and held by the person): scope counts these as read in clear.
@@ -158,7 +196,7 @@ export function createGate(deps: GateDeps): Gate {
     };
   }
 
-  return { facts, admit, deny, record };
+  return { facts, admit, admitUnowned, deny, record };
 }
 
 /** A person key as stored (a person_keys row). */

@@ -25,6 +25,8 @@ import type { Logger } from '../../platform/logger.js';
 import type { EnquiryDoor } from '../door/enquiry-door.js';
 import type { AlertService } from '../detection/alert.service.js';
 import { registerEnquiryRoutes } from '../enquiries/enquiry.routes.js';
+import { registerQuarantineRoutes } from '../quarantine/quarantine.routes.js';
+import type { QuarantineDoor } from '../door/quarantine-door.js';
 import type { FrontDesk } from '../pipeline/front-desk.service.js';
 import { registerFrontDeskRoutes } from '../pipeline/front-desk.routes.js';
 import { findStaffById } from '../../auth/staff.repository.js';
@@ -73,6 +75,7 @@ export interface CoreAppDeps {
   readonly audit: AuditLog;
   readonly vault: VaultService;
   readonly door: EnquiryDoor;
+  readonly quarantine: QuarantineDoor;
   readonly desk: FrontDesk;
   /** A shift nobody ended is over after this long. */
   readonly shiftMaxMs: number;
@@ -229,6 +232,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
   registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, audit, http });
   registerEnquiryRoutes(app, { enquiries: deps.door, desk: deps.desk, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
+  registerQuarantineRoutes(app, { quarantine: deps.quarantine, clock: deps.clock, http });
   registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });
   registerDetectionRoutes(app, { db: deps.db, clock: deps.clock, door: deps.door, http });
   registerPatientRoutes(app, { db, clock: deps.clock, patients: deps.patients, patientService: deps.patientService, http });

@@ -18,7 +18,8 @@ export type QuarantineReason = 'unknown-clinic' | 'unknown-key' | 'open-failed' 
 
 /** A sealed enquiry opened and checked, with what matching its person needs. */
 export interface Opened {
-  readonly row: InboxRow;
+  /** The envelope's frame (an inbox row, or a quarantined one being accepted). */
+  readonly row: Pick<InboxRow, 'id' | 'received_at' | 'source'>;
   readonly clinicId: string;
   readonly organisationId: string;
   readonly fields: EnquiryFields;
@@ -40,39 +41,65 @@ export function toContact(fields: EnquiryFields): ContactRecord {
   };
 }
 
+/** What a sealed envelope held: parsed JSON, or why it gave nothing usable (non-JSON plaintext is kept for staff to read). */
+export type EnvelopeContent =
+  | { readonly ok: true; readonly json: unknown }
+  | { readonly ok: false; readonly reason: 'unknown-key' | 'open-failed' }
+  | { readonly ok: false; readonly reason: 'invalid-json'; readonly text: string };
+
+/**
+ * Open one sealed envelope with the intake key it names (the clinic slug it
+ * was sealed for is bound into the HPKE context).
+ *
+ * SECURITY: the ingest's and the quarantine door's only way to decrypt an
+ * envelope; the door calls it after the gate has admitted the read
+ * (quarantine-door.ts; test/security/single-door.test.ts).
+ */
+export function openInboxEnvelope(keyring: Keyring, row: Pick<InboxRow, 'clinic_slug' | 'key_id' | 'enc' | 'ct'>): EnvelopeContent {
+  const key = keyring.intakeKey(row.key_id);
+  if (!key) return { ok: false, reason: 'unknown-key' };
+  let plaintext: Buffer;
+  try {
+    plaintext = openEnquiry(key, row.clinic_slug, row.enc, row.ct);
+  } catch {
+    return { ok: false, reason: 'open-failed' };
+  }
+  const text = plaintext.toString('utf8');
+  try {
+    return { ok: true, json: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, reason: 'invalid-json', text };
+  }
+}
+
+/** The submission hash that recognises a stored submission (one per clinic and form submission id). */
+export function submissionHashOf(clinicId: string, sid: string): string {
+  return sha256Hex(`submission|${clinicId}|${sid}`);
+}
+
+/** A row with valid fields, ready for matching and storing (ingest, and a quarantined row accepted by staff). */
+export function toOpened(keyring: Keyring, row: Opened['row'], clinic: { id: string; organisation_id: string }, fields: EnquiryFields): Opened {
+  const contact = toContact(fields);
+  return {
+    row,
+    clinicId: clinic.id,
+    organisationId: clinic.organisation_id,
+    fields,
+    normalisedEmail: normaliseEmail(contact.email),
+    indexes: indexesFor(keyring, contact),
+    submissionHash: submissionHashOf(clinic.id, fields.sid),
+  };
+}
+
 /** Open every row of a batch (or say why it goes to quarantine), in order. */
 export function openBatch(keyring: Keyring, rows: readonly InboxRow[], clinics: ReadonlyMap<string, { id: string; organisation_id: string }>): Prepared[] {
   return rows.map((row): Prepared => {
     const clinic = clinics.get(row.clinic_slug);
     if (!clinic) return { ok: false, row, reason: 'unknown-clinic' };
-    const key = keyring.intakeKey(row.key_id);
-    if (!key) return { ok: false, row, reason: 'unknown-key' };
-    let plaintext: Buffer;
-    try {
-      plaintext = openEnquiry(key, row.clinic_slug, row.enc, row.ct);
-    } catch {
-      return { ok: false, row, reason: 'open-failed' };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(plaintext.toString('utf8'));
-    } catch {
-      return { ok: false, row, reason: 'invalid-json' };
-    }
-    const parsed = enquiryFieldsSchema.safeParse(json);
+    const content = openInboxEnvelope(keyring, row);
+    if (!content.ok) return { ok: false, row, reason: content.reason };
+    const parsed = enquiryFieldsSchema.safeParse(content.json);
     if (!parsed.success) return { ok: false, row, reason: 'invalid-fields' };
-    const contact = toContact(parsed.data);
-    return {
-      ok: true,
-      value: {
-        row,
-        clinicId: clinic.id,
-        organisationId: clinic.organisation_id,
-        fields: parsed.data,
-        normalisedEmail: normaliseEmail(contact.email),
-        indexes: indexesFor(keyring, contact),
-        submissionHash: sha256Hex(`submission|${clinic.id}|${parsed.data.sid}`),
-      },
-    };
+    return { ok: true, value: toOpened(keyring, row, clinic, parsed.data) };
   });
 }

@@ -11,23 +11,16 @@
  * envelope is moved to quarantine with a reason, never dropped.
  */
 import type { AuditEvent, AuditLog } from '../../audit/audit-log.js';
-import { type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
-import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CoreConfig } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
-import { type EnquiryBodyRecord, RECORD } from '../door/records.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { openBatch, type QuarantineReason, toContact } from './inbox-opening.js';
-import { type BatchWrites, clinicsBySlug, deleteInboxRows, findStoredSubmissions, insertBatch, listInboxBatch } from './ingest.repository.js';
-import { loadCandidates, resolvePerson } from './person-matching.js';
-import { sha256Hex } from '../../crypto/digest.js';
-import { ENQUIRY_REFERENCE_CONTEXT, formatEnquiryReference } from '../../crypto/enquiry-suite.js';
-import { routeEnquiries } from '../pipeline/routing.js';
-import { addWorkingTime, type WorkingHours } from '../pipeline/working-time.js';
-import { channelOf } from './channel.js';
+import { openBatch, type QuarantineReason } from './inbox-opening.js';
+import { type BatchWrites, clinicsBySlug, deleteInboxRows, insertBatch, listInboxBatch } from './ingest.repository.js';
+import { type IngestFrontDesk, stageSubmissions } from './store-submissions.js';
 import type { AcknowledgementQueue, AcknowledgementRequest } from '../acknowledgements/acknowledgement-queue.js';
+import { enquiryReference } from './enquiry-reference.js';
 
 export type { QuarantineReason } from './inbox-opening.js';
 
@@ -47,17 +40,8 @@ export interface IngestService {
   readonly drain: () => Promise<IngestResult>;
 }
 
-/** The front desk's part in ingest: when a first response is due, and how long a forgotten shift lasts. */
-export interface IngestFrontDesk {
-  readonly firstResponseMs: number;
-  readonly hours: WorkingHours;
-  readonly shiftMaxMs: number;
-}
-
-/** The reference a person is shown for the enquiry with this submission id (enquiry-suite.ts). */
-export function enquiryReference(submissionId: string): string {
-  return formatEnquiryReference(sha256Hex(`${ENQUIRY_REFERENCE_CONTEXT}${submissionId}`));
-}
+export type { IngestFrontDesk } from './store-submissions.js';
+export { enquiryReference } from './enquiry-reference.js';
 
 /** The front desk's ingest settings from the core's configuration. */
 export function ingestFrontDeskOf(config: Pick<CoreConfig, 'detection' | 'frontDesk'>): IngestFrontDesk {
@@ -92,55 +76,32 @@ export function createIngestService(deps: {
 
     await db.transaction().execute(async (trx) => {
       const events: AuditEvent[] = [];
-      const acknowledgements: AcknowledgementRequest[] = [];
-      const good = prepared.flatMap((p) => (p.ok ? [p.value] : []));
-      const known = new Set(await findStoredSubmissions(trx, good.map((g) => g.submissionHash)));
-      const people = await loadCandidates(trx, good);
       const writes: BatchWrites = { persons: [], personKeys: [], enquiries: [], quarantine: [], events: [] };
-
       for (const item of prepared) {
-        if (!item.ok) {
-          const { row, reason } = item;
-          writes.quarantine.push({ id: row.id, received_at: row.received_at, clinic_slug: row.clinic_slug, key_id: row.key_id, enc: row.enc, ct: row.ct, source: row.source, reason, quarantined_at: at });
-          events.push({ actor: 'system:ingest', action: 'enquiry.quarantine', recordRefs: [`inbox:${row.id}`], purpose: reason, outcome: 'failure' });
-          result.quarantined += 1;
-          result.quarantineReasons[reason] = (result.quarantineReasons[reason] ?? 0) + 1;
-          continue;
-        }
-        const opened = item.value;
-        if (known.has(opened.submissionHash)) {
-          events.push({ actor: 'system:ingest', action: 'enquiry.duplicate', recordRefs: [`inbox:${opened.row.id}`], outcome: 'success' });
-          result.duplicates += 1;
-          continue;
-        }
-        known.add(opened.submissionHash);
-        const incoming = toContact(opened.fields);
-        const person = await resolvePerson(trx, keyring, opened, incoming, people, writes, at, events);
-        const enquiryId = newId();
-        const body: EnquiryBodyRecord = { procedure: opened.fields.procedure, message: opened.fields.message, consent: opened.fields.consent, submittedAs: incoming };
-        writes.enquiries.push({
-          id: enquiryId,
-          person_id: person.personId,
-          clinic_id: opened.clinicId,
-          status: 'new',
-          source: opened.row.source,
-          received_at: opened.row.received_at,
-          created_at: at,
-          submission_hash: opened.submissionHash,
-          body_envelope: sealPersonRecord(person.keys.get('enquiry') as PersonKey, RECORD.enquiryBody, enquiryId, body),
-          reference: enquiryReference(opened.fields.sid),
-          channel: channelOf(opened.fields.origin),
-          stage_changed_at: opened.row.received_at,
-          last_activity_at: opened.row.received_at,
-          sla_due_at: addWorkingTime(new Date(opened.row.received_at), deps.frontDesk.firstResponseMs, deps.frontDesk.hours).toISOString(),
-        });
-        // The sealed form held this person's contact details and enquiry in clear: recorded as opened in both domains.
-        events.push({ actor: 'system:ingest', action: 'enquiry.ingest', personIds: [person.personId], recordRefs: [`enquiry:${enquiryId}`, `inbox:${opened.row.id}`], outcome: 'success', domains: ['contact', 'enquiry'] });
-        if (opened.fields.acknowledge) acknowledgements.push({ enquiryId, personId: person.personId, clinicId: opened.clinicId, organisationId: opened.organisationId, email: opened.fields.email, reference: enquiryReference(opened.fields.sid) });
-        result.ingested += 1;
+        if (item.ok) continue;
+        const { row, reason } = item;
+        writes.quarantine.push({ id: row.id, received_at: row.received_at, clinic_slug: row.clinic_slug, key_id: row.key_id, enc: row.enc, ct: row.ct, source: row.source, reason, quarantined_at: at });
+        events.push({ actor: 'system:ingest', action: 'enquiry.quarantine', recordRefs: [`inbox:${row.id}`], purpose: reason, outcome: 'failure' });
+        result.quarantined += 1;
+        result.quarantineReasons[reason] = (result.quarantineReasons[reason] ?? 0) + 1;
       }
-      writes.events.push(...(await routeEnquiries(trx, writes.enquiries, at, new Date(deps.clock.now().getTime() - deps.frontDesk.shiftMaxMs).toISOString())));
+      const good = prepared.flatMap((p) => (p.ok ? [p.value] : []));
+      const staged = await stageSubmissions(trx, good, writes, events, {
+        keyring,
+        frontDesk: deps.frontDesk,
+        at,
+        now: deps.clock.now(),
+        caller: { actor: 'system:ingest' },
+        // The sealed form held this person's contact details and enquiry in clear: recorded as opened in both domains.
+        eventFor: (opened, personId, enquiryId) => ({ actor: 'system:ingest', action: 'enquiry.ingest', personIds: [personId], recordRefs: [`enquiry:${enquiryId}`, `inbox:${opened.row.id}`], outcome: 'success', domains: ['contact', 'enquiry'] }),
+      });
+      for (const opened of staged.duplicates) events.push({ actor: 'system:ingest', action: 'enquiry.duplicate', recordRefs: [`inbox:${opened.row.id}`], outcome: 'success' });
+      result.ingested += staged.stored.length;
+      result.duplicates += staged.duplicates.length;
       await insertBatch(trx, writes);
+      const acknowledgements: AcknowledgementRequest[] = staged.stored
+        .filter(({ opened }) => opened.fields.acknowledge)
+        .map(({ opened, enquiryId, personId }) => ({ enquiryId, personId, clinicId: opened.clinicId, organisationId: opened.organisationId, email: opened.fields.email, reference: enquiryReference(opened.fields.sid) }));
       // In this transaction: a crash before the commit queues nothing, and the retry queues it once.
       const queued = (await deps.acknowledgements?.queue(trx, keyring, acknowledgements, new Date(at))) ?? [];
       events.push(...queued);

@@ -8,7 +8,7 @@ import type { AuditEvent } from '../../audit/audit-log.js';
 import { createPersonKey, type Keyring, type PersonKey, sealPersonRecord } from '../../crypto/keyring.js';
 import { newId } from '../../crypto/random.js';
 import type { Db } from '../../db/database.js';
-import { admitSystemInBatch } from '../door/system-admission.js';
+import { admitSystemInBatch, type SystemCaller } from '../door/system-admission.js';
 import { type ContactRecord, RECORD } from '../door/records.js';
 import { normaliseEmail } from '../persons/normalise.js';
 import { findPersonKeys, findPersonsByIndexes, insertPersonKey, indexesFor, type PersonIndexes, type PersonRow, updatePersonContact } from '../persons/persons.repository.js';
@@ -44,12 +44,12 @@ function sameName(a: string, b: string): boolean {
  * system entrance: the event naming the person and the domains opened joins
  * the batch's events, appended in the batch's transaction.
  */
-function openCandidate(events: AuditEvent[], keyring: Keyring, candidate: Candidate, inboxId: string): KnownPerson | undefined {
+function openCandidate(events: AuditEvent[], keyring: Keyring, candidate: Candidate, inboxId: string, caller: SystemCaller): KnownPerson | undefined {
   // A person whose keys were shredded can no longer be matched (or read): treat as a stranger.
   if (!candidate.wrapped.has('contact')) return undefined;
   const personId = candidate.row.id;
   const keys = [...candidate.wrapped].flatMap(([domain, wrapped]) => (domain === 'contact' || domain === 'enquiry' ? [{ personId, domain, wrapped } as const] : []));
-  const admission = admitSystemInBatch(events, keyring, { actor: 'system:ingest' }, { action: 'enquiry.match', purpose: 'match-candidate', recordRefs: [`inbox:${inboxId}`], keys });
+  const admission = admitSystemInBatch(events, keyring, caller, { action: 'enquiry.match', purpose: 'match-candidate', recordRefs: [`inbox:${inboxId}`], keys });
   const contact = admission.open<ContactRecord>(personId, 'contact', RECORD.contact, personId, candidate.row.contactEnvelope);
   return { personId, contact, keys: new Map(keys.map((k) => [k.domain, admission.personKey(personId, k.domain)])) };
 }
@@ -80,16 +80,18 @@ export async function loadCandidates(trx: Db, batch: readonly Opened[]): Promise
 /**
  * The person a submission belongs to: a confirmed match (updated, and given
  * an enquiry key if it had none) or a new person queued in `writes`. Email
- * match wins; a phone-only match must also carry the same name.
+ * match wins; a phone-only match must also carry the same name. Candidates
+ * are opened through the system entrance as `caller` (the ingest job, or the
+ * staff member accepting a quarantined enquiry: they never see the candidate).
  */
-export async function resolvePerson(trx: Db, keyring: Keyring, item: Opened, incoming: ContactRecord, people: PeopleIndex, writes: BatchWrites, at: string, events: AuditEvent[]): Promise<KnownPerson> {
+export async function resolvePerson(trx: Db, keyring: Keyring, item: Opened, incoming: ContactRecord, people: PeopleIndex, writes: BatchWrites, at: string, events: AuditEvent[], caller: SystemCaller): Promise<KnownPerson> {
   const emailKey = `e:${item.organisationId}:${item.indexes.emailBi}`;
   const phoneKey = item.indexes.phoneBi ? `p:${item.organisationId}:${item.indexes.phoneBi}` : undefined;
   // Email match wins; a phone-only match must also carry the same name (households share phones).
   const candidates = [...(people.get(emailKey) ?? []), ...(phoneKey ? (people.get(phoneKey) ?? []) : [])];
   let match: KnownPerson | undefined;
   for (const candidate of candidates) {
-    const known = candidate.known ?? openCandidate(events, keyring, candidate, item.row.id);
+    const known = candidate.known ?? openCandidate(events, keyring, candidate, item.row.id, caller);
     if (!known) continue;
     candidate.known = known;
     if (normaliseEmail(known.contact.email) === item.normalisedEmail || (candidate.row.phoneBi === item.indexes.phoneBi && sameName(known.contact.name, incoming.name))) {

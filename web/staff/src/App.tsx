@@ -66,6 +66,8 @@ function StaffApp(props: { path: string }) {
             {menu.map((item) => (
               <Link key={item.path} to={item.path} isCurrent={item.path === current}>
                 {item.label}
+                {/* A blocked person's count would only be refused (and recorded as refused): no badge until the gate opens. */}
+                {(state.blocks ?? []).length === 0 && item.badge?.(path)}
               </Link>
             ))}
           </nav>

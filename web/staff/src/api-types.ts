@@ -249,3 +249,7 @@ export type { DomainKeyList as KeyStatus } from '../../../src/core/vault/keys.pr
 
 /** POST /api/v1/keys/rotate (POST /api/v1/incidents/:id/containment/keys answers the same shape, incident.presenter.ts `KeysRotated`). */
 export type { RotationResult as KeysRotated } from '../../../src/core/vault/keys.presenter.js';
+
+// ── Needs attention (core/quarantine/quarantine.presenter.ts) ──
+export type { QuarantineAccepted, QuarantineCount, QuarantineItem, QuarantineList, QuarantineView } from '../../../src/core/quarantine/quarantine.presenter.js';
+export type { DiscardReason } from '../../../src/core/door/quarantine-door.js';

@@ -13,6 +13,7 @@ import type { AuthState, Permission } from './api-types.js';
 import { CompliancePage } from './pages/Compliance.js';
 import { ConsentFormsPage } from './pages/ConsentForms.js';
 import { EnquiryDetailPage, EnquiryListPage } from './pages/Enquiries.js';
+import { NeedsAttentionBadge, NeedsAttentionDetailPage, NeedsAttentionListPage } from './pages/NeedsAttention.js';
 import { PipelinePage, StageNamesPanel, TodayPage } from './pages/FrontDesk.js';
 import { IncidentDetailPage } from './pages/IncidentDetail.js';
 import { IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
@@ -43,6 +44,8 @@ export interface StaffRoute {
   readonly page: (context: PageContext) => ReactNode;
   /** Its link in the main menu, if it has one (the menu is in table order). */
   readonly nav?: string | ((state: AuthState) => string);
+  /** A count shown beside its menu link (given the current path, so it can count again as staff move on). */
+  readonly badge?: (path: string) => ReactNode;
   /** The home page: also shown at `/` and at any path no allowed route answers. */
   readonly isHome?: true;
 }
@@ -56,6 +59,9 @@ export const ROUTES: readonly StaffRoute[] = [
   { path: '/enquiries', permission: 'enquiry.read', page: () => <EnquiryListPage />, nav: 'Enquiries' },
   // No permission: the server answers 404 for an enquiry this person may not open, and the page offers break-glass.
   { path: '/enquiries/:id', page: ({ id, can }) => <EnquiryDetailPage id={id} canConvert={can('patient.write')} /> },
+  // Who may correct and accept an enquiry (receptionists, clinic managers); the server decides which rows.
+  { path: '/needs-attention', permission: 'enquiry.update', page: () => <NeedsAttentionListPage />, nav: 'Needs attention', badge: (path) => <NeedsAttentionBadge path={path} /> },
+  { path: '/needs-attention/:id', permission: 'enquiry.update', page: ({ id }) => <NeedsAttentionDetailPage id={id} /> },
   { path: '/patients', permission: 'contact.read', page: () => <PatientListPage />, nav: 'Patients' },
   { path: '/patients/:id', permission: 'contact.read', page: ({ id, can }) => <PatientDetailPage id={id} can={can} /> },
   { path: '/exports', permission: 'photo.export', page: ({ state }) => <ExportsPage staffId={state.staff?.id ?? ''} />, nav: 'Exports' },
@@ -95,11 +101,11 @@ export const ROUTES: readonly StaffRoute[] = [
 
 /**
  * Paths that show patients' personal data: the home page, anything under
- * /enquiries or /patients, /exports and /approvals. While the people gate is
+ * /enquiries, /needs-attention or /patients, /exports and /approvals. While the people gate is
  * closed for this person (`state.blocks`), the gate page (what to do, and the
  * way to My tasks) is shown there instead.
  */
-const PERSONAL_PATHS = /^\/(|today|pipeline|enquiries.*|patients.*|exports|approvals)$/;
+const PERSONAL_PATHS = /^\/(|today|pipeline|enquiries.*|needs-attention.*|patients.*|exports|approvals)$/;
 
 function isAllowed(route: StaffRoute, can: PageContext['can']): boolean {
   if (route.permission === undefined) return true;
@@ -119,6 +125,6 @@ export function pageFor(path: string, context: Omit<PageContext, 'id'>): ReactNo
 }
 
 /** The main menu: the allowed routes that have a link, in table order. */
-export function menuFor(context: Omit<PageContext, 'id'>): { path: string; label: string }[] {
-  return ROUTES.flatMap((route) => (route.nav !== undefined && isAllowed(route, context.can) ? [{ path: route.path, label: typeof route.nav === 'string' ? route.nav : route.nav(context.state) }] : []));
+export function menuFor(context: Omit<PageContext, 'id'>): { path: string; label: string; badge?: StaffRoute['badge'] }[] {
+  return ROUTES.flatMap((route) => (route.nav !== undefined && isAllowed(route, context.can) ? [{ path: route.path, label: typeof route.nav === 'string' ? route.nav : route.nav(context.state), ...(route.badge ? { badge: route.badge } : {}) }] : []));
 }
