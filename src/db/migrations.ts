@@ -24,6 +24,7 @@ import * as readBaseline from './migrations/0013_read_baseline.js';
 import * as listIndexes from './migrations/0014_list_indexes.js';
 import * as auditBlocks from './migrations/0015_audit_blocks.js';
 import * as frontDesk from './migrations/0016_front_desk.js';
+import * as enquiryReports from './migrations/0021_enquiry_reports.js';
 
 /** A migration with nothing to do on this dialect. */
 const noMigration: Migration = { up: async () => undefined };
@@ -48,6 +49,7 @@ function migrationsFor(isSqlite: boolean): Record<string, Migration> {
     '0014_list_indexes': listIndexes,
     '0015_audit_blocks': auditBlocks,
     '0016_front_desk': frontDesk,
+    '0021_enquiry_reports': enquiryReports,
   };
 }
 

@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
       for (const route of table) assert.ok(isRouteAccess(route.access, ROUTE_PERMISSIONS), `${route.method} ${route.url}`);
       const publicRoutes = table.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
       // Public routes are a short, reviewed list: UI shell, assets, health, vault status/unseal, sign-in, the API contract and its reference page.
-      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state|api\/openapi\.json|api\/reference|api\/reference\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-32x32\.png|reference\.js|reference\.css))$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
+      for (const route of publicRoutes) assert.match(route, /^(GET|HEAD) \/(|login|enquiries|enquiries\/:id|security|staff|break-glass|alerts|approvals|patients|patients\/:id|exports|sign|incidents|incidents\/:id|retention|tasks|compliance|rights|access-reviews|reports|assets\/:name|healthz|readyz|metrics|api\/v1\/vault|api\/v1\/auth\/state|api\/openapi\.json|api\/reference|api\/reference\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-32x32\.png|reference\.js|reference\.css))$|^POST \/api\/v1\/(vault\/unseal|auth\/login|public\/consent-links\/form|public\/consent-links\/sign)$/);
     });
 
     it('IDOR sweep: every route with an id refuses other clinics, missing permissions and signed-out clients, and audits it', async () => {

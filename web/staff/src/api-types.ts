@@ -236,3 +236,8 @@ export type { DomainKeyList as KeyStatus } from '../../../src/core/vault/keys.pr
 
 /** POST /api/v1/keys/rotate (POST /api/v1/incidents/:id/containment/keys answers the same shape, incident.presenter.ts `KeysRotated`). */
 export type { RotationResult as KeysRotated } from '../../../src/core/vault/keys.presenter.js';
+
+// ── Reports (core/reports/report.presenter.ts) ───────────────────────────
+
+/** GET /api/v1/reports/enquiries (the CSV at /api/v1/reports/enquiries.csv carries the same figures). */
+export type { EnquiryReportView as EnquiryReport, ReportFiguresView as ReportFigures } from '../../../src/core/reports/report.presenter.js';

@@ -16,6 +16,7 @@ import { IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
 import { KeysPanel } from './pages/Keys.js';
 import { PatientDetailPage, PatientListPage } from './pages/Patients.js';
 import { ExportsPage } from './pages/PhotoExports.js';
+import { ReportsPage } from './pages/Reports.js';
 import { RetentionPage } from './pages/Retention.js';
 import { RightsPage } from './pages/Rights.js';
 import { matchPath } from './router.js';
@@ -46,6 +47,9 @@ export interface StaffRoute {
 
 /** Who reviews staff access: clinic managers for their clinics, and compliance managers. */
 const ACCESS_REVIEWERS: readonly Permission[] = ['access.review', 'compliance.manage'];
+
+/** Who sees the counts-only reports: clinic managers for their clinics, administrators for all. */
+const REPORT_READERS: readonly Permission[] = ['report.read', 'report.read-all'];
 
 export const ROUTES: readonly StaffRoute[] = [
   { path: '/enquiries', permission: 'enquiry.read', page: () => <EnquiryListPage />, nav: 'Enquiries', isHome: true },
@@ -80,6 +84,7 @@ export const ROUTES: readonly StaffRoute[] = [
     page: ({ state, can }) => <AccessReviewsPage staffId={state.staff?.id ?? ''} canDecide={ACCESS_REVIEWERS.some((p) => can(p))} canOpen={can('compliance.manage')} />,
     nav: 'Access reviews',
   },
+  { path: '/reports', permission: REPORT_READERS, page: () => <ReportsPage />, nav: 'Reports' },
   { path: '/tasks', page: ({ refresh }) => <TasksPage onChange={refresh} />, nav: (state) => `My tasks${(state.blocks ?? []).length > 0 ? ' (to do)' : ''}` },
   { path: '/security', page: ({ state, refresh }) => <SecurityPage state={state} onChange={refresh} />, nav: 'Security' },
 ];
