@@ -17,7 +17,7 @@ import { ADMIN, createHarness, type Harness, post, RECEPTION, signIn, submitEnqu
 import { createStaffViaApi } from '../helpers/staff.js';
 
 const MANAGER_A = { email: 'manager.a@clinic.test', password: 'granite meadow tulip 64', name: 'Manager A' };
-const MANAGER_B = { email: 'manager.b@clinic.test', password: 'copper lagoon violet 38', name: 'Manager B' };
+const MANAGER_B = { email: 'manager.b@clinic.test', password: 'obsidian ferret marimba 83', name: 'Manager B' };
 const NOW = new Date('2026-12-01T09:00:00Z');
 const MIN = 60_000;
 
