@@ -16,7 +16,7 @@ export interface ReportFilter {
   readonly channel?: string;
 }
 
-/** Enquiries with the same clinic, channel, furthest stage, stage and lost reason. */
+/** Enquiries with the same clinic, channel, furthest stage, stage and lost reason, with their first-response and SLA counts. */
 export interface ReportCountRow {
   readonly clinic_id: string;
   readonly channel: string;
@@ -24,14 +24,20 @@ export interface ReportCountRow {
   readonly status: string;
   readonly lost_reason: string | null;
   readonly count: number;
+  /** Answered (a first response recorded). */
+  readonly answered: number;
+  /** Answered by their SLA's due time. */
+  readonly within_sla: number;
+  /** With an SLA that is decided: answered, or unanswered past the due time. */
+  readonly sla_decided: number;
 }
 
-/** One answered enquiry: how long its first response took, and whether that met its SLA (null: no SLA). */
-export interface ResponseTimeRow {
+/** The nearest-rank median and 90th percentile of first-response seconds in a group ('' for a dimension not grouped by). */
+export interface ResponsePercentileRow {
   readonly clinic_id: string;
   readonly channel: string;
-  readonly seconds: number;
-  readonly is_within_sla: number | null;
+  readonly median: number;
+  readonly p90: number;
 }
 
 function filtered(db: Db, filter: ReportFilter) {
@@ -40,39 +46,59 @@ function filtered(db: Db, filter: ReportFilter) {
   return query;
 }
 
-/** Counts of the filter's enquiries by clinic, channel, furthest stage, stage and lost reason. */
-export async function countForReport(db: Db, filter: ReportFilter): Promise<ReportCountRow[]> {
+/** Counts of the filter's enquiries by clinic, channel, furthest stage, stage and lost reason (SLA decided as of `nowIso`). */
+export async function countForReport(db: Db, filter: ReportFilter, nowIso: string): Promise<ReportCountRow[]> {
   if (filter.clinicIds.length === 0) return [];
   const rows = await filtered(db, filter)
-    .select((eb) => ['clinic_id', 'channel', 'furthest_stage', 'status', 'lost_reason', eb.fn.countAll<number | string>().as('count')])
+    .select((eb) => [
+      'clinic_id',
+      'channel',
+      'furthest_stage',
+      'status',
+      'lost_reason',
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.count<number | string>('first_response_at').as('answered'),
+      sql<number | string>`sum(CASE WHEN first_response_at <= sla_due_at THEN 1 ELSE 0 END)`.as('within_sla'),
+      sql<number | string>`sum(CASE WHEN sla_due_at IS NOT NULL AND (first_response_at IS NOT NULL OR sla_due_at < ${nowIso}) THEN 1 ELSE 0 END)`.as('sla_decided'),
+    ])
     .groupBy(['clinic_id', 'channel', 'furthest_stage', 'status', 'lost_reason'])
     .execute();
-  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  return rows.map((row) => ({ ...row, count: Number(row.count), answered: Number(row.answered), within_sla: Number(row.within_sla), sla_decided: Number(row.sla_decided) }));
 }
 
-/** First-response times (whole seconds) of the filter's answered enquiries. */
-export async function listResponseTimes(db: Db, filter: ReportFilter): Promise<ResponseTimeRow[]> {
+/**
+ * First-response median and 90th percentile (nearest rank, whole seconds)
+ * per group, computed by the database (window functions on both): by
+ * clinic and/or channel as asked, or over everything when neither.
+ */
+export async function responsePercentiles(db: Db, filter: ReportFilter, by: { readonly clinic: boolean; readonly channel: boolean }): Promise<ResponsePercentileRow[]> {
   if (filter.clinicIds.length === 0) return [];
   const isSqlite = rawSqliteOf(db) !== undefined;
   // Times are ISO-8601 UTC text on both databases.
   const seconds = isSqlite
-    ? sql<number>`CAST(round((julianday(first_response_at) - julianday(received_at)) * 86400) AS integer)`
-    : sql<number>`CAST(round(extract(epoch FROM (CAST(first_response_at AS timestamptz) - CAST(received_at AS timestamptz)))) AS integer)`;
-  const withinSla = sql<number | null>`CASE WHEN sla_due_at IS NULL THEN NULL WHEN first_response_at <= sla_due_at THEN 1 ELSE 0 END`;
-  const rows = await filtered(db, filter).where('first_response_at', 'is not', null).select(['clinic_id', 'channel', seconds.as('seconds'), withinSla.as('is_within_sla')]).execute();
-  return rows.map((row) => ({ ...row, seconds: Number(row.seconds), is_within_sla: row.is_within_sla === null ? null : Number(row.is_within_sla) }));
-}
-
-/** Enquiries still unanswered after their SLA ran out at `nowIso`, by clinic and channel (misses, for the share within the SLA). */
-export async function countOverdueUnanswered(db: Db, filter: ReportFilter, nowIso: string): Promise<{ clinic_id: string; channel: string; count: number }[]> {
-  if (filter.clinicIds.length === 0) return [];
-  const rows = await filtered(db, filter)
-    .where('first_response_at', 'is', null)
-    .where('sla_due_at', '<', nowIso)
-    .select((eb) => ['clinic_id', 'channel', eb.fn.countAll<number | string>().as('count')])
-    .groupBy(['clinic_id', 'channel'])
-    .execute();
-  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+    ? sql`CAST(round((julianday(first_response_at) - julianday(received_at)) * 86400) AS integer)`
+    : sql`CAST(round(extract(epoch FROM (CAST(first_response_at AS timestamptz) - CAST(received_at AS timestamptz)))) AS bigint)`;
+  const clinic = by.clinic ? sql`clinic_id` : sql`''`;
+  const channel = by.channel ? sql`channel` : sql`''`;
+  const where = sql.join(
+    [
+      sql`clinic_id IN (${sql.join(filter.clinicIds.map((id) => sql`${id}`))})`,
+      sql`received_at >= ${filter.from}`,
+      sql`received_at < ${filter.to}`,
+      sql`first_response_at IS NOT NULL`,
+      ...(filter.channel === undefined ? [] : [sql`channel = ${filter.channel}`]),
+    ],
+    sql` AND `,
+  );
+  // Ranks ceil(n/2) and ceil(9n/10), in integers.
+  const result = await sql<{ clinic_id: string; channel: string; median: number | string; p90: number | string }>`
+    WITH ranked AS (
+      SELECT ${clinic} AS gc, ${channel} AS gch, s, row_number() OVER (PARTITION BY ${clinic}, ${channel} ORDER BY s) AS rn, count(*) OVER (PARTITION BY ${clinic}, ${channel}) AS n
+      FROM (SELECT clinic_id, channel, ${seconds} AS s FROM enquiries WHERE ${where}) answered
+    )
+    SELECT gc AS clinic_id, gch AS channel, max(CASE WHEN rn = (n + 1) / 2 THEN s END) AS median, max(CASE WHEN rn = (9 * n + 9) / 10 THEN s END) AS p90
+    FROM ranked WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10 GROUP BY gc, gch`.execute(db);
+  return result.rows.map((row) => ({ clinic_id: row.clinic_id, channel: row.channel, median: Number(row.median), p90: Number(row.p90) }));
 }
 
 /** The clinics of an organisation (ids). */

@@ -20,7 +20,7 @@ import { LOST_REASONS, type StageKind } from '../pipeline/stages.js';
 import { buildReport, REPORT_GROUPINGS, type ReportFigures, type ReportGrouping } from './report.js';
 import { reportCsv } from './report-csv.js';
 import { EnquiryReport, type EnquiryReportView, type ReportFiguresView } from './report.presenter.js';
-import { countForReport, countOverdueUnanswered, listOrganisationClinicIds, listResponseTimes } from './report.repository.js';
+import { countForReport, listOrganisationClinicIds, responsePercentiles } from './report.repository.js';
 
 export interface ReportRouteDeps {
   readonly db: Db;
@@ -80,15 +80,15 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDeps
     if (from > to || to - from >= MAX_RANGE_DAYS * DAY_MS) throw appError('VALIDATION_FAILED', ['from', 'to']);
     const filter = { clinicIds, from: new Date(from).toISOString(), to: new Date(to + DAY_MS).toISOString(), ...(query.channel ? { channel: query.channel } : {}) };
     const grouping = query.groupBy ?? 'clinic';
-    const [stages, counts, responses, overdue, labels] = await Promise.all([
+    const [stages, counts, percentiles, totalPercentiles, labels] = await Promise.all([
       listStages(db, actor.organisationId),
-      countForReport(db, filter),
-      listResponseTimes(db, filter),
-      countOverdueUnanswered(db, filter, deps.clock.now().toISOString()),
+      countForReport(db, filter, deps.clock.now().toISOString()),
+      responsePercentiles(db, filter, { clinic: grouping !== 'channel', channel: grouping !== 'clinic' }),
+      responsePercentiles(db, filter, { clinic: false, channel: false }),
       findClinicLabels(db, clinicIds),
     ]);
     const ladder = stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind as StageKind }));
-    const built = buildReport({ stages: ladder, grouping, counts, responses, overdue, clinicOrder: clinicIds });
+    const built = buildReport({ stages: ladder, grouping, counts, percentiles, totalPercentiles: totalPercentiles[0], clinicOrder: clinicIds });
     const clinicOf = (id: string) => ({ id, ...(labels.get(id) ?? { slug: '', name: '' }) });
     const present = ({ clinicId, stages: reached, lost, ...rest }: ReportFigures): ReportFiguresView => ({
       ...rest,

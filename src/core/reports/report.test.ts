@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_STAGES } from '../pipeline/stages.js';
-import { buildReport, nearestRank } from './report.js';
+import { buildReport } from './report.js';
 
 describe('report figures', () => {
-  it('takes nearest-rank percentiles', () => {
-    assert.equal(nearestRank([], 0.5), null);
-    assert.equal(nearestRank([7], 0.9), 7);
-    assert.equal(nearestRank([1, 2, 3, 4], 0.5), 2);
-    assert.equal(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), 9);
-    assert.equal(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9), 10);
-  });
-
   it('counts a lost enquiry as reaching its furthest open stage, never beyond, and takes the current stage when it is further', () => {
-    const row = { clinic_id: 'c1', channel: 'google', lost_reason: null };
+    const row = { clinic_id: 'c1', channel: 'google', lost_reason: null, answered: 0, within_sla: 0, sla_decided: 0 };
     const { total } = buildReport({
       stages: DEFAULT_STAGES,
       grouping: 'clinic',
       clinicOrder: ['c1'],
-      responses: [],
-      overdue: [],
+      percentiles: [],
+      totalPercentiles: undefined,
       counts: [
         { ...row, furthest_stage: 'consultation_booked', status: 'lost', lost_reason: 'price', count: 2 },
         // An older path set only the status.
@@ -43,7 +35,7 @@ describe('report figures', () => {
   });
 
   it('answers nulls rather than zeros when nothing was received or answered', () => {
-    const { total, groups } = buildReport({ stages: DEFAULT_STAGES, grouping: 'both', clinicOrder: [], responses: [], overdue: [], counts: [] });
+    const { total, groups } = buildReport({ stages: DEFAULT_STAGES, grouping: 'both', clinicOrder: [], percentiles: [], totalPercentiles: undefined, counts: [] });
     assert.deepEqual(groups, []);
     assert.equal(total.firstResponse.medianSeconds, null);
     assert.equal(total.firstResponse.withinSlaShare, null);

@@ -3,10 +3,12 @@
  * times (report.repository.ts): per group (clinic, channel or both) the
  * enquiries received, the first-response median and 90th percentile and the
  * share answered within the SLA, how many reached each stage or beyond, and
- * the lost reasons. Pure: the same figures feed the JSON and the CSV.
+ * the lost reasons. Percentiles are nearest rank (the median of n answers
+ * is the ceil(n/2)-th shortest, the 90th percentile the ceil(0.9n)-th),
+ * computed by the database. Pure: the same figures feed the JSON and the CSV.
  */
 import type { Stage } from '../pipeline/stages.js';
-import type { ReportCountRow, ResponseTimeRow } from './report.repository.js';
+import type { ReportCountRow, ResponsePercentileRow } from './report.repository.js';
 
 export const REPORT_GROUPINGS = ['clinic', 'channel', 'both'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
@@ -30,15 +32,6 @@ export interface ReportFigures {
   readonly lost: { readonly total: number; readonly reasons: readonly { readonly code: string; readonly count: number }[] };
 }
 
-/**
- * The nearest-rank percentile (`p` in (0, 1]) of ascending `sorted`: the
- * smallest value with at least p of the values at or below it (median = p 0.5).
- */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1] ?? null;
-}
-
 const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 
 interface Accumulator {
@@ -47,7 +40,7 @@ interface Accumulator {
   received: number;
   reachedAtLeast: number[];
   lost: Map<string, number>;
-  seconds: number[];
+  answered: number;
   slaDecided: number;
   withinSla: number;
 }
@@ -57,8 +50,10 @@ export function buildReport(input: {
   readonly stages: readonly Stage[];
   readonly grouping: ReportGrouping;
   readonly counts: readonly ReportCountRow[];
-  readonly responses: readonly ResponseTimeRow[];
-  readonly overdue: readonly { clinic_id: string; channel: string; count: number }[];
+  /** Per group, keyed by the grouped dimensions ('' for one not grouped by). */
+  readonly percentiles: readonly ResponsePercentileRow[];
+  /** Over everything. */
+  readonly totalPercentiles: ResponsePercentileRow | undefined;
   /** Clinic ids in display order. */
   readonly clinicOrder: readonly string[];
 }): { groups: ReportFigures[]; total: ReportFigures } {
@@ -66,10 +61,11 @@ export function buildReport(input: {
   const lostKeys = new Set(input.stages.filter((s) => s.kind === 'lost').map((s) => s.key));
   const rank = new Map(ladder.map((s, i) => [s.key, i]));
   const groups = new Map<string, Accumulator>();
-  const fresh = (clinicId: string | null, channel: string | null): Accumulator => ({ clinicId, channel, received: 0, reachedAtLeast: ladder.map(() => 0), lost: new Map(), seconds: [], slaDecided: 0, withinSla: 0 });
+  const fresh = (clinicId: string | null, channel: string | null): Accumulator => ({ clinicId, channel, received: 0, reachedAtLeast: ladder.map(() => 0), lost: new Map(), answered: 0, slaDecided: 0, withinSla: 0 });
   const total = fresh(null, null);
+  const keyOf = (clinicId: string, channel: string) => (input.grouping === 'clinic' ? clinicId : input.grouping === 'channel' ? channel : `${clinicId}\u0000${channel}`);
   const groupOf = (clinicId: string, channel: string): Accumulator => {
-    const key = input.grouping === 'clinic' ? clinicId : input.grouping === 'channel' ? channel : `${clinicId}\u0000${channel}`;
+    const key = keyOf(clinicId, channel);
     let group = groups.get(key);
     if (!group) {
       group = fresh(input.grouping === 'channel' ? null : clinicId, input.grouping === 'clinic' ? null : channel);
@@ -85,31 +81,24 @@ export function buildReport(input: {
       group.received += row.count;
       for (let i = 0; i <= reached && i < ladder.length; i++) group.reachedAtLeast[i] = (group.reachedAtLeast[i] ?? 0) + row.count;
       if (lostKeys.has(row.status)) group.lost.set(row.lost_reason ?? 'unknown', (group.lost.get(row.lost_reason ?? 'unknown') ?? 0) + row.count);
+      group.answered += row.answered;
+      group.withinSla += row.within_sla;
+      group.slaDecided += row.sla_decided;
     }
   }
-  for (const row of input.responses) {
-    for (const group of [groupOf(row.clinic_id, row.channel), total]) {
-      group.seconds.push(row.seconds);
-      if (row.is_within_sla !== null) {
-        group.slaDecided += 1;
-        group.withinSla += row.is_within_sla;
-      }
-    }
-  }
-  for (const row of input.overdue) for (const group of [groupOf(row.clinic_id, row.channel), total]) group.slaDecided += row.count;
+  const percentiles = new Map(input.percentiles.map((row) => [keyOf(row.clinic_id, row.channel), row]));
 
-  const figures = (group: Accumulator): ReportFigures => {
-    const sorted = group.seconds.sort((a, b) => a - b);
+  const figures = (group: Accumulator, times: ResponsePercentileRow | undefined): ReportFigures => {
     return {
       clinicId: group.clinicId,
       channel: group.channel,
       received: group.received,
-      firstResponse: { answered: sorted.length, medianSeconds: nearestRank(sorted, 0.5), p90Seconds: nearestRank(sorted, 0.9), slaDecided: group.slaDecided, withinSla: group.withinSla, withinSlaShare: share(group.withinSla, group.slaDecided) },
+      firstResponse: { answered: group.answered, medianSeconds: times?.median ?? null, p90Seconds: times?.p90 ?? null, slaDecided: group.slaDecided, withinSla: group.withinSla, withinSlaShare: share(group.withinSla, group.slaDecided) },
       stages: ladder.map((stage, i) => ({ key: stage.key, reached: group.reachedAtLeast[i] ?? 0, share: share(group.reachedAtLeast[i] ?? 0, group.received) })),
       lost: { total: [...group.lost.values()].reduce((a, b) => a + b, 0), reasons: [...group.lost].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)) },
     };
   };
   const clinicIndex = new Map(input.clinicOrder.map((id, i) => [id, i]));
   const ordered = [...groups.values()].sort((a, b) => (clinicIndex.get(a.clinicId ?? '') ?? 0) - (clinicIndex.get(b.clinicId ?? '') ?? 0) || b.received - a.received || (a.channel ?? '').localeCompare(b.channel ?? ''));
-  return { groups: ordered.map(figures), total: figures(total) };
+  return { groups: ordered.map((group) => figures(group, percentiles.get(keyOf(group.clinicId ?? '', group.channel ?? '')))), total: figures(total, input.totalPercentiles) };
 }
