@@ -64,3 +64,14 @@ export function isStepUpFresh(steppedUpAtMs: number, nowMs: number): boolean {
 export function hasFreshStepUp(actor: StaffActor, nowMs: number): boolean {
   return isStepUpFresh(actor.steppedUpAt, nowMs);
 }
+
+/**
+ * The clinics whose counts-only reports the actor may see: clinic managers
+ * their own (`report.read`), administrators every clinic of the
+ * organisation (`report.read-all`). Receptionists and practitioners none.
+ */
+export function reportClinics(actor: StaffActor, organisationClinicIds: readonly string[]): string[] {
+  if (hasOrgPermission(actor, 'report.read-all')) return [...organisationClinicIds];
+  const own = new Set(clinicsWith(actor, 'report.read'));
+  return organisationClinicIds.filter((id) => own.has(id));
+}

@@ -12,7 +12,7 @@ export type ClinicRole = (typeof CLINIC_ROLES)[number];
 export const ORG_ROLES = ['administrator', 'dpo'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
-/** Permissions held in a clinic: all but `access.review` (re-certifying the clinic's staff) and `acknowledgement.manage` (the clinic's acknowledgement e-mail) open that clinic's people. */
+/** Permissions held in a clinic: all but `access.review` (re-certifying the clinic's staff), `acknowledgement.manage` (the clinic's acknowledgement e-mail) and `report.read` (counts-only reports) open that clinic's people. */
 export const CLINIC_PERMISSIONS = [
   'enquiry.read',
   'enquiry.update',
@@ -29,16 +29,17 @@ export const CLINIC_PERMISSIONS = [
   'financial.write',
   'access.review',
   'acknowledgement.manage',
+  'report.read',
 ] as const;
 export type ClinicPermission = (typeof CLINIC_PERMISSIONS)[number];
 
 /** Clinic permissions that reach patients' personal data (everything but reviewing staff access and editing the acknowledgement e-mail). */
 export function isPersonalDataPermission(permission: string): boolean {
-  return (CLINIC_PERMISSIONS as readonly string[]).includes(permission) && permission !== 'access.review' && permission !== 'acknowledgement.manage';
+  return (CLINIC_PERMISSIONS as readonly string[]).includes(permission) && permission !== 'access.review' && permission !== 'acknowledgement.manage' && permission !== 'report.read';
 }
 
 /** Permissions held across the organisation: administration and oversight, no personal data. */
-export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage', 'retention.manage', 'compliance.manage', 'rights.manage'] as const;
+export const ORG_PERMISSIONS = ['staff.manage', 'restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage', 'retention.manage', 'compliance.manage', 'rights.manage', 'report.read-all'] as const;
 export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
 
 export type Permission = ClinicPermission | OrgPermission;
@@ -53,12 +54,14 @@ const CLINIC_GRANTS: Readonly<Record<ClinicRole, readonly ClinicPermission[]>> =
   nurse: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write'],
   practitioner: ['enquiry.read', 'contact.read', 'patient.write', 'consent.manage', 'clinical.read', 'clinical.write', 'photo.read', 'photo.write', 'photo.export'],
   // Managers approve photo exports (second person) and run the money; they do not see clinical content.
+  // Managers see their clinics' counts-only reports (report.read).
   // Managers also hand enquiries out (enquiry.assign): reassigning is rate-limited like claiming (front-desk-config.ts).
-  clinic_manager: ['enquiry.read', 'enquiry.update', 'enquiry.assign', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write', 'access.review', 'acknowledgement.manage'],
+  clinic_manager: ['enquiry.read', 'enquiry.update', 'enquiry.assign', 'contact.read', 'patient.write', 'consent.manage', 'photo.export', 'financial.read', 'financial.write', 'access.review', 'acknowledgement.manage', 'report.read'],
 };
 
 const ORG_GRANTS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = {
-  administrator: ['staff.manage', 'alerts.manage', 'consent.forms', 'incident.manage', 'compliance.manage'],
+  // Administrators see the counts-only reports of every clinic (report.read-all): counts, durations and codes, nobody's data.
+  administrator: ['staff.manage', 'alerts.manage', 'consent.forms', 'incident.manage', 'compliance.manage', 'report.read-all'],
   // The DPO fulfils data-subject requests: opening a person's data needs an open request for that person (see door/subject-access.ts).
   dpo: ['restricted.manage', 'break-glass.review', 'audit.read', 'alerts.manage', 'consent.forms', 'incident.manage', 'retention.manage', 'compliance.manage', 'rights.manage'],
 };

@@ -26,6 +26,7 @@ import * as auditBlocks from './migrations/0015_audit_blocks.js';
 import * as frontDesk from './migrations/0016_front_desk.js';
 import * as needsAttention from './migrations/0018_needs_attention.js';
 import * as acknowledgements from './migrations/0019_acknowledgements.js';
+import * as enquiryReports from './migrations/0021_enquiry_reports.js';
 
 /** A migration with nothing to do on this dialect. */
 const noMigration: Migration = { up: async () => undefined };
@@ -52,6 +53,7 @@ function migrationsFor(isSqlite: boolean): Record<string, Migration> {
     '0016_front_desk': frontDesk,
     '0018_needs_attention': needsAttention,
     '0019_acknowledgements': acknowledgements,
+    '0021_enquiry_reports': enquiryReports,
   };
 }
 

@@ -42,6 +42,7 @@ import { registerApiReference } from './api-reference.js';
 import { registerOpenApi } from './openapi.js';
 import type { RouteHttp } from './route-http.js';
 import { ROUTE_PERMISSIONS } from './route-access.js';
+import { registerReportRoutes } from '../reports/report.routes.js';
 import { registerOperationsRoutes } from './operations.js';
 import multipart from '@fastify/multipart';
 import { registerPatientRoutes } from '../patients/patients.routes.js';
@@ -231,6 +232,7 @@ export async function createCoreApp(deps: CoreAppDeps): Promise<FastifyInstance>
   registerSignInRoutes(app, { db, clock: deps.clock, sessions: deps.sessions, logins: deps.logins, mfa: deps.mfa, throttle: deps.throttle, compliance: deps.compliance, authRateMax: deps.authRateMax, cookie, http });
   registerStaffRoutes(app, { db, clock: deps.clock, mfa: deps.mfa, sessions: deps.sessions, throttle: deps.throttle, http });
   registerFrontDeskRoutes(app, { db, clock: deps.clock, door: deps.door, desk: deps.desk, shiftMaxMs: deps.shiftMaxMs, audit, http });
+  registerReportRoutes(app, { db, clock: deps.clock, http });
   registerEnquiryRoutes(app, { enquiries: deps.door, desk: deps.desk, db, clock: deps.clock, vault: deps.vault, audit, alerts: deps.alerts, logger: deps.logger, http });
   registerQuarantineRoutes(app, { quarantine: deps.quarantine, clock: deps.clock, http });
   registerPersonAccessRoutes(app, { db, clock: deps.clock, audit, vault: deps.vault, http });

@@ -10,7 +10,7 @@ import { packageRoot, readAsset } from '../../platform/paths.js';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 /** Client-side routes that get the shell. */
-export const UI_PATHS = ['/', '/login', '/enquiries', '/enquiries/:id', '/needs-attention', '/needs-attention/:id', '/patients', '/patients/:id', '/exports', '/sign', '/incidents', '/incidents/:id', '/retention', '/security', '/staff', '/break-glass', '/alerts', '/approvals', '/tasks', '/compliance', '/rights', '/access-reviews', '/acknowledgement', '/consent-forms', '/today', '/pipeline'] as const;
+export const UI_PATHS = ['/', '/login', '/enquiries', '/enquiries/:id', '/needs-attention', '/needs-attention/:id', '/patients', '/patients/:id', '/exports', '/sign', '/incidents', '/incidents/:id', '/retention', '/security', '/staff', '/break-glass', '/alerts', '/approvals', '/tasks', '/compliance', '/rights', '/access-reviews', '/acknowledgement', '/consent-forms', '/today', '/pipeline', '/reports'] as const;
 
 /** Register the UI routes. Throws at start-up if the UI was not built. */
 export function registerStaffUi(app: FastifyInstance): void {

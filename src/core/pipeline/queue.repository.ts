@@ -10,6 +10,7 @@ import type { Db } from '../../db/database.js';
 import type { Keyset } from '../../db/keyset.js';
 import type { EnquiryEventsTable, EnquiryNotesTable, FollowUpsTable } from '../../db/tables.js';
 import { visiblePersons } from '../door/visibility.repository.js';
+import { advanceFurthestStage } from '../reports/report.repository.js';
 
 /** Closed stage keys: won and lost leave every queue and pool (the partial indexes say so too). */
 const CLOSED = ['won', 'lost'] as const;
@@ -158,6 +159,7 @@ export async function moveToStage(db: Db, enquiryIds: readonly string[], stage: 
     .set({ status: stage, lost_reason: lostReason, stage_changed_at: at, last_activity_at: at })
     .where('id', 'in', [...enquiryIds])
     .execute();
+  await advanceFurthestStage(db, enquiryIds, stage);
   if (stage !== 'new') await markFirstResponse(db, enquiryIds, at);
 }
 

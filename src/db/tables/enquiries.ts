@@ -33,6 +33,8 @@ export interface EnquiriesTable {
   reengaged_at: string | null;
   /** A code from LOST_REASONS when the stage is lost. */
   lost_reason: string | null;
+  /** The furthest stage reached (a stage key of kind open or won; null = the first stage), for conversion reports (0021). */
+  furthest_stage: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** An organisation's pipeline stages, in order. */

@@ -253,3 +253,7 @@ export type { RotationResult as KeysRotated } from '../../../src/core/vault/keys
 // ── Needs attention (core/quarantine/quarantine.presenter.ts) ──
 export type { QuarantineAccepted, QuarantineCount, QuarantineItem, QuarantineList, QuarantineView } from '../../../src/core/quarantine/quarantine.presenter.js';
 export type { DiscardReason } from '../../../src/core/door/quarantine-door.js';
+// ── Reports (core/reports/report.presenter.ts) ───────────────────────────
+
+/** GET /api/v1/reports/enquiries (the CSV at /api/v1/reports/enquiries.csv carries the same figures). */
+export type { EnquiryReportView as EnquiryReport, ReportFiguresView as ReportFigures } from '../../../src/core/reports/report.presenter.js';

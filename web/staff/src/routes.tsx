@@ -20,6 +20,7 @@ import { IncidentListPage, NoticeTemplatePage } from './pages/Incidents.js';
 import { KeysPanel } from './pages/Keys.js';
 import { PatientDetailPage, PatientListPage } from './pages/Patients.js';
 import { ExportsPage } from './pages/PhotoExports.js';
+import { ReportsPage } from './pages/Reports.js';
 import { RetentionPage } from './pages/Retention.js';
 import { RightsPage } from './pages/Rights.js';
 import { matchPath } from './router.js';
@@ -52,6 +53,9 @@ export interface StaffRoute {
 
 /** Who reviews staff access: clinic managers for their clinics, and compliance managers. */
 const ACCESS_REVIEWERS: readonly Permission[] = ['access.review', 'compliance.manage'];
+
+/** Who sees the counts-only reports: clinic managers for their clinics, administrators for all. */
+const REPORT_READERS: readonly Permission[] = ['report.read', 'report.read-all'];
 
 export const ROUTES: readonly StaffRoute[] = [
   { path: '/today', permission: 'enquiry.read', page: ({ can }) => <TodayPage canManage={can('enquiry.assign')} />, nav: 'Today', isHome: true },
@@ -95,6 +99,7 @@ export const ROUTES: readonly StaffRoute[] = [
   },
   // The administrator (staff.manage is theirs alone) and clinic managers; the server decides per clinic.
   { path: '/acknowledgement', permission: ['acknowledgement.manage', 'staff.manage'], page: () => <AcknowledgementPage />, nav: 'Acknowledgement e-mail' },
+  { path: '/reports', permission: REPORT_READERS, page: () => <ReportsPage />, nav: 'Reports' },
   { path: '/tasks', page: ({ refresh }) => <TasksPage onChange={refresh} />, nav: (state) => `My tasks${(state.blocks ?? []).length > 0 ? ' (to do)' : ''}` },
   { path: '/security', page: ({ state, refresh }) => <SecurityPage state={state} onChange={refresh} />, nav: 'Security' },
 ];
