@@ -17,7 +17,7 @@
  * One section per measured view (`SECTIONS`): each gets the running
  * installation and returns named p95 latencies (ms) over repeated requests
  * through the core's HTTP stack (inject, with session and authorisation).
- * The queue and board views are to be added as sections of their own.
+ * Work views (queue, Today, pool, board and table) and reports are measured.
  *
  * Usage: npm run bench:front-desk [-- --enquiries 480000 --db sqlite|postgres --repeats 30]
  */
@@ -28,7 +28,8 @@ import { LOST_REASONS } from '../src/core/pipeline/stages.js';
 import { createStaff } from '../src/core/org/org.repository.js';
 import { hashPassword } from '../src/crypto/passphrase.js';
 import type { Db } from '../src/db/database.js';
-import { ADMIN, createHarness, type Harness, signIn } from '../test/helpers/harness.js';
+import { generateEnquiries } from '../test/helpers/enquiries.js';
+import { ADMIN, createHarness, type Harness, RECEPTION, signIn, submitEnquiries } from '../test/helpers/harness.js';
 
 const { values: args } = parseArgs({ options: { enquiries: { type: 'string', default: '480000' }, db: { type: 'string', default: 'sqlite' }, repeats: { type: 'string', default: '30' } } });
 const TOTAL = Number(args.enquiries);
@@ -42,7 +43,7 @@ const MANAGER = { email: 'bench.manager@clinic.test', password: 'walnut glacier 
 /** What a section gets: the app, signed-in cookies and the clinics. */
 export interface BenchContext {
   readonly app: FastifyInstance;
-  readonly cookies: { readonly admin: string; readonly manager: string };
+  readonly cookies: { readonly admin: string; readonly manager: string; readonly reception: string };
   readonly clinicIds: readonly string[];
 }
 
@@ -67,6 +68,22 @@ async function p95Of(app: FastifyInstance, cookie: string, url: string): Promise
 }
 
 const SECTIONS: readonly BenchSection[] = [
+  {
+    name: 'work views (clinic 1: its manager; my queue: a receptionist with 25 routed enquiries, each row opened through the door)',
+    async measure({ app, cookies, clinicIds }) {
+      const clinic = clinicIds[0] as string;
+      return {
+        'my queue, 25 rows opened (assigned-work reads)': await p95Of(app, cookies.reception, '/api/v1/desk/queue?limit=25'),
+        'Today (manager: pools, follow-ups, overdue, appointments)': await p95Of(app, cookies.manager, '/api/v1/desk/today'),
+        'pool, first page of 25 (oldest unassigned)': await p95Of(app, cookies.reception, `/api/v1/desk/pool?clinic=${clinic}`),
+        'board / table, first 50 newest, with stage counts': await p95Of(app, cookies.manager, `/api/v1/desk/board?clinic=${clinic}`),
+        'table, one stage (contacted)': await p95Of(app, cookies.manager, `/api/v1/desk/board?clinic=${clinic}&stage=contacted`),
+        'table, overdue first responses only': await p95Of(app, cookies.manager, `/api/v1/desk/board?clinic=${clinic}&overdue=true`),
+        'table, unassigned, oldest first': await p95Of(app, cookies.manager, `/api/v1/desk/board?clinic=${clinic}&assignee=none&order=oldest`),
+        'enquiry list by reference': await p95Of(app, cookies.manager, '/api/v1/enquiries?reference=ENQ-B12345'),
+      };
+    },
+  },
   {
     name: 'reports (counts only, default 90 days unless said)',
     async measure({ app, cookies, clinicIds }) {
@@ -136,13 +153,18 @@ async function buildEnquiries(db: Db, organisationId: string, clinicIds: readonl
 }
 
 const extraClinics = Array.from({ length: CLINICS - 2 }, (_, i) => ({ slug: `clinic-${String(i + 3).padStart(2, '0')}`, name: `Clinic ${i + 3}` }));
-const harness: Harness = await createHarness(DIALECT, { env: { TACET_LOG_LEVEL: 'warn', TACET_AUTH_RATE_MAX: '1000000', TACET_TRAINING_GRACE_DAYS: '30', TACET_BUSINESS_HOURS: '00:00-00:00' }, extraClinics });
+const harness: Harness = await createHarness(DIALECT, { env: { TACET_LOG_LEVEL: 'warn', TACET_AUTH_RATE_MAX: '1000000', TACET_TRAINING_GRACE_DAYS: '30', TACET_BUSINESS_HOURS: '00:00-00:00', TACET_INTAKE_RATE_MAX: '100000' }, extraClinics });
 try {
   const db = harness.core.db;
   const organisationId = (await db.selectFrom('clinics').select('organisation_id').executeTakeFirstOrThrow()).organisation_id;
   const clinicIds = ['clinic-a', 'clinic-b', ...extraClinics.map((c) => c.slug)].map((slug) => harness.clinicIds[slug] as string);
   await createStaff(db, { organisationId, email: MANAGER.email, displayName: 'Bench manager', passwordHash: await hashPassword(MANAGER.password), orgRole: null, roles: [{ clinicId: clinicIds[0] as string, role: 'clinic_manager' }] }, new Date().toISOString());
-  const context: BenchContext = { app: harness.core.app, cookies: { admin: await signIn(harness.core.app, ADMIN), manager: await signIn(harness.core.app, MANAGER) }, clinicIds };
+  const reception = await signIn(harness.core.app, RECEPTION);
+  // A receptionist on shift at clinic 1 is routed 25 real sealed enquiries (intake, then ingest): her queue at either size.
+  const shift = await harness.core.app.inject({ method: 'POST', url: '/api/v1/desk/shift', headers: { cookie: reception, 'content-type': 'application/json' }, payload: JSON.stringify({ clinic: clinicIds[0], onShift: true }) });
+  if (shift.statusCode !== 200) throw new Error(`shift: ${shift.statusCode}`);
+  await submitEnquiries(harness, generateEnquiries(900_000, 25), { clinic: 'clinic-a' });
+  const context: BenchContext = { app: harness.core.app, cookies: { admin: await signIn(harness.core.app, ADMIN), manager: await signIn(harness.core.app, MANAGER), reception }, clinicIds };
 
   const results: Record<string, Record<string, number>>[] = [];
   let built = 0;

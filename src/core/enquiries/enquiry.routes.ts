@@ -42,7 +42,7 @@ export function registerEnquiryRoutes(app: FastifyInstance, deps: EnquiryRouteDe
     properties: {
       clinic: { type: 'string', pattern: `^$|${UUID_PATTERN}` },
       status: { type: 'string', pattern: '^$|^[a-z_]{1,40}$' },
-      reference: { type: 'string', pattern: '^$|^ENQ-[0-9A-Za-z-]{8,11}$' },
+      reference: { type: 'string', pattern: '^$|^ENQ-[0-9A-Za-z-]{4,20}$' },
       cursor: { type: 'string', pattern: CURSOR_PATTERN },
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     },

@@ -24,7 +24,7 @@ export function EnquiryListPage() {
         }}
       >
         <label htmlFor="find-reference">Find by reference</label>
-        <input id="find-reference" name="reference" placeholder="ENQ-XXXXX-XXXXX" pattern="[Ee][Nn][Qq]-[0-9A-Za-z\-]{8,11}" title="A reference like ENQ-7K2QF-M9XHD" />
+        <input id="find-reference" name="reference" placeholder="ENQ-XXXXX-XXXXX" pattern="[Ee][Nn][Qq]-[0-9A-Za-z\-]{4,20}" title="A reference like ENQ-7K2QF-M9XHD" />
         <button type="submit">Find</button>
         {reference && (
           <button type="button" className="secondary" onClick={() => setReference('')}>
