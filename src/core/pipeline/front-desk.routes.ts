@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { clinicsWith, hasClinicPermission } from '../../auth/policy.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Db } from '../../db/database.js';
-import { CURSOR_PATTERN, decodeCursor } from '../../db/keyset.js';
+import { CURSOR_PATTERN, decodeCursor, encodeCursor } from '../../db/keyset.js';
 import type { Clock } from '../../platform/clock.js';
 import { appError } from '../../platform/errors.js';
 import { responseSchema, UUID_PATTERN, uuidParams } from '../../platform/http/schemas.js';
@@ -46,6 +46,12 @@ export function registerFrontDeskRoutes(app: FastifyInstance, deps: FrontDeskRou
     return (id: string) => ({ id, ...(found.get(id) ?? { slug: '', name: '' }) });
   }
 
+  /** The organisation's stages and the fixed codes (lost reasons, call outcomes, follow-up kinds). */
+  async function vocabularyOf(organisationId: string) {
+    const stages = await listStages(db, organisationId);
+    return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind })), lostReasons: [...LOST_REASONS], callOutcomes: [...CALL_OUTCOMES], followUpKinds: [...FOLLOW_UP_KINDS] };
+  }
+
   async function presentRows(rows: readonly DeskRow[]) {
     const [clinic, names] = await Promise.all([labels(rows.map((r) => r.clinic_id)), findStaffNames(db, rows.flatMap((r) => (r.assigned_to ? [r.assigned_to] : [])))]);
     const now = nowIso();
@@ -53,8 +59,7 @@ export function registerFrontDeskRoutes(app: FastifyInstance, deps: FrontDeskRou
   }
 
   app.get('/api/v1/desk/vocabulary', { config: { access: 'staff' }, schema: { response: { 200: responseSchema(Vocabulary) } } }, async (request) => {
-    const stages = await listStages(db, http.actorOf(request).organisationId);
-    return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind })), lostReasons: [...LOST_REASONS], callOutcomes: [...CALL_OUTCOMES], followUpKinds: [...FOLLOW_UP_KINDS] };
+    return vocabularyOf(http.actorOf(request).organisationId);
   });
 
   app.put<{ Body: { stages: { key: string; label: string }[] } }>(
@@ -80,8 +85,7 @@ export function registerFrontDeskRoutes(app: FastifyInstance, deps: FrontDeskRou
         for (const stage of request.body.stages) await renameStage(trx, actor.organisationId, stage.key, stage.label.trim());
         await deps.audit.append(trx, [http.eventFor(request, { action: 'pipeline.stages', recordRefs: request.body.stages.map((s) => `stage:${s.key}`), personIds: [], outcome: 'success' })]);
       });
-      const stages = await listStages(db, actor.organisationId);
-      return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind })), lostReasons: [...LOST_REASONS], callOutcomes: [...CALL_OUTCOMES], followUpKinds: [...FOLLOW_UP_KINDS] };
+      return vocabularyOf(actor.organisationId);
     },
   );
 
@@ -133,7 +137,7 @@ export function registerFrontDeskRoutes(app: FastifyInstance, deps: FrontDeskRou
       const size = request.query.limit ?? 25;
       const rows = await listPoolRows(db, actor, request.query.clinic, { limit: size, ...(request.query.cursor ? { after: decodeCursor(request.query.cursor) } : {}) });
       const last = rows.at(-1);
-      return { rows: await presentRows(rows), nextCursor: rows.length === size && last ? `${last.received_at}~${last.id}` : null };
+      return { rows: await presentRows(rows), nextCursor: rows.length === size && last ? encodeCursor({ at: last.received_at, id: last.id }) : null };
     },
   );
 
@@ -179,7 +183,7 @@ export function registerFrontDeskRoutes(app: FastifyInstance, deps: FrontDeskRou
         }),
       ]);
       const last = rows.at(-1);
-      return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind, count: counts.get(s.key) ?? 0 })), rows: await presentRows(rows), nextCursor: rows.length === size && last ? `${last.received_at}~${last.id}` : null };
+      return { stages: stages.map((s) => ({ key: s.key, label: s.label, kind: s.kind, count: counts.get(s.key) ?? 0 })), rows: await presentRows(rows), nextCursor: rows.length === size && last ? encodeCursor({ at: last.received_at, id: last.id }) : null };
     },
   );
 

@@ -12,8 +12,9 @@ import type { EnquiryEventsTable, EnquiryNotesTable, FollowUpsTable } from '../.
 import { visiblePersons } from '../door/visibility.repository.js';
 import { advanceFurthestStage } from '../reports/report.repository.js';
 
-/** Closed stage keys: won and lost leave every queue and pool (the partial indexes say so too). */
-const CLOSED = ['won', 'lost'] as const;
+/** Open stages: won and lost leave every queue and pool (the partial indexes of 0016 carry the same predicate, word for word). */
+const OPEN_STAGE = sql<boolean>`enquiries.status NOT IN ('won', 'lost')`;
+
 
 const LIST_COLUMNS = ['enquiries.id', 'enquiries.person_id', 'enquiries.clinic_id', 'enquiries.status', 'enquiries.channel', 'enquiries.reference', 'enquiries.received_at', 'enquiries.assigned_to', 'enquiries.first_response_at', 'enquiries.sla_due_at', 'enquiries.last_activity_at'] as const;
 
@@ -39,7 +40,7 @@ export async function listQueueRows(db: Db, actor: StaffActor, filter: { readonl
     .innerJoin('persons', 'persons.id', 'enquiries.person_id')
     .select([...LIST_COLUMNS, 'enquiries.body_envelope', 'persons.organisation_id', 'persons.is_restricted'])
     .where('enquiries.assigned_to', '=', actor.staffId)
-    .where(sql<boolean>`enquiries.status NOT IN ('won', 'lost')`)
+    .where(OPEN_STAGE)
     .where(visiblePersons(actor))
     .orderBy('enquiries.received_at')
     .orderBy('enquiries.id')
@@ -51,7 +52,7 @@ export async function listQueueRows(db: Db, actor: StaffActor, filter: { readonl
 
 /** How many open enquiries are assigned to `staffId`. */
 export async function countQueue(db: Db, staffId: string): Promise<number> {
-  const row = await db.selectFrom('enquiries').select((eb) => eb.fn.countAll<number>().as('n')).where('assigned_to', '=', staffId).where(sql<boolean>`status NOT IN ('won', 'lost')`).executeTakeFirst();
+  const row = await db.selectFrom('enquiries').select((eb) => eb.fn.countAll<number>().as('n')).where('assigned_to', '=', staffId).where(OPEN_STAGE).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -62,7 +63,8 @@ export async function listPoolRows(db: Db, actor: StaffActor, clinicId: string, 
     .innerJoin('persons', 'persons.id', 'enquiries.person_id')
     .select(LIST_COLUMNS)
     .where('enquiries.clinic_id', '=', clinicId)
-    .where(sql<boolean>`enquiries.assigned_to IS NULL AND enquiries.status NOT IN ('won', 'lost')`)
+    .where('enquiries.assigned_to', 'is', null)
+    .where(OPEN_STAGE)
     .where(visiblePersons(actor))
     .orderBy('enquiries.received_at')
     .orderBy('enquiries.id')
@@ -79,7 +81,8 @@ export async function countPools(db: Db, clinicIds: readonly string[]): Promise<
     .selectFrom('enquiries')
     .select(['clinic_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('clinic_id', 'in', [...clinicIds])
-    .where(sql<boolean>`assigned_to IS NULL AND status NOT IN ('won', 'lost')`)
+    .where('assigned_to', 'is', null)
+    .where(OPEN_STAGE)
     .groupBy('clinic_id')
     .execute();
   return new Map(rows.map((row) => [row.clinic_id, Number(row.n)]));
@@ -255,7 +258,7 @@ export async function listOverdueUnescalated(db: Db, nowIso: string, limit: numb
     .where('first_response_at', 'is', null)
     .where('sla_due_at', '<', nowIso)
     .where('escalated_at', 'is', null)
-    .where(sql<boolean>`status NOT IN ('won', 'lost')`)
+    .where(OPEN_STAGE)
     .orderBy('sla_due_at')
     .limit(limit)
     .execute();
@@ -272,7 +275,7 @@ export async function listIdle(db: Db, idleBefore: string, limit: number) {
     .selectFrom('enquiries')
     .select(['id', 'clinic_id', 'person_id', 'assigned_to', 'last_activity_at'])
     .where('last_activity_at', '<', idleBefore)
-    .where(sql<boolean>`status NOT IN ('won', 'lost')`)
+    .where(OPEN_STAGE)
     .where((eb) => eb.or([eb('reengaged_at', 'is', null), eb('reengaged_at', '<', eb.ref('last_activity_at'))]))
     .orderBy('last_activity_at')
     .limit(limit)
@@ -293,7 +296,7 @@ export async function listOverdueIn(db: Db, clinicIds: readonly string[], nowIso
     .where('enquiries.clinic_id', 'in', [...clinicIds])
     .where('enquiries.first_response_at', 'is', null)
     .where('enquiries.sla_due_at', '<', nowIso)
-    .where(sql<boolean>`enquiries.status NOT IN ('won', 'lost')`)
+    .where(OPEN_STAGE)
     .orderBy('enquiries.sla_due_at')
     .limit(limit)
     .execute();
@@ -334,7 +337,6 @@ export async function findStaffNames(db: Db, staffIds: readonly string[]): Promi
   return new Map(rows.map((row) => [row.id, row.display_name]));
 }
 
-export { CLOSED };
 
 /** Appointments in these clinics between two times (the Today page: times, kinds, practitioners; no patient names). */
 export async function listAppointmentsBetween(db: Db, clinicIds: readonly string[], fromIso: string, toIso: string, limit: number) {
